@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The /dev/iokit ioctl dispatcher.
+ *
+ * Every command argument is a size-first extensible struct (see
+ * uapi/linux/iokit.h).  The dispatcher does the ABI checks once for all
+ * commands, so a handler sees a fully read, zero-extended struct in kernel
+ * memory and only returns an IOReturn:
+ *
+ *   1. the command's type/number selects a table slot (the size bits of
+ *      the command are informative only: the struct's own @size rules);
+ *   2. @size is read first and bounded by the command's first published
+ *      size and IOKIT_ARG_SIZE_MAX;
+ *   3. copy_struct_from_user() zero-extends a short struct and rejects a
+ *      long one with a non-zero tail (E2BIG);
+ *   4. the handler runs; the struct goes back to the caller, cut to the
+ *      caller's size, with @size set to the kernel's size and @ioreturn set.
+ *
+ * No lock is taken here: handlers synchronise on the objects they touch.
+ */
+#include <linux/kernel.h>
+#include <linux/nospec.h>
+#include <linux/uaccess.h>
+
+#include <linux/iokit.h>
+
+#include "iokit_internal.h"
+
+/* The head every command struct starts with. */
+struct iokit_arg_header {
+	u32 size;
+	u32 ioreturn;
+};
+
+union iokit_arg_buffer {
+	struct iokit_arg_header header;
+	struct iokit_version version;
+};
+
+struct iokit_ioctl_op {
+	unsigned int cmd;
+	u32 size;
+	u32 min_size;
+	u32 (*execute)(struct file *file, union iokit_arg_buffer *arg);
+};
+
+#define IOKIT_IOCTL_OP(_nr, _cmd, _fn, _struct, _ver0)			\
+	[_nr] = {							\
+		.cmd = _cmd,						\
+		.size = sizeof(_struct) +				\
+			BUILD_BUG_ON_ZERO(sizeof(union iokit_arg_buffer) < \
+					  sizeof(_struct)) +		\
+			BUILD_BUG_ON_ZERO(offsetof(_struct, size) != 0) + \
+			BUILD_BUG_ON_ZERO(offsetof(_struct, ioreturn) != 4),\
+		.min_size = (_ver0),					\
+		.execute = (_fn),					\
+	}
+
+static u32 iokit_cmd_version(struct file *file, union iokit_arg_buffer *arg)
+{
+	struct iokit_version *ver = &arg->version;
+
+	ver->abi_major = IOKIT_ABI_MAJOR;
+	ver->abi_minor = IOKIT_ABI_MINOR;
+	ver->features = IOKIT_FEATURE_VERSION;
+	strscpy(ver->module_version, IOKIT_MODULE_VERSION,
+		sizeof(ver->module_version));
+	return IOKIT_RETURN_SUCCESS;
+}
+
+static const struct iokit_ioctl_op iokit_ioctl_ops[] = {
+	IOKIT_IOCTL_OP(IOKIT_CMD_VERSION, IOKIT_IOC_VERSION, iokit_cmd_version,
+		       struct iokit_version, IOKIT_VERSION_SIZE_VER0),
+};
+
+/* The command number without its size bits, which callers may vary. */
+static unsigned int iokit_cmd_key(unsigned int cmd)
+{
+	return cmd & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT);
+}
+
+/**
+ * iokit_ioctl() - unlocked_ioctl of /dev/iokit
+ * @file: the open control node
+ * @cmd: an IOKIT_IOC_* command
+ * @arg: user pointer to the command's argument struct
+ *
+ * Return: 0, or a negative errno: ENOTTY for an unknown command, EFAULT,
+ * EINVAL for a struct shorter than its first version, E2BIG for a struct
+ * with a non-zero tail the kernel does not know, or the errno matching the
+ * IOReturn a handler returned (which is then also in the struct).
+ */
+long iokit_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+	const struct iokit_ioctl_op *op;
+	union iokit_arg_buffer buf;
+	unsigned int nr;
+	u32 user_size;
+	u32 ioreturn;
+	int ret;
+
+	nr = _IOC_NR(cmd);
+	if (_IOC_TYPE(cmd) != IOKIT_IOC_TYPE || nr >= ARRAY_SIZE(iokit_ioctl_ops))
+		return -ENOTTY;
+	op = &iokit_ioctl_ops[array_index_nospec(nr, ARRAY_SIZE(iokit_ioctl_ops))];
+	if (!op->execute || iokit_cmd_key(op->cmd) != iokit_cmd_key(cmd))
+		return -ENOTTY;
+
+	if (get_user(user_size, (u32 __user *)uarg))
+		return -EFAULT;
+	if (user_size < op->min_size)
+		return -EINVAL;
+	if (user_size > IOKIT_ARG_SIZE_MAX)
+		return -E2BIG;
+	ret = copy_struct_from_user(&buf, op->size, uarg, user_size);
+	if (ret)
+		return ret;
+
+	ioreturn = op->execute(file, &buf);
+
+	buf.header.size = op->size;
+	buf.header.ioreturn = ioreturn;
+	if (copy_to_user(uarg, &buf, min(user_size, op->size)))
+		return -EFAULT;
+	return io_return_to_errno(ioreturn);
+}

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * iokit: Apple's IOService model as a Linux kernel module.
+ *
+ * This file owns the module's life: it brings the parts up in dependency
+ * order and takes them down in reverse.  /dev/iokit is registered last so
+ * that no ioctl can reach a part that is not ready, and unregistered first.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+
+#include <linux/iokit.h>
+
+#include "iokit_internal.h"
+
+static const struct file_operations iokit_control_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = iokit_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+/*
+ * World-accessible like the I/O Registry on macOS: reading the registry is
+ * unprivileged; commands that change state check the caller themselves.
+ */
+static struct miscdevice iokit_control_device = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "iokit",
+	.fops = &iokit_control_fops,
+	.mode = 0666,
+};
+
+static int __init iokit_init(void)
+{
+	int ret;
+
+	ret = misc_register(&iokit_control_device);
+	if (ret) {
+		pr_err("cannot register /dev/iokit: %d\n", ret);
+		return ret;
+	}
+	pr_info("version %s, ABI %d.%d\n", IOKIT_MODULE_VERSION,
+		IOKIT_ABI_MAJOR, IOKIT_ABI_MINOR);
+	return 0;
+}
+
+static void __exit iokit_exit(void)
+{
+	misc_deregister(&iokit_control_device);
+}
+
+module_init(iokit_init);
+module_exit(iokit_exit);
+
+MODULE_DESCRIPTION("Apple IOKit/DriverKit IOService model: I/O Registry, matching, IOUserClient");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(IOKIT_MODULE_VERSION);
