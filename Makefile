@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# iokit top-level build.  The common targets:
+#   make            build kmod/iokit.ko against KDIR, the tools, the selftests
+#   make run        boot a guest with iokit.ko loaded and real devices
+#                   (make run CMD='...' runs a command and exits with it)
+#   make check      everything, on Debian 6.1, 6.12 and the debug kernel;
+#                   ends with "N passed, N failed"
+#   make lint       checkpatch --strict, sparse and W=1, zero findings
+# KVER=6.1|6.12|debug|<release> picks a kernel; KDIR= a build tree directly.
+
+TOP := $(CURDIR)
+B := $(TOP)/build
+VM := $(TOP)/tools/vm
+
+# ---- kernel selection -----------------------------------------------------
+# Default: the running kernel's build tree; on a machine without one (a CI
+# container, say) the newest installed Debian kernel.
+ifeq ($(KDIR),)
+  ifneq ($(KVER),)
+    KDIR := $(shell $(VM)/iokit-kernel kdir $(KVER))
+  else ifneq ($(wildcard /lib/modules/$(shell uname -r)/build),)
+    KDIR := /lib/modules/$(shell uname -r)/build
+  else
+    KDIR := $(shell $(VM)/iokit-kernel kdir 6.12 2>/dev/null)
+  endif
+endif
+KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+
+CC ?= gcc
+USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-I$(TOP)/uapi -I$(TOP)/tools/lib/include
+
+.PHONY: all deps kmod kmod-for tools selftests lint check run clean help
+
+all: kmod tools selftests
+
+help:
+	@sed -n '2,11s/^# \{0,1\}//p' Makefile
+
+deps:
+	@$(TOP)/tools/build/install-deps
+
+$(B)/ksrc/.stamp:
+	@$(TOP)/tools/build/install-deps
+
+# ---- the module -----------------------------------------------------------
+# kmod: in-tree build, kmod/iokit.ko, for KDIR.
+kmod:
+	@test -n "$(KDIR)" || { echo "no kernel build tree: make deps, or set KDIR/KVER" >&2; exit 1; }
+	@$(TOP)/tools/build/compat-probe $(KDIR) $(B)/compat/$(KREL)
+	$(MAKE) -C $(KDIR) M=$(TOP) IOKIT_COMPAT_DIR=$(B)/compat/$(KREL) $(KBUILD_EXTRA) modules
+
+# kmod-for: build in build/kmod/<release>, a tree of symlinks to the
+# sources, so modules for several kernels coexist (used by iokit-vm/check).
+kmod-for:
+	@test -n "$(KDIR)" || { echo "no kernel build tree for KVER=$(KVER)" >&2; exit 1; }
+	@$(TOP)/tools/build/compat-probe $(KDIR) $(B)/compat/$(KREL)
+	@mkdir -p $(B)/kmod/$(KREL)
+	@cp -asf $(TOP)/Kbuild $(TOP)/kmod $(TOP)/uapi $(B)/kmod/$(KREL)/
+	$(MAKE) -s -C $(KDIR) M=$(B)/kmod/$(KREL) IOKIT_COMPAT_DIR=$(B)/compat/$(KREL) \
+		$(KBUILD_EXTRA) modules
+
+# ---- user space -----------------------------------------------------------
+TOOL_BINS := $(B)/bin/iokit-vm-hotplug
+
+tools: $(TOOL_BINS)
+
+$(B)/bin/iokit-vm-hotplug: tools/vm/iokit-vm-hotplug.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $<
+
+selftests: $(B)/ksrc/.stamp
+	$(MAKE) -C selftests/iokit OUTPUT=$(B)/selftests KSFT_INCLUDE=$(B)/ksrc/include \
+		UAPI_INCLUDE=$(TOP)/uapi
+
+# ---- checks ---------------------------------------------------------------
+lint: $(B)/ksrc/.stamp
+	@$(TOP)/tools/build/lint
+
+check: deps
+	@$(TOP)/tools/build/check
+
+run: deps all
+	@$(VM)/iokit-vm --kernel $(or $(KVER),6.12) $(if $(CMD),-- '$(subst ','\'',$(CMD))')
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null
+	rm -rf $(B)/bin $(B)/selftests $(B)/kmod $(B)/compat
