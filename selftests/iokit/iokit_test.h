@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Helpers shared by the iokit selftests.
+ */
+#ifndef IOKIT_TEST_H
+#define IOKIT_TEST_H
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/iokit.h>
+
+#include "kselftest_harness.h"
+
+/* ioctl() that returns 0 or the errno, for one-line assertions. */
+static inline int iokit_ioctl_err(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? errno : 0;
+}
+
+/* Number of USB devices whose "product" string is @product. */
+static inline int usb_count_product(const char *product)
+{
+	DIR *dir = opendir("/sys/bus/usb/devices");
+	struct dirent *de;
+	int count = 0;
+
+	if (!dir)
+		return 0;
+	while ((de = readdir(dir))) {
+		char path[512], buf[128];
+		ssize_t n;
+		int fd;
+
+		if (de->d_name[0] == '.' || strchr(de->d_name, ':'))
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/usb/devices/%s/product",
+			 de->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		if (!strcmp(buf, product))
+			count++;
+	}
+	closedir(dir);
+	return count;
+}
+
+/* Poll (up to @ms) until usb_count_product(@product) == @want. */
+static inline int usb_wait_product_count(const char *product, int want, int ms)
+{
+	int n;
+
+	for (;;) {
+		n = usb_count_product(product);
+		if (n == want || ms <= 0)
+			return n;
+		usleep(50 * 1000);
+		ms -= 50;
+	}
+}
+
+#endif /* IOKIT_TEST_H */
