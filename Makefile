@@ -25,7 +25,14 @@ ifeq ($(KDIR),)
     KDIR := $(shell $(VM)/iokit-kernel kdir 6.12 2>/dev/null)
   endif
 endif
-KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# The release names the per-kernel build folders.  Debian's 6.1 headers
+# say "6.1.192" in kernel.release, not the package's "6.1.0-56-amd64", so
+# a named kernel takes its release from iokit-kernel.
+ifneq ($(KVER),)
+  KREL := $(shell $(VM)/iokit-kernel release $(KVER))
+else
+  KREL := $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+endif
 
 CC ?= gcc
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
