@@ -35,13 +35,19 @@ struct iokit_arg_header {
 union iokit_arg_buffer {
 	struct iokit_arg_header header;
 	struct iokit_version version;
+	struct iokit_registry_lookup registry_lookup;
+	struct iokit_entry_info entry_info;
+	struct iokit_entry_relatives entry_relatives;
+	struct iokit_property_data property_data;
+	struct iokit_matching matching;
+	struct iokit_test_entries test_entries;
 };
 
 struct iokit_ioctl_op {
 	unsigned int cmd;
 	u32 size;
 	u32 min_size;
-	u32 (*execute)(struct file *file, union iokit_arg_buffer *arg);
+	u32 (*execute)(struct file *file, void *arg);
 };
 
 #define IOKIT_IOCTL_OP(_nr, _cmd, _fn, _struct, _ver0)			\
@@ -56,13 +62,15 @@ struct iokit_ioctl_op {
 		.execute = (_fn),					\
 	}
 
-static u32 iokit_cmd_version(struct file *file, union iokit_arg_buffer *arg)
+static u32 iokit_cmd_version(struct file *file, void *arg)
 {
-	struct iokit_version *ver = &arg->version;
+	struct iokit_version *ver = arg;
 
 	ver->abi_major = IOKIT_ABI_MAJOR;
 	ver->abi_minor = IOKIT_ABI_MINOR;
-	ver->features = IOKIT_FEATURE_VERSION;
+	ver->features = IOKIT_FEATURE_VERSION | IOKIT_FEATURE_REGISTRY;
+	if (READ_ONCE(iokit_test_interface))
+		ver->features |= IOKIT_FEATURE_TEST;
 	strscpy(ver->module_version, IOKIT_MODULE_VERSION,
 		sizeof(ver->module_version));
 	return IOKIT_RETURN_SUCCESS;
@@ -71,6 +79,30 @@ static u32 iokit_cmd_version(struct file *file, union iokit_arg_buffer *arg)
 static const struct iokit_ioctl_op iokit_ioctl_ops[] = {
 	IOKIT_IOCTL_OP(IOKIT_CMD_VERSION, IOKIT_IOC_VERSION, iokit_cmd_version,
 		       struct iokit_version, IOKIT_VERSION_SIZE_VER0),
+	IOKIT_IOCTL_OP(IOKIT_CMD_REGISTRY_LOOKUP, IOKIT_IOC_REGISTRY_LOOKUP,
+		       io_registry_cmd_lookup, struct iokit_registry_lookup,
+		       IOKIT_REGISTRY_LOOKUP_SIZE_VER0),
+	IOKIT_IOCTL_OP(IOKIT_CMD_ENTRY_INFO, IOKIT_IOC_ENTRY_INFO,
+		       io_registry_cmd_entry_info, struct iokit_entry_info,
+		       IOKIT_ENTRY_INFO_SIZE_VER0),
+	IOKIT_IOCTL_OP(IOKIT_CMD_ENTRY_RELATIVES, IOKIT_IOC_ENTRY_RELATIVES,
+		       io_registry_cmd_entry_relatives, struct iokit_entry_relatives,
+		       IOKIT_ENTRY_RELATIVES_SIZE_VER0),
+	IOKIT_IOCTL_OP(IOKIT_CMD_COPY_PROPERTIES, IOKIT_IOC_COPY_PROPERTIES,
+		       io_registry_cmd_copy_properties, struct iokit_property_data,
+		       IOKIT_PROPERTY_DATA_SIZE_VER0),
+	IOKIT_IOCTL_OP(IOKIT_CMD_SEARCH_PROPERTY, IOKIT_IOC_SEARCH_PROPERTY,
+		       io_registry_cmd_search_property, struct iokit_property_data,
+		       IOKIT_PROPERTY_DATA_SIZE_VER0),
+	IOKIT_IOCTL_OP(IOKIT_CMD_SET_PROPERTIES, IOKIT_IOC_SET_PROPERTIES,
+		       io_registry_cmd_set_properties, struct iokit_property_data,
+		       IOKIT_PROPERTY_DATA_SIZE_VER0),
+	IOKIT_IOCTL_OP(IOKIT_CMD_GET_MATCHING, IOKIT_IOC_GET_MATCHING,
+		       io_registry_cmd_get_matching, struct iokit_matching,
+		       IOKIT_MATCHING_SIZE_VER0),
+	IOKIT_IOCTL_OP(IOKIT_CMD_TEST_ENTRIES, IOKIT_IOC_TEST_ENTRIES,
+		       io_test_cmd_entries, struct iokit_test_entries,
+		       IOKIT_TEST_ENTRIES_SIZE_VER0),
 };
 
 /* The command number without its size bits, which callers may vary. */

@@ -14,6 +14,8 @@
 
 #include <linux/iokit.h>
 
+#include <iokit/io_registry_entry.h>
+
 #include "iokit_internal.h"
 
 static const struct file_operations iokit_control_fops = {
@@ -38,19 +40,55 @@ static int __init iokit_init(void)
 {
 	int ret;
 
+	ret = io_registry_init();
+	if (ret)
+		return ret;
+	ret = io_service_init();
+	if (ret)
+		goto err_registry;
+	iokit_debugfs_init();
+	ret = io_pci_nubs_init();
+	if (ret)
+		goto err_service;
+	ret = io_usb_nubs_init();
+	if (ret)
+		goto err_pci;
 	ret = misc_register(&iokit_control_device);
 	if (ret) {
 		pr_err("cannot register /dev/iokit: %d\n", ret);
-		return ret;
+		goto err_usb;
 	}
-	pr_info("version %s, ABI %d.%d\n", IOKIT_MODULE_VERSION,
-		IOKIT_ABI_MAJOR, IOKIT_ABI_MINOR);
+	pr_info("version %s, ABI %d.%d, %ld registry entries\n",
+		IOKIT_MODULE_VERSION, IOKIT_ABI_MAJOR, IOKIT_ABI_MINOR,
+		io_registry_entry_count());
 	return 0;
+
+err_usb:
+	io_usb_nubs_exit();
+err_pci:
+	io_pci_nubs_exit();
+err_service:
+	iokit_debugfs_exit();
+	io_service_exit();
+err_registry:
+	io_registry_exit();
+	return ret;
 }
 
 static void __exit iokit_exit(void)
 {
 	misc_deregister(&iokit_control_device);
+	io_usb_nubs_exit();
+	io_pci_nubs_exit();
+	io_test_entries_exit();
+	iokit_debugfs_exit();
+	io_service_exit();
+	io_registry_exit();
+	/* Every object iokit made must be gone by now. */
+	WARN(os_object_live_count(), "iokit: %ld objects leaked\n",
+	     os_object_live_count());
+	/* Entries are freed after a grace period; do not unload before. */
+	rcu_barrier();
 }
 
 module_init(iokit_init);

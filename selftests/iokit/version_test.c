@@ -128,7 +128,7 @@ TEST_F(iokit, unknown_commands)
 	EXPECT_EQ(ENOTTY, iokit_ioctl_err(self->fd,
 					  _IOWR(IOKIT_IOC_TYPE, 0xff, struct iokit_version), &ver));
 	EXPECT_EQ(ENOTTY, iokit_ioctl_err(self->fd,
-					  _IOWR(IOKIT_IOC_TYPE, 0x01, struct iokit_version), &ver));
+					  _IOWR(IOKIT_IOC_TYPE, 0x6f, struct iokit_version), &ver));
 	EXPECT_EQ(ENOTTY, iokit_ioctl_err(self->fd,
 					  _IOWR('x', 0x00, struct iokit_version), &ver));
 	/* Right number, wrong direction. */

@@ -131,6 +131,280 @@ struct iokit_version {
 
 /* IOKIT_FEATURE_*: bits of struct iokit_version.features. */
 #define IOKIT_FEATURE_VERSION	_BITULL(0)	/* IOKIT_IOC_VERSION */
+#define IOKIT_FEATURE_REGISTRY	_BITULL(1)	/* registry and matching queries */
+#define IOKIT_FEATURE_TEST	_BITULL(63)	/* test-only commands enabled */
+
+/**
+ * struct iokit_test_entries - IOKIT_IOC_TEST_ENTRIES: synthetic entries
+ * @size: in: sizeof this struct as the caller knows it; out: the kernel's
+ * @ioreturn: out: IOKIT_RETURN_UNSUPPORTED unless the module was loaded
+ *	with test_interface=1; IOKIT_RETURN_NOT_PRIVILEGED without
+ *	CAP_SYS_ADMIN
+ * @op: IOKIT_TEST_ENTRIES_ADD or IOKIT_TEST_ENTRIES_REMOVE_ALL
+ * @count: ADD: how many entries (class IOTestEntry, under the platform
+ *	entry, each with a "test-index" number property) to create, at
+ *	most 100000 in all
+ * @first_id: out: ADD: the ID of the first one created
+ *
+ * For tests and benchmarks only: the entries accept SetProperties and
+ * let the registry be grown to a size a real machine does not have.
+ */
+struct iokit_test_entries {
+	__u32 size;
+	__u32 ioreturn;
+	__u32 op;
+	__u32 count;
+	__u64 first_id;
+};
+
+#define IOKIT_TEST_ENTRIES_ADD		0
+#define IOKIT_TEST_ENTRIES_REMOVE_ALL	1
+#define IOKIT_TEST_ENTRIES_SIZE_VER0	24
+
+/*
+ * ---- Serialized property data ("IOKS") -----------------------------------
+ *
+ * Properties, matching dictionaries and personalities cross the boundary in
+ * one binary form (Documentation/serialization.rst).  All words are
+ * little-endian and 32-bit aligned:
+ *
+ *   stream := magic(u32 IOKIT_SERIAL_MAGIC) version(u32 1) object
+ *   object := tag(u32) payload, zero-padded to a multiple of 4 bytes
+ *   tag    := type << 24 | length (24 bits; meaning depends on the type)
+ *
+ *   DICT    length = number of entries; then per entry a STRING key
+ *           (1..IOKIT_SERIAL_KEY_MAX bytes, unique in the dictionary)
+ *           and a value object
+ *   ARRAY   length = number of elements; then the elements
+ *   NUMBER  length = bit width 8, 16, 32 or 64; then a u64 value whose
+ *           bits above the width are zero
+ *   STRING  length = bytes of UTF-8 text without NUL; then the bytes
+ *   DATA    length = bytes; then the bytes
+ *   BOOLEAN length = 0 (false) or 1 (true); no payload
+ *
+ * There are no back-references.  The kernel's parser rejects anything
+ * else, reporting the offset and an IOKIT_SERIAL_E_* reason.
+ */
+#define IOKIT_SERIAL_MAGIC	0x534b4f49u	/* "IOKS" in memory order */
+#define IOKIT_SERIAL_VERSION	1
+
+#define IOKIT_SERIAL_DICT	0x01
+#define IOKIT_SERIAL_ARRAY	0x02
+#define IOKIT_SERIAL_NUMBER	0x04
+#define IOKIT_SERIAL_STRING	0x09
+#define IOKIT_SERIAL_DATA	0x0a
+#define IOKIT_SERIAL_BOOLEAN	0x0b
+
+#define IOKIT_SERIAL_TYPE_SHIFT	24
+#define IOKIT_SERIAL_LENGTH_MASK 0x00ffffffu
+
+/* Limits the kernel enforces on what it parses. */
+#define IOKIT_SERIAL_SIZE_MAX	(1u << 20)	/* whole stream, bytes */
+#define IOKIT_SERIAL_DEPTH_MAX	16		/* nested containers */
+#define IOKIT_SERIAL_OBJECTS_MAX 65536		/* objects in a stream */
+#define IOKIT_SERIAL_COUNT_MAX	4096		/* entries of one container */
+#define IOKIT_SERIAL_KEY_MAX	127		/* dictionary key, bytes */
+
+/* Why a stream was refused (struct fields named bad_reason). */
+enum iokit_serial_error {
+	IOKIT_SERIAL_OK = 0,
+	IOKIT_SERIAL_E_TRUNCATED,	/* ends inside an object */
+	IOKIT_SERIAL_E_MAGIC,		/* no IOKS magic */
+	IOKIT_SERIAL_E_VERSION,		/* unknown format version */
+	IOKIT_SERIAL_E_TYPE,		/* unknown object type */
+	IOKIT_SERIAL_E_DEPTH,		/* nested deeper than allowed */
+	IOKIT_SERIAL_E_OBJECTS,		/* more objects than allowed */
+	IOKIT_SERIAL_E_COUNT,		/* container with too many entries */
+	IOKIT_SERIAL_E_SIZE,		/* stream larger than allowed */
+	IOKIT_SERIAL_E_NUMBER,		/* bad width, or value wider than it */
+	IOKIT_SERIAL_E_BOOLEAN,		/* boolean length not 0 or 1 */
+	IOKIT_SERIAL_E_PADDING,		/* non-zero padding byte */
+	IOKIT_SERIAL_E_KEY,		/* key not a string, empty or too long */
+	IOKIT_SERIAL_E_DUPLICATE_KEY,	/* key twice in one dictionary */
+	IOKIT_SERIAL_E_STRING,		/* string contains a NUL byte */
+	IOKIT_SERIAL_E_TRAILING,	/* bytes after the root object */
+	IOKIT_SERIAL_E_NOT_DICT,	/* a dictionary was required */
+	IOKIT_SERIAL_E_UNKNOWN_KEY,	/* a key the command does not know */
+	IOKIT_SERIAL_E_VALUE,		/* a known key with a wrong value */
+	IOKIT_SERIAL_E_NO_MEMORY,	/* the kernel ran out of memory */
+};
+
+/* ---- I/O Registry ------------------------------------------------------- */
+
+/* io_name_t: names, class names, locations and planes are C strings. */
+#define IOKIT_NAME_MAX		128
+
+/* Registry entry IDs: 64-bit, never reused; the root has the first. */
+#define IOKIT_REGISTRY_ROOT_ID	0x100000100ull
+
+/* Plane names; an empty plane field means IOKIT_PLANE_SERVICE. */
+#define IOKIT_PLANE_SERVICE	"IOService"
+#define IOKIT_PLANE_POWER	"IOPower"
+
+/* Search options (Apple's kIORegistryIterate*). */
+#define IOKIT_SEARCH_RECURSIVELY	0x1
+#define IOKIT_SEARCH_PARENTS		0x2
+
+/**
+ * struct iokit_registry_lookup - IOKIT_IOC_REGISTRY_LOOKUP: find an entry
+ * @size: in: sizeof this struct as the caller knows it; out: the kernel's
+ * @ioreturn: out: IOKIT_RETURN_NOT_FOUND if there is no such entry
+ * @how: IOKIT_LOOKUP_ROOT, IOKIT_LOOKUP_ID or IOKIT_LOOKUP_PATH
+ * @path_len: IOKIT_LOOKUP_PATH: bytes at @path (no NUL needed), at most
+ *	IOKIT_PATH_MAX
+ * @entry_id: in: the ID to check (IOKIT_LOOKUP_ID); out: the entry found
+ * @path: IOKIT_LOOKUP_PATH: user pointer to a path such as
+ *	"IOService:/IOPlatformExpertDevice/pci@0/pci1234,11e8@4,0"; a
+ *	component is NAME or NAME@LOCATION, the plane prefix is optional
+ */
+struct iokit_registry_lookup {
+	__u32 size;
+	__u32 ioreturn;
+	__u32 how;
+	__u32 path_len;
+	__u64 entry_id;
+	__u64 path;
+};
+
+#define IOKIT_LOOKUP_ROOT	0
+#define IOKIT_LOOKUP_ID		1
+#define IOKIT_LOOKUP_PATH	2
+#define IOKIT_PATH_MAX		1024
+#define IOKIT_REGISTRY_LOOKUP_SIZE_VER0	32
+
+/**
+ * struct iokit_entry_info - IOKIT_IOC_ENTRY_INFO: describe an entry
+ * @size: in: sizeof this struct as the caller knows it; out: the kernel's
+ * @ioreturn: out: IOKIT_RETURN_NOT_FOUND for a stale ID,
+ *	IOKIT_RETURN_BAD_ARGUMENT for an unknown plane
+ * @entry_id: the entry
+ * @plane: in: the plane whose name, location and path are wanted
+ * @conforms_to: in: a class name, or empty
+ * @conforms: out: 1 if the entry's class is @conforms_to or inherits it
+ * @busy: out: the entry's busy count (IOService), 0 otherwise
+ * @flags: out: IOKIT_ENTRY_* bits
+ * @reserved: must be zero
+ * @name: out: the entry's name in @plane
+ * @location: out: the entry's location in @plane, or empty
+ * @class_name: out: the entry's class (IOObjectGetClass)
+ * @superclass_name: out: its superclass, or empty for the root class
+ * @path_len: out: length of the entry's path in @plane (no NUL)
+ * @path_size: in: bytes at @path; if short, IOKIT_RETURN_NO_SPACE and
+ *	nothing is written there
+ * @path: in: user pointer for the path, or 0 to skip it
+ */
+struct iokit_entry_info {
+	__u32 size;
+	__u32 ioreturn;
+	__u64 entry_id;
+	char plane[IOKIT_NAME_MAX];
+	char conforms_to[IOKIT_NAME_MAX];
+	__u32 conforms;
+	__u32 busy;
+	__u32 flags;
+	__u32 reserved;
+	char name[IOKIT_NAME_MAX];
+	char location[IOKIT_NAME_MAX];
+	char class_name[IOKIT_NAME_MAX];
+	char superclass_name[IOKIT_NAME_MAX];
+	__u32 path_len;
+	__u32 path_size;
+	__u64 path;
+};
+
+#define IOKIT_ENTRY_INACTIVE	0x1	/* terminated, still referenced */
+#define IOKIT_ENTRY_INFO_SIZE_VER0	816
+
+/**
+ * struct iokit_entry_relatives - IOKIT_IOC_ENTRY_RELATIVES: children or
+ *	parents of an entry in a plane
+ * @size: in: sizeof this struct as the caller knows it; out: the kernel's
+ * @ioreturn: out: IOKIT_RETURN_NO_SPACE if @ids could not hold them all
+ *	(then @count says how many there are: retry with room for them)
+ * @entry_id: the entry
+ * @plane: the plane
+ * @which: IOKIT_RELATIVES_CHILDREN or IOKIT_RELATIVES_PARENTS
+ * @count: in: capacity of @ids; out: number of relatives
+ * @ids: user pointer to an array of __u64 entry IDs, in registry order
+ */
+struct iokit_entry_relatives {
+	__u32 size;
+	__u32 ioreturn;
+	__u64 entry_id;
+	char plane[IOKIT_NAME_MAX];
+	__u32 which;
+	__u32 count;
+	__u64 ids;
+};
+
+#define IOKIT_RELATIVES_CHILDREN	0
+#define IOKIT_RELATIVES_PARENTS		1
+#define IOKIT_ENTRY_RELATIVES_SIZE_VER0	160
+
+/**
+ * struct iokit_property_data - IOKIT_IOC_COPY_PROPERTIES,
+ *	IOKIT_IOC_SEARCH_PROPERTY and IOKIT_IOC_SET_PROPERTIES
+ * @size: in: sizeof this struct as the caller knows it; out: the kernel's
+ * @ioreturn: out: IOKIT_RETURN_NOT_FOUND (stale ID; no such property),
+ *	IOKIT_RETURN_NO_SPACE (@data_size too small: it now holds the size
+ *	needed), IOKIT_RETURN_BAD_ARGUMENT (malformed data: see @bad_*),
+ *	IOKIT_RETURN_NOT_PRIVILEGED (set without CAP_SYS_ADMIN),
+ *	IOKIT_RETURN_UNSUPPORTED (the entry refuses to have properties set)
+ * @entry_id: the entry
+ * @plane: SEARCH: the plane to search in
+ * @key: SEARCH: the property name
+ * @options: SEARCH: IOKIT_SEARCH_* bits; else zero
+ * @data_size: in: bytes at @data; out: bytes written, or needed
+ * @data: user pointer: COPY: receives a DICT stream; SEARCH: receives the
+ *	value as a stream; SET: holds a DICT stream of properties to set
+ * @found_id: out: SEARCH: the entry the property was found on
+ * @bad_offset: out: where in @data a SET stream was refused
+ * @bad_reason: out: why, an enum iokit_serial_error
+ */
+struct iokit_property_data {
+	__u32 size;
+	__u32 ioreturn;
+	__u64 entry_id;
+	char plane[IOKIT_NAME_MAX];
+	char key[IOKIT_NAME_MAX];
+	__u32 options;
+	__u32 data_size;
+	__u64 data;
+	__u64 found_id;
+	__u32 bad_offset;
+	__u32 bad_reason;
+};
+
+#define IOKIT_PROPERTY_DATA_SIZE_VER0	304
+
+/**
+ * struct iokit_matching - IOKIT_IOC_GET_MATCHING: IOServiceGetMatchingServices
+ * @size: in: sizeof this struct as the caller knows it; out: the kernel's
+ * @ioreturn: out: IOKIT_RETURN_BAD_ARGUMENT for a malformed dictionary
+ *	or an unknown key (see @bad_*), IOKIT_RETURN_NO_SPACE if @ids was
+ *	short (@count then holds the number of matches)
+ * @data_size: bytes of the matching dictionary at @data
+ * @count: in: capacity of @ids; out: number of matching services
+ * @data: user pointer to a DICT stream: IOProviderClass, IONameMatch
+ *	(string or array of strings), IOPropertyMatch (dictionary, or array
+ *	of dictionaries), IOPropertyExistsMatch (string or array),
+ *	IOLocationMatch (string), IORegistryEntryID (number)
+ * @ids: user pointer to an array of __u64 entry IDs
+ * @bad_offset: out: where in @data the dictionary was refused
+ * @bad_reason: out: why, an enum iokit_serial_error
+ */
+struct iokit_matching {
+	__u32 size;
+	__u32 ioreturn;
+	__u32 data_size;
+	__u32 count;
+	__u64 data;
+	__u64 ids;
+	__u32 bad_offset;
+	__u32 bad_reason;
+};
+
+#define IOKIT_MATCHING_SIZE_VER0	40
 
 /*
  * Command numbers.  The size bits of an IOKIT_IOC_* value follow the struct
@@ -139,9 +413,34 @@ struct iokit_version {
  */
 enum {
 	IOKIT_CMD_VERSION = 0x00,
+	IOKIT_CMD_REGISTRY_LOOKUP = 0x01,
+	IOKIT_CMD_ENTRY_INFO = 0x02,
+	IOKIT_CMD_ENTRY_RELATIVES = 0x03,
+	IOKIT_CMD_COPY_PROPERTIES = 0x04,
+	IOKIT_CMD_SEARCH_PROPERTY = 0x05,
+	IOKIT_CMD_SET_PROPERTIES = 0x06,
+	IOKIT_CMD_GET_MATCHING = 0x07,
+	/* 0x70-0x7f: test-only commands, see IOKIT_FEATURE_TEST */
+	IOKIT_CMD_TEST_ENTRIES = 0x70,
 };
 
 #define IOKIT_IOC_VERSION \
 	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_VERSION, struct iokit_version)
+#define IOKIT_IOC_REGISTRY_LOOKUP \
+	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_REGISTRY_LOOKUP, struct iokit_registry_lookup)
+#define IOKIT_IOC_ENTRY_INFO \
+	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_ENTRY_INFO, struct iokit_entry_info)
+#define IOKIT_IOC_ENTRY_RELATIVES \
+	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_ENTRY_RELATIVES, struct iokit_entry_relatives)
+#define IOKIT_IOC_COPY_PROPERTIES \
+	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_COPY_PROPERTIES, struct iokit_property_data)
+#define IOKIT_IOC_SEARCH_PROPERTY \
+	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_SEARCH_PROPERTY, struct iokit_property_data)
+#define IOKIT_IOC_SET_PROPERTIES \
+	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_SET_PROPERTIES, struct iokit_property_data)
+#define IOKIT_IOC_GET_MATCHING \
+	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_GET_MATCHING, struct iokit_matching)
+#define IOKIT_IOC_TEST_ENTRIES \
+	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_TEST_ENTRIES, struct iokit_test_entries)
 
 #endif /* _UAPI_LINUX_IOKIT_H */

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * /dev/iokit registry commands: lookups, entry descriptions, relatives,
+ * properties and matching queries.  The dispatcher (iokit_ioctl.c) has
+ * already read and size-checked each struct; these handlers check every
+ * field, do the work and return an IOReturn.
+ *
+ * Entries are named by ID in every command, and each handler resolves the
+ * ID itself, so a stale ID anywhere answers kIOReturnNotFound.  Variable
+ * output (IDs, serialized properties, paths) goes to a caller's buffer;
+ * when it is short the handler reports the size needed and
+ * kIOReturnNoSpace, and the caller retries.
+ */
+#include <linux/capability.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include <iokit/io_matching.h>
+#include <iokit/io_registry_entry.h>
+#include <iokit/os_serialize.h>
+
+#include "iokit_internal.h"
+#include "shared/os_serial.h"
+
+/* A fixed-size string field must hold a NUL inside its bounds. */
+#define IOKIT_FIELD_IS_STRING(field) (!!memchr(field, '\0', sizeof(field)))
+
+static const struct io_registry_plane *iokit_arg_plane(const char *plane)
+{
+	if (!memchr(plane, '\0', IOKIT_NAME_MAX))
+		return NULL;
+	return io_registry_plane_find(plane);
+}
+
+u32 io_registry_cmd_lookup(struct file *file, void *arg)
+{
+	struct iokit_registry_lookup *lk = arg;
+	struct io_registry_entry *entry;
+	char *path;
+
+	switch (lk->how) {
+	case IOKIT_LOOKUP_ROOT:
+		entry = io_registry_get_root();
+		break;
+	case IOKIT_LOOKUP_ID:
+		entry = io_registry_entry_from_id(lk->entry_id);
+		break;
+	case IOKIT_LOOKUP_PATH:
+		if (!lk->path_len || lk->path_len > IOKIT_PATH_MAX)
+			return IOKIT_RETURN_BAD_ARGUMENT;
+		path = memdup_user_nul(u64_to_user_ptr(lk->path), lk->path_len);
+		if (IS_ERR(path))
+			return IOKIT_RETURN_VM_ERROR;
+		entry = strlen(path) == lk->path_len ?
+			io_registry_entry_from_path(path) : NULL;
+		kfree(path);
+		break;
+	default:
+		return IOKIT_RETURN_BAD_ARGUMENT;
+	}
+	if (!entry)
+		return IOKIT_RETURN_NOT_FOUND;
+	lk->entry_id = entry->id;
+	io_registry_entry_put(entry);
+	return IOKIT_RETURN_SUCCESS;
+}
+
+static u32 io_registry_info_path(struct io_registry_entry *entry,
+				 const struct io_registry_plane *plane,
+				 struct iokit_entry_info *info)
+{
+	char *path = kmalloc(IOKIT_PATH_MAX, GFP_KERNEL);
+	u32 ret = IOKIT_RETURN_SUCCESS;
+	int len;
+
+	if (!path)
+		return IOKIT_RETURN_NO_MEMORY;
+	len = io_registry_entry_copy_path(entry, plane, path, IOKIT_PATH_MAX);
+	if (len < 0) {
+		info->path_len = 0;
+		ret = len == -ENOSPC ? IOKIT_RETURN_MESSAGE_TOO_LARGE :
+				       IOKIT_RETURN_NOT_ATTACHED;
+	} else {
+		info->path_len = len;
+		if (!info->path)
+			ret = IOKIT_RETURN_SUCCESS;
+		else if (info->path_size < len + 1)
+			ret = IOKIT_RETURN_NO_SPACE;
+		else if (copy_to_user(u64_to_user_ptr(info->path), path, len + 1))
+			ret = IOKIT_RETURN_VM_ERROR;
+	}
+	kfree(path);
+	return ret;
+}
+
+u32 io_registry_cmd_entry_info(struct file *file, void *arg)
+{
+	struct iokit_entry_info *info = arg;
+	const struct io_registry_plane *plane = iokit_arg_plane(info->plane);
+	const struct os_class *cls;
+	struct io_registry_entry *entry;
+	u32 ret;
+
+	if (!plane || !IOKIT_FIELD_IS_STRING(info->conforms_to) || info->reserved)
+		return IOKIT_RETURN_BAD_ARGUMENT;
+	entry = io_registry_entry_from_id(info->entry_id);
+	if (!entry)
+		return IOKIT_RETURN_NOT_FOUND;
+
+	cls = entry->obj.cls;
+	info->conforms = info->conforms_to[0] &&
+			 os_object_conforms_to(&entry->obj, info->conforms_to);
+	info->busy = 0;
+	info->flags = READ_ONCE(entry->inactive) ? IOKIT_ENTRY_INACTIVE : 0;
+	io_registry_entry_copy_name(entry, info->name);
+	io_registry_entry_copy_location(entry, info->location);
+	strscpy_pad(info->class_name, cls->name, sizeof(info->class_name));
+	strscpy_pad(info->superclass_name, cls->super ? cls->super->name : "",
+		    sizeof(info->superclass_name));
+	ret = io_registry_info_path(entry, plane, info);
+	io_registry_entry_put(entry);
+	return ret;
+}
+
+u32 io_registry_cmd_entry_relatives(struct file *file, void *arg)
+{
+	struct iokit_entry_relatives *rel = arg;
+	const struct io_registry_plane *plane = iokit_arg_plane(rel->plane);
+	struct io_registry_entry *entry;
+	unsigned int room = 0;
+	u64 *ids = NULL;
+	u32 ret;
+	int n;
+
+	if (!plane || rel->which > IOKIT_RELATIVES_PARENTS)
+		return IOKIT_RETURN_BAD_ARGUMENT;
+	entry = io_registry_entry_from_id(rel->entry_id);
+	if (!entry)
+		return IOKIT_RETURN_NOT_FOUND;
+
+	/* Size the buffer by a first count; retry if the entry grew meanwhile. */
+	for (;;) {
+		n = io_registry_entry_copy_relatives(entry, plane, rel->which,
+						     ids, room);
+		if (n <= room || n > rel->count)
+			break;
+		kvfree(ids);
+		room = n + 8;
+		ids = kvmalloc_array(room, sizeof(*ids), GFP_KERNEL);
+		if (!ids) {
+			io_registry_entry_put(entry);
+			return IOKIT_RETURN_NO_MEMORY;
+		}
+	}
+	ret = IOKIT_RETURN_SUCCESS;
+	if (n > rel->count)
+		ret = IOKIT_RETURN_NO_SPACE;
+	else if (n && copy_to_user(u64_to_user_ptr(rel->ids), ids, n * sizeof(*ids)))
+		ret = IOKIT_RETURN_VM_ERROR;
+	rel->count = n;
+	kvfree(ids);
+	io_registry_entry_put(entry);
+	return ret;
+}
+
+/* Serialize @obj into the caller's buffer described by @pd. */
+static u32 io_registry_copy_out(const struct os_object *obj,
+				struct iokit_property_data *pd)
+{
+	struct os_serial_writer w;
+	void *buf;
+	u32 ret;
+
+	os_serial_begin(&w, NULL, 0);
+	if (os_serialize(obj, &w))
+		return IOKIT_RETURN_INTERNAL_ERROR;
+	if (w.len > IOKIT_SERIAL_SIZE_MAX)
+		return IOKIT_RETURN_MESSAGE_TOO_LARGE;
+	if (w.len > pd->data_size) {
+		pd->data_size = w.len;
+		return IOKIT_RETURN_NO_SPACE;
+	}
+	buf = kvmalloc(w.len, GFP_KERNEL);
+	if (!buf)
+		return IOKIT_RETURN_NO_MEMORY;
+	os_serial_begin(&w, buf, w.len);
+	ret = IOKIT_RETURN_SUCCESS;
+	if (os_serialize(obj, &w) || w.len > w.capacity)
+		ret = IOKIT_RETURN_INTERNAL_ERROR;
+	else if (copy_to_user(u64_to_user_ptr(pd->data), buf, w.len))
+		ret = IOKIT_RETURN_VM_ERROR;
+	pd->data_size = w.len;
+	kvfree(buf);
+	return ret;
+}
+
+u32 io_registry_cmd_copy_properties(struct file *file, void *arg)
+{
+	struct iokit_property_data *pd = arg;
+	struct io_registry_entry *entry;
+	struct os_dictionary *props;
+	u32 ret;
+
+	if (pd->options)
+		return IOKIT_RETURN_BAD_ARGUMENT;
+	entry = io_registry_entry_from_id(pd->entry_id);
+	if (!entry)
+		return IOKIT_RETURN_NOT_FOUND;
+	props = io_registry_entry_copy_properties(entry);
+	io_registry_entry_put(entry);
+	if (!props)
+		return IOKIT_RETURN_NO_MEMORY;
+	ret = io_registry_copy_out(&props->obj, pd);
+	os_object_put(&props->obj);
+	return ret;
+}
+
+u32 io_registry_cmd_search_property(struct file *file, void *arg)
+{
+	struct iokit_property_data *pd = arg;
+	const struct io_registry_plane *plane = iokit_arg_plane(pd->plane);
+	struct io_registry_entry *entry, *found;
+	struct os_object *value;
+	u32 ret;
+
+	if (!plane || !IOKIT_FIELD_IS_STRING(pd->key) || !pd->key[0] ||
+	    pd->options & ~(IOKIT_SEARCH_RECURSIVELY | IOKIT_SEARCH_PARENTS))
+		return IOKIT_RETURN_BAD_ARGUMENT;
+	entry = io_registry_entry_from_id(pd->entry_id);
+	if (!entry)
+		return IOKIT_RETURN_NOT_FOUND;
+	value = io_registry_entry_search_property(entry, plane, pd->key,
+						  pd->options, &found);
+	io_registry_entry_put(entry);
+	if (!value)
+		return IOKIT_RETURN_NOT_FOUND;
+	pd->found_id = found->id;
+	io_registry_entry_put(found);
+	ret = io_registry_copy_out(value, pd);
+	os_object_put(value);
+	return ret;
+}
+
+/*
+ * Read a serialized dictionary from user space.  On failure the reason
+ * and offset are stored through @bad_offset and @bad_reason.
+ */
+static struct os_dictionary *iokit_copy_dictionary(u64 uptr, u32 size,
+						   u32 *bad_offset,
+						   u32 *bad_reason, u32 *ret)
+{
+	struct os_serial_error err = {};
+	struct os_object *obj;
+	void *buf;
+
+	if (size > IOKIT_SERIAL_SIZE_MAX) {
+		*bad_reason = IOKIT_SERIAL_E_SIZE;
+		*ret = IOKIT_RETURN_MESSAGE_TOO_LARGE;
+		return NULL;
+	}
+	buf = vmemdup_user(u64_to_user_ptr(uptr), size);
+	if (IS_ERR(buf)) {
+		*ret = PTR_ERR(buf) == -ENOMEM ? IOKIT_RETURN_NO_MEMORY :
+						 IOKIT_RETURN_VM_ERROR;
+		return NULL;
+	}
+	obj = os_unserialize(buf, size, &err);
+	kvfree(buf);
+	if (obj && !os_dictionary_cast(obj)) {
+		os_object_put(obj);
+		obj = NULL;
+		err.offset = 8;
+		err.reason = IOKIT_SERIAL_E_NOT_DICT;
+	}
+	if (!obj) {
+		*bad_offset = err.offset;
+		*bad_reason = err.reason;
+		*ret = err.reason == IOKIT_SERIAL_E_NO_MEMORY ?
+		       IOKIT_RETURN_NO_MEMORY : IOKIT_RETURN_BAD_ARGUMENT;
+		return NULL;
+	}
+	return os_dictionary_cast(obj);
+}
+
+u32 io_registry_cmd_set_properties(struct file *file, void *arg)
+{
+	struct iokit_property_data *pd = arg;
+	struct io_registry_entry *entry;
+	struct os_dictionary *props;
+	u32 ret;
+
+	if (pd->options)
+		return IOKIT_RETURN_BAD_ARGUMENT;
+	if (!capable(CAP_SYS_ADMIN))
+		return IOKIT_RETURN_NOT_PRIVILEGED;
+	entry = io_registry_entry_from_id(pd->entry_id);
+	if (!entry)
+		return IOKIT_RETURN_NOT_FOUND;
+	props = iokit_copy_dictionary(pd->data, pd->data_size, &pd->bad_offset,
+				      &pd->bad_reason, &ret);
+	if (props) {
+		ret = io_registry_entry_set_properties(entry, props);
+		os_object_put(&props->obj);
+	}
+	io_registry_entry_put(entry);
+	return ret;
+}
+
+u32 io_registry_cmd_get_matching(struct file *file, void *arg)
+{
+	struct iokit_matching *m = arg;
+	struct io_registry_entry **entries;
+	struct os_dictionary *match;
+	unsigned int count, i, n = 0;
+	u64 __user *uids = u64_to_user_ptr(m->ids);
+	u32 ret = IOKIT_RETURN_SUCCESS;
+	int reason;
+
+	match = iokit_copy_dictionary(m->data, m->data_size, &m->bad_offset,
+				      &m->bad_reason, &ret);
+	if (!match)
+		return ret;
+	/* A key error has no byte offset: the dictionary was already built. */
+	reason = io_matching_validate(match, NULL);
+	if (reason) {
+		m->bad_offset = 0;
+		m->bad_reason = reason;
+		os_object_put(&match->obj);
+		return IOKIT_RETURN_BAD_ARGUMENT;
+	}
+
+	entries = io_registry_snapshot(&io_service_plane, &count);
+	if (!entries) {
+		os_object_put(&match->obj);
+		return IOKIT_RETURN_NO_MEMORY;
+	}
+	for (i = 0; i < count; i++) {
+		if (!io_matching_match_passive(entries[i], match))
+			continue;
+		if (n < m->count && ret == IOKIT_RETURN_SUCCESS &&
+		    put_user(entries[i]->id, uids + n))
+			ret = IOKIT_RETURN_VM_ERROR;
+		n++;
+	}
+	io_registry_snapshot_free(entries, count);
+	os_object_put(&match->obj);
+	if (ret == IOKIT_RETURN_SUCCESS && n > m->count)
+		ret = IOKIT_RETURN_NO_SPACE;
+	m->count = n;
+	return ret;
+}

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * IOService and the fixed entries under the registry root: the platform
+ * entry (IOPlatformExpertDevice), under which the machine's buses hang,
+ * and IOResources, the provider of drivers that match no hardware.
+ */
+#include <linux/dmi.h>
+#include <linux/export.h>
+
+#include <iokit/io_service.h>
+
+#include "iokit_internal.h"
+
+const struct os_class io_service_class = {
+	.name = "IOService",
+	.super = &io_registry_entry_class,
+};
+EXPORT_SYMBOL_GPL(io_service_class);
+
+const struct os_class io_platform_expert_device_class = {
+	.name = "IOPlatformExpertDevice",
+	.super = &io_service_class,
+};
+EXPORT_SYMBOL_GPL(io_platform_expert_device_class);
+
+const struct os_class io_resources_class = {
+	.name = "IOResources",
+	.super = &io_service_class,
+};
+EXPORT_SYMBOL_GPL(io_resources_class);
+
+static struct io_registry_entry *io_platform;
+static struct io_registry_entry *io_resources;
+
+/**
+ * io_service_get_platform() - the platform entry, parent of the buses
+ *
+ * Return: the entry, referenced.
+ */
+struct io_registry_entry *io_service_get_platform(void)
+{
+	return io_registry_entry_get(io_platform);
+}
+EXPORT_SYMBOL_GPL(io_service_get_platform);
+
+/**
+ * io_service_get_resources() - the IOResources entry
+ *
+ * Return: the entry, referenced.
+ */
+struct io_registry_entry *io_service_get_resources(void)
+{
+	return io_registry_entry_get(io_resources);
+}
+EXPORT_SYMBOL_GPL(io_service_get_resources);
+
+static struct io_registry_entry *io_service_root_child(const struct os_class *cls,
+						       const char *name)
+{
+	struct io_registry_entry *root = io_registry_get_root();
+	struct io_registry_entry *entry;
+
+	entry = io_registry_entry_create(cls, name);
+	if (entry && io_registry_entry_attach(entry, root, &io_service_plane)) {
+		io_registry_entry_put(entry);
+		entry = NULL;
+	}
+	io_registry_entry_put(root);
+	return entry;
+}
+
+/* The machine's model names the platform entry, as on a Mac. */
+static int io_service_platform_init(void)
+{
+	const char *model = dmi_get_system_info(DMI_PRODUCT_NAME);
+	const char *vendor = dmi_get_system_info(DMI_SYS_VENDOR);
+	int ret;
+
+	io_platform = io_service_root_child(&io_platform_expert_device_class,
+					    model && *model ? model : "Linux");
+	if (!io_platform)
+		return -ENOMEM;
+	ret = io_registry_entry_set_string(io_platform, "IOPlatformName",
+					   model && *model ? model : "Linux");
+	if (!ret && vendor && *vendor)
+		ret = io_registry_entry_set_string(io_platform, "manufacturer", vendor);
+	return ret;
+}
+
+/**
+ * io_service_init() - create the platform and IOResources entries
+ *
+ * Return: 0 or a negative errno.
+ */
+int io_service_init(void)
+{
+	int ret = io_service_platform_init();
+
+	if (!ret) {
+		io_resources = io_service_root_child(&io_resources_class,
+						     "IOResources");
+		if (!io_resources)
+			ret = -ENOMEM;
+	}
+	if (ret)
+		io_service_exit();
+	return ret;
+}
+
+/**
+ * io_service_exit() - remove the platform and IOResources entries
+ */
+void io_service_exit(void)
+{
+	if (io_resources) {
+		io_registry_entry_remove(io_resources);
+		io_registry_entry_put(io_resources);
+		io_resources = NULL;
+	}
+	if (io_platform) {
+		io_registry_entry_remove(io_platform);
+		io_registry_entry_put(io_platform);
+		io_platform = NULL;
+	}
+}

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Test-only registry entries (IOKIT_IOC_TEST_ENTRIES), off unless the
+ * module parameter test_interface is set.  They let tests and benchmarks
+ * grow the registry far past what a machine has, and they accept
+ * SetProperties, which real nubs refuse, so that path can be tested.
+ */
+#include <linux/capability.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+
+#include <iokit/io_service.h>
+
+#include "iokit_internal.h"
+
+bool iokit_test_interface;
+module_param_named(test_interface, iokit_test_interface, bool, 0644);
+MODULE_PARM_DESC(test_interface, "Enable test-only commands (default: off)");
+
+#define IO_TEST_ENTRIES_MAX	100000
+
+struct io_test_entry {
+	struct io_service service;
+	struct list_head node;
+};
+
+static LIST_HEAD(io_test_entries);
+static unsigned int io_test_entry_count;
+static DEFINE_MUTEX(io_test_lock);
+
+static void io_test_entry_free(struct os_object *obj)
+{
+	struct io_test_entry *t = container_of(obj, struct io_test_entry,
+					       service.entry.obj);
+
+	io_registry_entry_fini(&t->service.entry);
+	kfree_rcu(t, service.entry.rcu);
+}
+
+static const struct os_class io_test_entry_class = {
+	.name = "IOTestEntry",
+	.super = &io_service_class,
+	.free = io_test_entry_free,
+};
+
+/* Store every property given; a "refuse" key makes the owner say no. */
+static u32 io_test_entry_set_properties(struct io_registry_entry *entry,
+					struct os_dictionary *props)
+{
+	unsigned int i;
+
+	if (os_dictionary_get(props, "refuse"))
+		return IOKIT_RETURN_NOT_PERMITTED;
+	for (i = 0; i < props->count; i++)
+		if (io_registry_entry_set_property(entry,
+						   props->entries[i].key->str,
+						   props->entries[i].value))
+			return IOKIT_RETURN_NO_MEMORY;
+	return IOKIT_RETURN_SUCCESS;
+}
+
+static const struct io_registry_entry_ops io_test_entry_ops = {
+	.set_properties = io_test_entry_set_properties,
+};
+
+static int io_test_entry_add(struct io_registry_entry *parent, u64 *id)
+{
+	struct io_test_entry *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	char location[16];
+	int ret;
+
+	if (!t)
+		return -ENOMEM;
+	ret = io_registry_entry_init(&t->service.entry, &io_test_entry_class,
+				     "IOTestEntry");
+	if (ret) {
+		kfree(t);
+		return ret;
+	}
+	t->service.entry.ops = &io_test_entry_ops;
+	scnprintf(location, sizeof(location), "%x", io_test_entry_count);
+	io_registry_entry_set_location(&t->service.entry, location);
+	ret = io_registry_entry_set_number(&t->service.entry, "test-index",
+					   io_test_entry_count, 32);
+	ret = ret ?: io_registry_entry_attach(&t->service.entry, parent,
+					      &io_service_plane);
+	if (ret) {
+		io_registry_entry_put(&t->service.entry);
+		return ret;
+	}
+	*id = t->service.entry.id;
+	list_add_tail(&t->node, &io_test_entries);
+	io_test_entry_count++;
+	return 0;
+}
+
+static void io_test_entries_remove_all_locked(void)
+{
+	struct io_test_entry *t, *next;
+
+	list_for_each_entry_safe(t, next, &io_test_entries, node) {
+		list_del(&t->node);
+		io_registry_entry_remove(&t->service.entry);
+		io_registry_entry_put(&t->service.entry);
+	}
+	io_test_entry_count = 0;
+}
+
+u32 io_test_cmd_entries(struct file *file, void *arg)
+{
+	struct iokit_test_entries *te = arg;
+	struct io_registry_entry *platform;
+	u32 ret = IOKIT_RETURN_SUCCESS;
+	unsigned int i;
+	u64 id;
+
+	if (!READ_ONCE(iokit_test_interface))
+		return IOKIT_RETURN_UNSUPPORTED;
+	if (!capable(CAP_SYS_ADMIN))
+		return IOKIT_RETURN_NOT_PRIVILEGED;
+
+	mutex_lock(&io_test_lock);
+	switch (te->op) {
+	case IOKIT_TEST_ENTRIES_ADD:
+		if (!te->count || te->count > IO_TEST_ENTRIES_MAX - io_test_entry_count) {
+			ret = IOKIT_RETURN_BAD_ARGUMENT;
+			break;
+		}
+		platform = io_service_get_platform();
+		for (i = 0; i < te->count; i++) {
+			if (io_test_entry_add(platform, &id)) {
+				ret = IOKIT_RETURN_NO_MEMORY;
+				break;
+			}
+			if (!i)
+				te->first_id = id;
+		}
+		io_registry_entry_put(platform);
+		break;
+	case IOKIT_TEST_ENTRIES_REMOVE_ALL:
+		if (te->count)
+			ret = IOKIT_RETURN_BAD_ARGUMENT;
+		else
+			io_test_entries_remove_all_locked();
+		break;
+	default:
+		ret = IOKIT_RETURN_BAD_ARGUMENT;
+	}
+	mutex_unlock(&io_test_lock);
+	return ret;
+}
+
+/**
+ * io_test_entries_exit() - remove whatever tests left behind
+ */
+void io_test_entries_exit(void)
+{
+	mutex_lock(&io_test_lock);
+	io_test_entries_remove_all_locked();
+	mutex_unlock(&io_test_lock);
+}
