@@ -122,6 +122,14 @@ static int io_usb_set_device_ids(struct io_registry_entry *entry,
 	return ret;
 }
 
+static int io_usb_set_configuration(struct io_registry_entry *entry,
+				    struct usb_device *udev)
+{
+	u8 value = udev->actconfig->desc.bConfigurationValue;
+
+	return io_registry_entry_set_number(entry, "bConfigurationValue", value, 8);
+}
+
 static int io_usb_device_set_properties(struct io_registry_entry *entry,
 					struct usb_device *udev)
 {
@@ -144,8 +152,7 @@ static int io_usb_device_set_properties(struct io_registry_entry *entry,
 	ret = ret ?: io_registry_entry_set_number(entry, "USBSpeed",
 						  io_usb_speed(udev), 8);
 	if (!ret && udev->actconfig)
-		ret = io_registry_entry_set_number(entry, "bConfigurationValue",
-			udev->actconfig->desc.bConfigurationValue, 8);
+		ret = io_usb_set_configuration(entry, udev);
 	if (!ret && udev->product)
 		ret = io_registry_entry_set_string(entry, "USB Product Name",
 						   udev->product);
@@ -180,8 +187,7 @@ static int io_usb_interface_set_properties(struct io_registry_entry *entry,
 	ret = ret ?: io_registry_entry_set_number(entry, "bNumEndpoints",
 						  desc->bNumEndpoints, 8);
 	if (!ret && udev->actconfig)
-		ret = io_registry_entry_set_number(entry, "bConfigurationValue",
-			udev->actconfig->desc.bConfigurationValue, 8);
+		ret = io_usb_set_configuration(entry, udev);
 	if (!ret && intf->cur_altsetting->string)
 		ret = io_registry_entry_set_string(entry, "USB Interface Name",
 						   intf->cur_altsetting->string);

@@ -82,8 +82,8 @@ int os_array_append(struct os_array *array, struct os_object *item)
 		unsigned int capacity = array->capacity ? array->capacity * 2 : 4;
 		struct os_object **items;
 
-		items = iokit_kvgrow(array->items, array->count,
-			     capacity, sizeof(*items));
+		items = iokit_kvgrow(array->items, array->count, capacity,
+				     sizeof(*items));
 		if (!items)
 			return -ENOMEM;
 		array->items = items;

@@ -10,9 +10,11 @@
  * byte order.
  */
 #ifdef __KERNEL__
+#include <linux/kernel.h>
 #include <linux/string.h>
 #else
 #include <string.h>
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof(*(a)))
 #endif
 
 #include "os_serial.h"
@@ -373,7 +375,7 @@ const char *os_serial_error_string(os_serial_u32 reason)
 		[IOKIT_SERIAL_E_NO_MEMORY] = "out of memory",
 	};
 
-	if (reason < sizeof(strings) / sizeof(strings[0]) && strings[reason])
+	if (reason < ARRAY_SIZE(strings) && strings[reason])
 		return strings[reason];
 	return "unknown error";
 }

@@ -13,25 +13,18 @@
 #ifndef OS_SERIAL_H
 #define OS_SERIAL_H
 
-#ifdef __KERNEL__
-#include <linux/types.h>
-#else
+#ifndef __KERNEL__
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 #endif
+#include <linux/types.h>
 
 #include <linux/iokit.h>
 
-#ifdef __KERNEL__
-typedef u8 os_serial_u8;
-typedef u32 os_serial_u32;
-typedef u64 os_serial_u64;
-#else
-typedef uint8_t os_serial_u8;
-typedef uint32_t os_serial_u32;
-typedef uint64_t os_serial_u64;
-#endif
+/* The uapi types exist on both sides; these names keep the API readable. */
+typedef __u8 os_serial_u8;
+typedef __u32 os_serial_u32;
+typedef __u64 os_serial_u64;
 
 /**
  * struct os_serial_visitor - callbacks of os_serial_parse()

@@ -168,8 +168,8 @@ struct iokit_test_entries {
  * one binary form (Documentation/serialization.rst).  All words are
  * little-endian and 32-bit aligned:
  *
- *   stream := magic(u32 IOKIT_SERIAL_MAGIC) version(u32 1) object
- *   object := tag(u32) payload, zero-padded to a multiple of 4 bytes
+ *   stream := magic(u32 IOKIT_SERIAL_MAGIC) version(u32 1) root
+ *   each object is a tag(u32) and a payload zero-padded to 4 bytes
  *   tag    := type << 24 | length (24 bits; meaning depends on the type)
  *
  *   DICT    length = number of entries; then per entry a STRING key
@@ -199,7 +199,7 @@ struct iokit_test_entries {
 #define IOKIT_SERIAL_LENGTH_MASK 0x00ffffffu
 
 /* Limits the kernel enforces on what it parses. */
-#define IOKIT_SERIAL_SIZE_MAX	(1u << 20)	/* whole stream, bytes */
+#define IOKIT_SERIAL_SIZE_MAX	(1024 * 1024)	/* whole stream, bytes */
 #define IOKIT_SERIAL_DEPTH_MAX	16		/* nested containers */
 #define IOKIT_SERIAL_OBJECTS_MAX 65536		/* objects in a stream */
 #define IOKIT_SERIAL_COUNT_MAX	4096		/* entries of one container */

@@ -68,7 +68,7 @@ struct io_registry_entry {
 	struct os_object obj;
 	u64 id;
 	const struct io_registry_entry_ops *ops;
-	struct mutex lock;
+	struct mutex lock;	/* properties, name, location */
 	struct os_dictionary *properties;
 	char name[IOKIT_NAME_MAX];
 	char location[IOKIT_NAME_MAX];
