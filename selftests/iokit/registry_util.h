@@ -130,7 +130,7 @@ struct prop_find {
 	uint32_t len;
 };
 
-static inline int pf_begin(void *c, uint32_t n)
+static inline int pf_begin(void *c, os_serial_u32 n)
 {
 	struct prop_find *p = c;
 
@@ -149,7 +149,7 @@ static inline int pf_end(void *c)
 	return 0;
 }
 
-static inline int pf_key(void *c, const char *k, uint32_t n)
+static inline int pf_key(void *c, const char *k, os_serial_u32 n)
 {
 	struct prop_find *p = c;
 
@@ -168,14 +168,14 @@ static inline int pf_value(struct prop_find *p, int type)
 	return 1;
 }
 
-static inline int pf_num(void *c, uint64_t v, uint32_t bits)
+static inline int pf_num(void *c, os_serial_u64 v, os_serial_u32 bits)
 {
 	if (pf_value(c, IOKIT_SERIAL_NUMBER))
 		((struct prop_find *)c)->num = v;
 	return 0;
 }
 
-static inline int pf_str(void *c, const char *s, uint32_t n)
+static inline int pf_str(void *c, const char *s, os_serial_u32 n)
 {
 	struct prop_find *p = c;
 
@@ -187,7 +187,7 @@ static inline int pf_str(void *c, const char *s, uint32_t n)
 	return 0;
 }
 
-static inline int pf_data(void *c, const void *b, uint32_t n)
+static inline int pf_data(void *c, const void *b, os_serial_u32 n)
 {
 	struct prop_find *p = c;
 
