@@ -7,6 +7,7 @@
 #   make check      everything, on Debian 6.1, 6.12 and the debug kernel;
 #                   ends with "N passed, N failed"
 #   make lint       checkpatch --strict, sparse and W=1, zero findings
+#   make bench      benchmarks, printed as ratios measured in one run
 # KVER=6.1|6.12|debug|<release> picks a kernel; KDIR= a build tree directly.
 
 TOP := $(CURDIR)
@@ -38,12 +39,12 @@ CC ?= gcc
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-I$(TOP)/uapi -I$(TOP)/tools/lib/include
 
-.PHONY: all deps kmod kmod-for tools selftests lint check run clean help
+.PHONY: all deps kmod kmod-for tools selftests lint check run bench clean help
 
 all: kmod tools selftests
 
 help:
-	@sed -n '2,11s/^# \{0,1\}//p' Makefile
+	@sed -n '2,12s/^# \{0,1\}//p' Makefile
 
 deps:
 	@$(TOP)/tools/build/install-deps
@@ -63,23 +64,29 @@ kmod:
 kmod-for:
 	@test -n "$(KDIR)" || { echo "no kernel build tree for KVER=$(KVER)" >&2; exit 1; }
 	@$(TOP)/tools/build/compat-probe $(KDIR) $(B)/compat/$(KREL)
-	@mkdir -p $(B)/kmod/$(KREL)
-	@cp -asf $(TOP)/Kbuild $(TOP)/kmod $(TOP)/uapi $(B)/kmod/$(KREL)/
+	@$(TOP)/tools/build/shadow-tree $(TOP) $(B)/kmod/$(KREL)
 	$(MAKE) -s -C $(KDIR) M=$(B)/kmod/$(KREL) IOKIT_COMPAT_DIR=$(B)/compat/$(KREL) \
 		$(KBUILD_EXTRA) modules
 
 # ---- user space -----------------------------------------------------------
-TOOL_BINS := $(B)/bin/iokit-vm-hotplug
+TOOL_BINS := $(B)/bin/iokit-vm-hotplug $(B)/bin/registry_bench
 
+# libiokit (build/lib) and ioreg (build/bin) have Makefiles of their own.
 tools: $(TOOL_BINS)
+	$(MAKE) -C tools/lib OUTPUT=$(B)/lib
+	$(MAKE) -C tools/ioreg OUTPUT=$(B)/bin LIBDIR=$(B)/lib
+
+$(B)/bin/registry_bench: tools/bench/registry_bench.c kmod/shared/os_serial.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Ikmod/shared -o $@ $^
 
 $(B)/bin/iokit-vm-hotplug: tools/vm/iokit-vm-hotplug.c
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $<
 
-selftests: $(B)/ksrc/.stamp
+selftests: $(B)/ksrc/.stamp tools
 	$(MAKE) -C selftests/iokit OUTPUT=$(B)/selftests KSFT_INCLUDE=$(B)/ksrc/include \
-		UAPI_INCLUDE=$(TOP)/uapi
+		UAPI_INCLUDE=$(TOP)/uapi LIBIOKIT=$(B)/lib/libiokit.a
 
 # ---- checks ---------------------------------------------------------------
 lint: $(B)/ksrc/.stamp
@@ -87,6 +94,11 @@ lint: $(B)/ksrc/.stamp
 
 check: deps
 	@$(TOP)/tools/build/check
+
+# Benchmarks print ratios measured within one run, in the guest.
+bench: deps tools
+	@$(VM)/iokit-vm --kernel $(or $(KVER),6.12) -- \
+		'echo 1 > /sys/module/iokit/parameters/test_interface && registry_bench'
 
 run: deps all
 	@$(VM)/iokit-vm --kernel $(or $(KVER),6.12) $(if $(CMD),-- '$(subst ','\'',$(CMD))')

@@ -78,9 +78,11 @@ static u32 io_registry_info_path(struct io_registry_entry *entry,
 		return IOKIT_RETURN_NO_MEMORY;
 	len = io_registry_entry_copy_path(entry, plane, path, IOKIT_PATH_MAX);
 	if (len < 0) {
+		/* Only a caller who asked for the path hears it has none. */
 		info->path_len = 0;
-		ret = len == -ENOSPC ? IOKIT_RETURN_MESSAGE_TOO_LARGE :
-				       IOKIT_RETURN_NOT_ATTACHED;
+		if (info->path)
+			ret = len == -ENOSPC ? IOKIT_RETURN_MESSAGE_TOO_LARGE :
+					       IOKIT_RETURN_NOT_ATTACHED;
 	} else {
 		info->path_len = len;
 		if (!info->path)

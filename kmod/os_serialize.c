@@ -7,6 +7,7 @@
  */
 #include <linux/export.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include <iokit/os_object.h>
 #include <iokit/os_serialize.h>
@@ -171,13 +172,26 @@ struct os_object *os_unserialize(const void *buf, size_t len,
 }
 EXPORT_SYMBOL_GPL(os_unserialize);
 
+/*
+ * The encoder's state: the parser's limits apply to what the kernel writes
+ * too, so user space never receives a stream it could not send back.
+ */
+struct os_serializer {
+	struct os_serial_writer *w;
+	u32 objects;
+};
+
 static int os_serialize_container(const struct os_object *obj,
-				  struct os_serial_writer *w, unsigned int depth);
+				  struct os_serializer *s, unsigned int depth);
 
 static int os_serialize_object(const struct os_object *obj,
-			       struct os_serial_writer *w, unsigned int depth)
+			       struct os_serializer *s, unsigned int depth)
 {
 	const struct os_class *cls = obj->cls;
+	struct os_serial_writer *w = s->w;
+
+	if (++s->objects > IOKIT_SERIAL_OBJECTS_MAX)
+		return -E2BIG;
 
 	if (cls == &os_string_class) {
 		const struct os_string *str = container_of(obj, struct os_string, obj);
@@ -198,14 +212,15 @@ static int os_serialize_object(const struct os_object *obj,
 			return -E2BIG;
 		os_serial_put_bytes(w, IOKIT_SERIAL_DATA, data->bytes, data->length);
 	} else {
-		return os_serialize_container(obj, w, depth);
+		return os_serialize_container(obj, s, depth);
 	}
 	return 0;
 }
 
 static int os_serialize_container(const struct os_object *obj,
-				  struct os_serial_writer *w, unsigned int depth)
+				  struct os_serializer *s, unsigned int depth)
 {
+	struct os_serial_writer *w = s->w;
 	unsigned int i;
 	int ret;
 
@@ -214,9 +229,11 @@ static int os_serialize_container(const struct os_object *obj,
 	if (obj->cls == &os_array_class) {
 		const struct os_array *array = container_of(obj, struct os_array, obj);
 
+		if (array->count > IOKIT_SERIAL_COUNT_MAX)
+			return -E2BIG;
 		os_serial_put_container(w, IOKIT_SERIAL_ARRAY, array->count);
 		for (i = 0; i < array->count; i++) {
-			ret = os_serialize_object(array->items[i], w, depth + 1);
+			ret = os_serialize_object(array->items[i], s, depth + 1);
 			if (ret)
 				return ret;
 		}
@@ -226,12 +243,19 @@ static int os_serialize_container(const struct os_object *obj,
 		const struct os_dictionary *dict =
 			container_of(obj, struct os_dictionary, obj);
 
+		if (dict->count > IOKIT_SERIAL_COUNT_MAX)
+			return -E2BIG;
 		os_serial_put_container(w, IOKIT_SERIAL_DICT, dict->count);
 		for (i = 0; i < dict->count; i++) {
 			const struct os_string *k = dict->entries[i].key;
 
+			if (!k->length || k->length > IOKIT_SERIAL_KEY_MAX ||
+			    memchr(k->str, '\0', k->length))
+				return -E2BIG;
+			if (++s->objects > IOKIT_SERIAL_OBJECTS_MAX)
+				return -E2BIG;
 			os_serial_put_bytes(w, IOKIT_SERIAL_STRING, k->str, k->length);
-			ret = os_serialize_object(dict->entries[i].value, w, depth + 1);
+			ret = os_serialize_object(dict->entries[i].value, s, depth + 1);
 			if (ret)
 				return ret;
 		}
@@ -249,11 +273,14 @@ static int os_serialize_container(const struct os_object *obj,
  * On success @w->len is the stream's length; it exceeds @w->capacity when
  * the buffer was too short, and then nothing past the capacity was written.
  *
- * Return: 0, -E2BIG if @obj nests deeper or holds more than the format
- * allows, -EINVAL if it holds an object with no serialized form.
+ * Return: 0, -E2BIG if @obj nests deeper, holds more or has longer keys
+ * than the format allows, -EINVAL if it holds an object with no
+ * serialized form.
  */
 int os_serialize(const struct os_object *obj, struct os_serial_writer *w)
 {
-	return os_serialize_object(obj, w, 0);
+	struct os_serializer s = { .w = w };
+
+	return os_serialize_object(obj, &s, 0);
 }
 EXPORT_SYMBOL_GPL(os_serialize);

@@ -257,7 +257,8 @@ fail:
 
 static void put_raw(struct os_serial_writer *w, const void *bytes, size_t len)
 {
-	if (w->buf && w->len + len <= w->capacity)
+	/* An empty payload may come as NULL: memcpy must not see it. */
+	if (w->buf && len && w->len + len <= w->capacity)
 		memcpy(w->buf + w->len, bytes, len);
 	w->len += len;
 }

@@ -71,8 +71,9 @@ int os_serial_parse(const void *buf, size_t len,
  * struct os_serial_writer - an encoder's output
  * @buf: where to write; may be NULL to only measure
  * @capacity: bytes at @buf
- * @len: bytes the stream needs so far; only min(@len, @capacity) of them
- *	were written, so @len > @capacity means "retry with @len bytes"
+ * @len: bytes the stream needs so far.  @len > @capacity means "retry with
+ *	@len bytes": pieces that did not fit whole were skipped, and nothing
+ *	was written past @capacity.
  */
 struct os_serial_writer {
 	os_serial_u8 *buf;

@@ -276,12 +276,17 @@ struct iokit_registry_lookup {
  * struct iokit_entry_info - IOKIT_IOC_ENTRY_INFO: describe an entry
  * @size: in: sizeof this struct as the caller knows it; out: the kernel's
  * @ioreturn: out: IOKIT_RETURN_NOT_FOUND for a stale ID,
- *	IOKIT_RETURN_BAD_ARGUMENT for an unknown plane
+ *	IOKIT_RETURN_BAD_ARGUMENT for an unknown plane or non-zero @reserved;
+ *	when @path was given: IOKIT_RETURN_NO_SPACE (see @path_size),
+ *	IOKIT_RETURN_NOT_ATTACHED (the entry is not in @plane) or
+ *	IOKIT_RETURN_MESSAGE_TOO_LARGE (longer than IOKIT_PATH_MAX); the
+ *	other fields are filled in all the same
  * @entry_id: the entry
  * @plane: in: the plane whose name, location and path are wanted
  * @conforms_to: in: a class name, or empty
  * @conforms: out: 1 if the entry's class is @conforms_to or inherits it
- * @busy: out: the entry's busy count (IOService), 0 otherwise
+ * @busy: out: the entry's busy count (IOService; always 0 until the
+ *	lifecycle work adds busy state)
  * @flags: out: IOKIT_ENTRY_* bits
  * @reserved: must be zero
  * @name: out: the entry's name in @plane
