@@ -1,0 +1,652 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libiokit: IOKitLib's application interface to the I/O Registry, over
+ * /dev/iokit (the iokit.ko module; uapi/linux/iokit.h is the ABI).
+ *
+ * Names and shapes follow Apple's IOKit/IOKitLib.h where C on Linux
+ * allows; each function's comment names its IOKitLib counterpart and
+ * says how it differs.  Build with `pkg-config --cflags --libs libiokit`.
+ * One difference throughout: input strings that Apple types as
+ * "const io_name_t" or "const io_string_t" are "const char *" here,
+ * because GCC warns (-Wstringop-overread) when a string literal such as
+ * kIOServicePlane is passed for an array parameter.  Output buffers keep
+ * their array types.
+ *
+ * Objects.  io_object_t is a per-process handle, as a Mach port name is
+ * on macOS: a registry entry or an iterator.  Getting the same registry
+ * entry twice yields the same handle with one more reference, so entries
+ * can be compared with ==, as on macOS.  Every handle a function returns
+ * holds a reference the caller must drop with IOObjectRelease().  The
+ * handle table is shared by all threads and locked.
+ *
+ * Errors.  Functions returning kern_return_t give a kIOReturn* value.
+ * The kernel's own IOReturn is passed on as is (kIOReturnNotFound for an
+ * entry that has since left the registry, kIOReturnBadArgument for an
+ * unknown plane or a malformed dictionary, kIOReturnNotPrivileged, ...);
+ * failures the kernel reports only through errno become:
+ *
+ *	ENOENT, ENODEV, ENXIO (no /dev/iokit)	kIOReturnNoDevice
+ *	EACCES, EPERM				kIOReturnNotPrivileged
+ *	ENOTTY, EOPNOTSUPP (older module)	kIOReturnUnsupported
+ *	EINVAL, E2BIG, EFAULT			kIOReturnBadArgument
+ *	ENOMEM					kIOReturnNoMemory
+ *	anything else				kIOReturnError
+ *
+ * A handle that is 0, was released or is of the wrong kind gives
+ * kIOReturnBadArgument.  Functions returning an object return
+ * IO_OBJECT_NULL / NULL on failure, as on macOS.
+ *
+ * Main port.  There is no Mach on Linux; kIOMainPortDefault (0) is the
+ * only main port and stands for /dev/iokit, which is opened on first use
+ * (O_RDWR, or O_RDONLY where only reading is allowed; O_CLOEXEC) and
+ * kept open.  Call IOMainPort() first to find out whether the module is
+ * there at all.
+ *
+ * Usage:
+ *
+ *	io_iterator_t iter;
+ *	io_service_t service;
+ *
+ *	if (IOServiceGetMatchingServices(kIOMainPortDefault,
+ *					 IOServiceMatching("IOPCIDevice"),
+ *					 &iter) != kIOReturnSuccess)
+ *		return;
+ *	while ((service = IOIteratorNext(iter))) {
+ *		io_name_t name;
+ *
+ *		if (IORegistryEntryGetName(service, name) == kIOReturnSuccess)
+ *			puts(name);
+ *		IOObjectRelease(service);
+ *	}
+ *	IOObjectRelease(iter);
+ */
+#ifndef _IOKIT_IOKITLIB_H
+#define _IOKIT_IOKITLIB_H
+
+#include <stdint.h>
+
+#include <IOKit/IOCFTypes.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Types (IOKit/IOTypes.h and the Mach headers) ---------------------- */
+
+typedef int kern_return_t;
+typedef kern_return_t IOReturn;
+typedef kern_return_t mach_error_t;
+typedef uint32_t mach_port_t;
+typedef mach_port_t io_object_t;
+typedef io_object_t io_registry_entry_t;
+typedef io_object_t io_service_t;
+typedef io_object_t io_iterator_t;
+typedef uint32_t IOOptionBits;
+typedef int boolean_t;
+typedef char io_name_t[128];
+typedef char io_string_t[512];
+
+#define IO_OBJECT_NULL		((io_object_t)0)
+#define MACH_PORT_NULL		((mach_port_t)0)
+#define kIOMainPortDefault	((mach_port_t)0)
+#define kIOMasterPortDefault	kIOMainPortDefault
+#define kNilOptions		0
+
+#ifndef TRUE
+#define TRUE			1
+#define FALSE			0
+#endif
+
+/* Planes (IOKit/IOKitKeys.h). */
+#define kIOServicePlane		"IOService"
+#define kIOPowerPlane		"IOPower"
+
+/* Options of IORegistryEntrySearchCFProperty() (IOKit/IOKitKeys.h). */
+#define kIORegistryIterateRecursively	0x00000001
+#define kIORegistryIterateParents	0x00000002
+
+/* Matching dictionary keys (IOKit/IOKitKeys.h). */
+#define kIOProviderClassKey	"IOProviderClass"
+#define kIONameMatchKey		"IONameMatch"
+#define kIOPropertyMatchKey	"IOPropertyMatch"
+#define kIOPropertyExistsMatchKey "IOPropertyExistsMatch"
+#define kIOLocationMatchKey	"IOLocationMatch"
+#define kIORegistryEntryIDKey	"IORegistryEntryID"
+
+/* ---- Return codes (IOKit/IOReturn.h) ------------------------------------ */
+
+#define KERN_SUCCESS		0
+#define iokit_common_err(ret)	((IOReturn)(0xe0000000u | (ret)))
+
+#define kIOReturnSuccess		KERN_SUCCESS
+#define kIOReturnError			iokit_common_err(0x2bc)
+#define kIOReturnNoMemory		iokit_common_err(0x2bd)
+#define kIOReturnNoResources		iokit_common_err(0x2be)
+#define kIOReturnIPCError		iokit_common_err(0x2bf)
+#define kIOReturnNoDevice		iokit_common_err(0x2c0)
+#define kIOReturnNotPrivileged		iokit_common_err(0x2c1)
+#define kIOReturnBadArgument		iokit_common_err(0x2c2)
+#define kIOReturnLockedRead		iokit_common_err(0x2c3)
+#define kIOReturnLockedWrite		iokit_common_err(0x2c4)
+#define kIOReturnExclusiveAccess	iokit_common_err(0x2c5)
+#define kIOReturnBadMessageID		iokit_common_err(0x2c6)
+#define kIOReturnUnsupported		iokit_common_err(0x2c7)
+#define kIOReturnVMError		iokit_common_err(0x2c8)
+#define kIOReturnInternalError		iokit_common_err(0x2c9)
+#define kIOReturnIOError		iokit_common_err(0x2ca)
+#define kIOReturnCannotLock		iokit_common_err(0x2cc)
+#define kIOReturnNotOpen		iokit_common_err(0x2cd)
+#define kIOReturnNotReadable		iokit_common_err(0x2ce)
+#define kIOReturnNotWritable		iokit_common_err(0x2cf)
+#define kIOReturnNotAligned		iokit_common_err(0x2d0)
+#define kIOReturnBadMedia		iokit_common_err(0x2d1)
+#define kIOReturnStillOpen		iokit_common_err(0x2d2)
+#define kIOReturnRLDError		iokit_common_err(0x2d3)
+#define kIOReturnDMAError		iokit_common_err(0x2d4)
+#define kIOReturnBusy			iokit_common_err(0x2d5)
+#define kIOReturnTimeout		iokit_common_err(0x2d6)
+#define kIOReturnOffline		iokit_common_err(0x2d7)
+#define kIOReturnNotReady		iokit_common_err(0x2d8)
+#define kIOReturnNotAttached		iokit_common_err(0x2d9)
+#define kIOReturnNoChannels		iokit_common_err(0x2da)
+#define kIOReturnNoSpace		iokit_common_err(0x2db)
+#define kIOReturnPortExists		iokit_common_err(0x2dd)
+#define kIOReturnCannotWire		iokit_common_err(0x2de)
+#define kIOReturnNoInterrupt		iokit_common_err(0x2df)
+#define kIOReturnNoFrames		iokit_common_err(0x2e0)
+#define kIOReturnMessageTooLarge	iokit_common_err(0x2e1)
+#define kIOReturnNotPermitted		iokit_common_err(0x2e2)
+#define kIOReturnNoPower		iokit_common_err(0x2e3)
+#define kIOReturnNoMedia		iokit_common_err(0x2e4)
+#define kIOReturnUnformattedMedia	iokit_common_err(0x2e5)
+#define kIOReturnUnsupportedMode	iokit_common_err(0x2e6)
+#define kIOReturnUnderrun		iokit_common_err(0x2e7)
+#define kIOReturnOverrun		iokit_common_err(0x2e8)
+#define kIOReturnDeviceError		iokit_common_err(0x2e9)
+#define kIOReturnNoCompletion		iokit_common_err(0x2ea)
+#define kIOReturnAborted		iokit_common_err(0x2eb)
+#define kIOReturnNoBandwidth		iokit_common_err(0x2ec)
+#define kIOReturnNotResponding		iokit_common_err(0x2ed)
+#define kIOReturnIsoTooOld		iokit_common_err(0x2ee)
+#define kIOReturnIsoTooNew		iokit_common_err(0x2ef)
+#define kIOReturnNotFound		iokit_common_err(0x2f0)
+#define kIOReturnInvalid		iokit_common_err(0x1)
+
+/**
+ * mach_error_string() - text for a return code
+ * @error_value: a kIOReturn* value (or KERN_SUCCESS)
+ *
+ * macOS: mach_error_string() from libc, e.g. "(iokit/common) not found".
+ * Only the iokit/common codes are known; anything else reads
+ * "(unknown) 0x... (UNDEFINED)".
+ *
+ * Return: a constant string; for an unknown value, a per-thread buffer
+ * that the thread's next such call overwrites.
+ */
+const char *mach_error_string(mach_error_t error_value);
+
+/* ---- Main port ---------------------------------------------------------- */
+
+/**
+ * IOMainPort() - get the main port, opening /dev/iokit
+ * @bootstrap: ignored (MACH_PORT_NULL on macOS too)
+ * @main_port: out: kIOMainPortDefault
+ *
+ * IOKitLib: IOMainPort().  Here it also opens /dev/iokit, so its result
+ * says whether the module is there: kIOReturnNoDevice when it is not
+ * loaded, kIOReturnNotPrivileged when the node cannot be opened,
+ * kIOReturnUnsupported for a module of another ABI major version.
+ *
+ * Return: kIOReturnSuccess or the error above.
+ */
+kern_return_t IOMainPort(mach_port_t bootstrap, mach_port_t *main_port);
+
+/**
+ * IOMasterPort() - old name of IOMainPort()
+ * @bootstrap: ignored
+ * @master_port: out: kIOMainPortDefault
+ *
+ * IOKitLib: IOMasterPort(), deprecated there in macOS 12.
+ *
+ * Return: as IOMainPort().
+ */
+kern_return_t IOMasterPort(mach_port_t bootstrap, mach_port_t *master_port);
+
+/* ---- Objects ------------------------------------------------------------ */
+
+/**
+ * IOObjectRelease() - drop a reference to a handle
+ * @object: a handle
+ *
+ * IOKitLib: IOObjectRelease().  The handle is freed with its last
+ * reference; a later handle may get the same number.
+ *
+ * Return: kIOReturnSuccess, or kIOReturnBadArgument for an invalid handle.
+ */
+kern_return_t IOObjectRelease(io_object_t object);
+
+/**
+ * IOObjectRetain() - take another reference to a handle
+ * @object: a handle
+ *
+ * IOKitLib: IOObjectRetain().
+ *
+ * Return: kIOReturnSuccess, or kIOReturnBadArgument for an invalid handle.
+ */
+kern_return_t IOObjectRetain(io_object_t object);
+
+/**
+ * IOObjectGetClass() - the class name of an object
+ * @object: a handle
+ * @class_name: out: the class
+ *
+ * IOKitLib: IOObjectGetClass().  Iterators are of class IOUserIterator,
+ * as on macOS.
+ *
+ * Return: kIOReturnSuccess or an error.
+ */
+kern_return_t IOObjectGetClass(io_object_t object, io_name_t class_name);
+
+/**
+ * IOObjectCopyClass() - the class name of an object as a string
+ * @object: a handle
+ *
+ * IOKitLib: IOObjectCopyClass().
+ *
+ * Return: a string (release it), or NULL.
+ */
+CFStringRef IOObjectCopyClass(io_object_t object);
+
+/**
+ * IOObjectConformsTo() - whether an object is of a class or a subclass
+ * @object: a handle
+ * @class_name: the class
+ *
+ * IOKitLib: IOObjectConformsTo().  The kernel walks the class chain.
+ *
+ * Return: TRUE or FALSE (also for errors).
+ */
+boolean_t IOObjectConformsTo(io_object_t object, const char *class_name);
+
+/**
+ * IOObjectIsEqualTo() - whether two handles name the same object
+ * @object: a handle
+ * @an_object: another
+ *
+ * IOKitLib: IOObjectIsEqualTo().  Entries are equal when their registry
+ * entry IDs are; an iterator only equals itself.
+ *
+ * Return: TRUE or FALSE.
+ */
+boolean_t IOObjectIsEqualTo(io_object_t object, io_object_t an_object);
+
+/* ---- Iterators ---------------------------------------------------------- */
+
+/**
+ * IOIteratorNext() - the next object of an iterator
+ * @iterator: an iterator handle
+ *
+ * IOKitLib: IOIteratorNext().  Iterators here hold a snapshot of entry
+ * IDs taken when they were made; an entry that left the registry since
+ * is still returned, and queries on it give kIOReturnNotFound.
+ *
+ * Return: a handle (release it), or IO_OBJECT_NULL at the end.
+ */
+io_object_t IOIteratorNext(io_iterator_t iterator);
+
+/**
+ * IOIteratorReset() - start an iterator over
+ * @iterator: an iterator handle
+ *
+ * IOKitLib: IOIteratorReset().  Replays the same snapshot.
+ */
+void IOIteratorReset(io_iterator_t iterator);
+
+/**
+ * IOIteratorIsValid() - whether an iterator is still consistent
+ * @iterator: an iterator handle
+ *
+ * IOKitLib: IOIteratorIsValid(), which turns false when the collection
+ * changed under the iterator.  A snapshot never changes, so this is
+ * TRUE for every iterator handle.
+ *
+ * Return: TRUE for a valid iterator handle, else FALSE.
+ */
+boolean_t IOIteratorIsValid(io_iterator_t iterator);
+
+/* ---- Registry entries --------------------------------------------------- */
+
+/**
+ * IORegistryGetRootEntry() - the registry's root entry
+ * @main_port: kIOMainPortDefault
+ *
+ * IOKitLib: IORegistryGetRootEntry().
+ *
+ * Return: the root (release it), or IO_OBJECT_NULL (e.g. no module).
+ */
+io_registry_entry_t IORegistryGetRootEntry(mach_port_t main_port);
+
+/**
+ * IORegistryEntryFromPath() - look an entry up by path
+ * @main_port: kIOMainPortDefault
+ * @path: e.g. "IOService:/IOPlatformExpertDevice/pci@0"; components are
+ *	NAME or NAME@LOCATION, the plane prefix is optional
+ *
+ * IOKitLib: IORegistryEntryFromPath().  Device tree aliases are not
+ * supported.
+ *
+ * Return: the entry (release it), or IO_OBJECT_NULL if there is none.
+ */
+io_registry_entry_t IORegistryEntryFromPath(mach_port_t main_port, const char *path);
+
+/**
+ * IORegistryEntryCopyFromPath() - look an entry up by a path of any length
+ * @main_port: kIOMainPortDefault
+ * @path: as for IORegistryEntryFromPath(), up to 1024 bytes
+ *
+ * IOKitLib: IORegistryEntryCopyFromPath() (macOS 10.11 and later).
+ *
+ * Return: the entry (release it), or IO_OBJECT_NULL if there is none.
+ */
+io_registry_entry_t IORegistryEntryCopyFromPath(mach_port_t main_port, CFStringRef path);
+
+/**
+ * IORegistryEntryGetRegistryEntryID() - an entry's 64-bit ID
+ * @entry: an entry handle
+ * @entry_id: out: the ID, unique for the life of the system
+ *
+ * IOKitLib: IORegistryEntryGetRegistryEntryID().  Answered from the
+ * handle, so it works for entries that have left the registry.
+ *
+ * Return: kIOReturnSuccess, or kIOReturnBadArgument for a bad handle.
+ */
+kern_return_t IORegistryEntryGetRegistryEntryID(io_registry_entry_t entry, uint64_t *entry_id);
+
+/**
+ * IORegistryEntryGetName() - an entry's name
+ * @entry: an entry handle
+ * @name: out: the name
+ *
+ * IOKitLib: IORegistryEntryGetName().  This is the name in the IOService
+ * plane (an entry has one name unless a plane gives it another).
+ *
+ * Return: kIOReturnSuccess or an error.
+ */
+kern_return_t IORegistryEntryGetName(io_registry_entry_t entry, io_name_t name);
+
+/**
+ * IORegistryEntryGetNameInPlane() - an entry's name in a plane
+ * @entry: an entry handle
+ * @plane: a plane name; NULL as IORegistryEntryGetName()
+ * @name: out: the name
+ *
+ * IOKitLib: IORegistryEntryGetNameInPlane().  An entry not attached in
+ * @plane still has its name.
+ *
+ * Return: kIOReturnSuccess; kIOReturnBadArgument for an unknown plane.
+ */
+kern_return_t IORegistryEntryGetNameInPlane(io_registry_entry_t entry, const char *plane,
+					    io_name_t name);
+
+/**
+ * IORegistryEntryGetLocationInPlane() - an entry's location in a plane
+ * @entry: an entry handle
+ * @plane: a plane name; NULL for the IOService plane
+ * @location: out: the location, such as "4,0" for a PCI function
+ *
+ * IOKitLib: IORegistryEntryGetLocationInPlane().
+ *
+ * Return: kIOReturnSuccess; kIOReturnNotFound if the entry has no
+ * location there, as on macOS.
+ */
+kern_return_t IORegistryEntryGetLocationInPlane(io_registry_entry_t entry, const char *plane,
+						io_name_t location);
+
+/**
+ * IORegistryEntryGetPath() - an entry's path in a plane
+ * @entry: an entry handle
+ * @plane: a plane name
+ * @path: out: "Plane:/a/b@loc/..."
+ *
+ * IOKitLib: IORegistryEntryGetPath().  A path longer than io_string_t
+ * holds gives kIOReturnNoSpace (macOS fails with kIOReturnBadArgument);
+ * use IORegistryEntryCopyPath() for those.
+ *
+ * Return: kIOReturnSuccess; kIOReturnNotAttached if the entry is not in
+ * the plane; kIOReturnMessageTooLarge past the kernel's 1024 bytes.
+ */
+kern_return_t IORegistryEntryGetPath(io_registry_entry_t entry, const char *plane,
+				     io_string_t path);
+
+/**
+ * IORegistryEntryCopyPath() - an entry's path in a plane, any length
+ * @entry: an entry handle
+ * @plane: a plane name
+ *
+ * IOKitLib: IORegistryEntryCopyPath() (macOS 12 and later).
+ *
+ * Return: a string (release it), or NULL.
+ */
+CFStringRef IORegistryEntryCopyPath(io_registry_entry_t entry, const char *plane);
+
+/**
+ * IORegistryEntryInPlane() - whether an entry is attached in a plane
+ * @entry: an entry handle
+ * @plane: a plane name
+ *
+ * IOKitLib: IORegistryEntryInPlane().  True when the entry has a parent
+ * in the plane; the root counts as being in every plane.
+ *
+ * Return: TRUE or FALSE (also for errors).
+ */
+boolean_t IORegistryEntryInPlane(io_registry_entry_t entry, const char *plane);
+
+/**
+ * IORegistryEntryGetChildIterator() - iterate over an entry's children
+ * @entry: an entry handle
+ * @plane: a plane name
+ * @iterator: out: an iterator (release it) over the children in
+ *	registry order
+ *
+ * IOKitLib: IORegistryEntryGetChildIterator().
+ *
+ * Return: kIOReturnSuccess or an error.
+ */
+kern_return_t IORegistryEntryGetChildIterator(io_registry_entry_t entry, const char *plane,
+					      io_iterator_t *iterator);
+
+/**
+ * IORegistryEntryGetParentIterator() - iterate over an entry's parents
+ * @entry: an entry handle
+ * @plane: a plane name
+ * @iterator: out: an iterator (release it) over the parents
+ *
+ * IOKitLib: IORegistryEntryGetParentIterator().
+ *
+ * Return: kIOReturnSuccess or an error.
+ */
+kern_return_t IORegistryEntryGetParentIterator(io_registry_entry_t entry, const char *plane,
+					       io_iterator_t *iterator);
+
+/**
+ * IORegistryEntryGetChildEntry() - an entry's first child
+ * @entry: an entry handle
+ * @plane: a plane name
+ * @child: out: the child (release it)
+ *
+ * IOKitLib: IORegistryEntryGetChildEntry().
+ *
+ * Return: kIOReturnSuccess; kIOReturnNoDevice if there is no child, as
+ * on macOS.
+ */
+kern_return_t IORegistryEntryGetChildEntry(io_registry_entry_t entry, const char *plane,
+					   io_registry_entry_t *child);
+
+/**
+ * IORegistryEntryGetParentEntry() - an entry's first parent
+ * @entry: an entry handle
+ * @plane: a plane name
+ * @parent: out: the parent (release it)
+ *
+ * IOKitLib: IORegistryEntryGetParentEntry().
+ *
+ * Return: kIOReturnSuccess; kIOReturnNoDevice for the root, as on macOS.
+ */
+kern_return_t IORegistryEntryGetParentEntry(io_registry_entry_t entry, const char *plane,
+					    io_registry_entry_t *parent);
+
+/**
+ * IOServiceGetBusyState() - a service's busy count
+ * @service: an entry handle
+ * @busy_state: out: the count; 0 for entries that are not IOServices
+ *
+ * IOKitLib: IOServiceGetBusyState().
+ *
+ * Return: kIOReturnSuccess or an error.
+ */
+kern_return_t IOServiceGetBusyState(io_service_t service, uint32_t *busy_state);
+
+/* ---- Properties --------------------------------------------------------- */
+
+/**
+ * IORegistryEntryCreateCFProperties() - copy all of an entry's properties
+ * @entry: an entry handle
+ * @properties: out: a dictionary (release it), in the kernel's order
+ * @allocator: ignored
+ * @options: ignored (no options are defined, as on macOS)
+ *
+ * IOKitLib: IORegistryEntryCreateCFProperties().
+ *
+ * Return: kIOReturnSuccess or an error.
+ */
+kern_return_t IORegistryEntryCreateCFProperties(io_registry_entry_t entry,
+						CFMutableDictionaryRef *properties,
+						CFAllocatorRef allocator, IOOptionBits options);
+
+/**
+ * IORegistryEntryCreateCFProperty() - copy one property
+ * @entry: an entry handle
+ * @key: the property name, a string of at most 127 bytes
+ * @allocator: ignored
+ * @options: ignored (no options are defined, as on macOS)
+ *
+ * IOKitLib: IORegistryEntryCreateCFProperty().
+ *
+ * Return: the value (release it), or NULL if absent or on error.
+ */
+CFTypeRef IORegistryEntryCreateCFProperty(io_registry_entry_t entry, CFStringRef key,
+					  CFAllocatorRef allocator, IOOptionBits options);
+
+/**
+ * IORegistryEntrySearchCFProperty() - find a property here or around
+ * @entry: an entry handle
+ * @plane: the plane to search in
+ * @key: the property name, a string of at most 127 bytes
+ * @allocator: ignored
+ * @options: kIORegistryIterateRecursively to search the children depth
+ *	first when @entry lacks the property, plus kIORegistryIterateParents
+ *	to search the parents instead
+ *
+ * IOKitLib: IORegistryEntrySearchCFProperty().
+ *
+ * Return: the first value found (release it), or NULL.
+ */
+CFTypeRef IORegistryEntrySearchCFProperty(io_registry_entry_t entry, const char *plane,
+					  CFStringRef key, CFAllocatorRef allocator,
+					  IOOptionBits options);
+
+/**
+ * IORegistryEntrySetCFProperties() - ask an entry to set properties
+ * @entry: an entry handle
+ * @properties: a dictionary of properties to set
+ *
+ * IOKitLib: IORegistryEntrySetCFProperties().  The entry decides; most
+ * refuse with kIOReturnUnsupported as IOService does by default.  Needs
+ * CAP_SYS_ADMIN (kIOReturnNotPrivileged).  Something other than a
+ * dictionary gives kIOReturnBadArgument.
+ *
+ * Return: kIOReturnSuccess or an error.
+ */
+kern_return_t IORegistryEntrySetCFProperties(io_registry_entry_t entry, CFTypeRef properties);
+
+/**
+ * IORegistryEntrySetCFProperty() - ask an entry to set one property
+ * @entry: an entry handle
+ * @key: the property name
+ * @value: its value
+ *
+ * IOKitLib: IORegistryEntrySetCFProperty(); sends {key: value} through
+ * IORegistryEntrySetCFProperties().
+ *
+ * Return: kIOReturnSuccess or an error.
+ */
+kern_return_t IORegistryEntrySetCFProperty(io_registry_entry_t entry, CFStringRef key,
+					   CFTypeRef value);
+
+/* ---- Matching ----------------------------------------------------------- */
+
+/**
+ * IOServiceGetMatchingServices() - find the registered services a
+ *	matching dictionary matches
+ * @main_port: kIOMainPortDefault
+ * @matching: the dictionary (IOProviderClass, IONameMatch, IOPropertyMatch,
+ *	IOPropertyExistsMatch, IOLocationMatch, IORegistryEntryID); one
+ *	reference to it is consumed, whatever the outcome, as on macOS
+ * @existing: out: an iterator (release it) over the matches
+ *
+ * IOKitLib: IOServiceGetMatchingServices().  An unknown key gives
+ * kIOReturnBadArgument rather than no match.
+ *
+ * Return: kIOReturnSuccess (possibly with an empty iterator) or an error.
+ */
+kern_return_t IOServiceGetMatchingServices(mach_port_t main_port, CFDictionaryRef matching,
+					   io_iterator_t *existing);
+
+/**
+ * IOServiceGetMatchingService() - the first service a dictionary matches
+ * @main_port: kIOMainPortDefault
+ * @matching: the dictionary; one reference is consumed
+ *
+ * IOKitLib: IOServiceGetMatchingService().
+ *
+ * Return: the service (release it), or IO_OBJECT_NULL.
+ */
+io_service_t IOServiceGetMatchingService(mach_port_t main_port, CFDictionaryRef matching);
+
+/**
+ * IOServiceMatching() - a dictionary matching a class
+ * @name: the class name
+ *
+ * IOKitLib: IOServiceMatching(): {IOProviderClass: name}.
+ *
+ * Return: the dictionary (release it or pass it to a function that
+ * consumes it), or NULL.
+ */
+CFMutableDictionaryRef IOServiceMatching(const char *name);
+
+/**
+ * IOServiceNameMatching() - a dictionary matching a name
+ * @name: the entry name
+ *
+ * IOKitLib: IOServiceNameMatching(): {IONameMatch: name}.
+ *
+ * Return: the dictionary, or NULL.
+ */
+CFMutableDictionaryRef IOServiceNameMatching(const char *name);
+
+/**
+ * IORegistryEntryIDMatching() - a dictionary matching one entry ID
+ * @entry_id: the ID
+ *
+ * IOKitLib: IORegistryEntryIDMatching(): {IORegistryEntryID: id} with a
+ * 64-bit number.
+ *
+ * Return: the dictionary, or NULL.
+ */
+CFMutableDictionaryRef IORegistryEntryIDMatching(uint64_t entry_id);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _IOKIT_IOKITLIB_H */
