@@ -156,32 +156,22 @@ static bool io_matching_any_string(struct io_registry_entry *entry,
 static bool io_matching_property_exists(struct io_registry_entry *entry,
 					const struct os_string *key)
 {
-	struct os_object *value = io_registry_entry_copy_property(entry, key->str);
-
-	os_object_put(value);
-	return value;
+	return io_registry_entry_has_property(entry, key->str);
 }
 
 static bool io_matching_properties(struct io_registry_entry *entry,
 				   const struct os_object *v)
 {
 	const struct os_array *a = os_array_cast(v);
-	struct os_dictionary *props;
-	bool match = false;
 	unsigned int i;
 
-	props = io_registry_entry_copy_properties(entry);
-	if (!props)
-		return false;
-	if (!a) {
-		match = os_dictionary_is_subset(os_dictionary_cast(v), props);
-	} else {
-		for (i = 0; i < a->count && !match; i++)
-			match = os_dictionary_is_subset(os_dictionary_cast(a->items[i]),
-							props);
-	}
-	os_object_put(&props->obj);
-	return match;
+	if (!a)
+		return io_registry_entry_match_properties(entry, os_dictionary_cast(v));
+	for (i = 0; i < a->count; i++)
+		if (io_registry_entry_match_properties(entry,
+						       os_dictionary_cast(a->items[i])))
+			return true;
+	return false;
 }
 
 /* IOParentMatch: this entry or any provider up to the root. */

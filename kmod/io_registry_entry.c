@@ -774,6 +774,48 @@ struct os_dictionary *io_registry_entry_copy_properties(struct io_registry_entry
 EXPORT_SYMBOL_GPL(io_registry_entry_copy_properties);
 
 /**
+ * io_registry_entry_match_properties() - IOPropertyMatch on the live table
+ * @entry: the entry
+ * @subset: the properties that must be present and equal
+ *
+ * Compared under the entry's lock, without copying the table: matching
+ * runs this over every candidate entry.
+ *
+ * Return: true if every key of @subset is a property of @entry with an
+ * equal value.
+ */
+bool io_registry_entry_match_properties(struct io_registry_entry *entry,
+					const struct os_dictionary *subset)
+{
+	bool match;
+
+	mutex_lock(&entry->lock);
+	match = os_dictionary_is_subset(subset, entry->properties);
+	mutex_unlock(&entry->lock);
+	return match;
+}
+EXPORT_SYMBOL_GPL(io_registry_entry_match_properties);
+
+/**
+ * io_registry_entry_has_property() - whether @key is a property of @entry
+ * @entry: the entry
+ * @key: the property name
+ *
+ * Return: true if present.
+ */
+bool io_registry_entry_has_property(struct io_registry_entry *entry,
+				    const char *key)
+{
+	bool present;
+
+	mutex_lock(&entry->lock);
+	present = os_dictionary_get(entry->properties, key);
+	mutex_unlock(&entry->lock);
+	return present;
+}
+EXPORT_SYMBOL_GPL(io_registry_entry_has_property);
+
+/**
  * io_registry_entry_set_properties() - SetProperties(): ask the owner
  * @entry: the entry
  * @props: the properties asked for

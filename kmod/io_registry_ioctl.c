@@ -66,28 +66,28 @@ u32 io_registry_cmd_lookup(struct file *file, void *arg)
 	return IOKIT_RETURN_SUCCESS;
 }
 
+/* The path is built only for a caller who asked for it: it is not cheap. */
 static u32 io_registry_info_path(struct io_registry_entry *entry,
 				 const struct io_registry_plane *plane,
 				 struct iokit_entry_info *info)
 {
-	char *path = kmalloc(IOKIT_PATH_MAX, GFP_KERNEL);
 	u32 ret = IOKIT_RETURN_SUCCESS;
+	char *path;
 	int len;
 
+	info->path_len = 0;
+	if (!info->path)
+		return IOKIT_RETURN_SUCCESS;
+	path = kmalloc(IOKIT_PATH_MAX, GFP_KERNEL);
 	if (!path)
 		return IOKIT_RETURN_NO_MEMORY;
 	len = io_registry_entry_copy_path(entry, plane, path, IOKIT_PATH_MAX);
 	if (len < 0) {
-		/* Only a caller who asked for the path hears it has none. */
-		info->path_len = 0;
-		if (info->path)
-			ret = len == -ENOSPC ? IOKIT_RETURN_MESSAGE_TOO_LARGE :
-					       IOKIT_RETURN_NOT_ATTACHED;
+		ret = len == -ENOSPC ? IOKIT_RETURN_MESSAGE_TOO_LARGE :
+				       IOKIT_RETURN_NOT_ATTACHED;
 	} else {
 		info->path_len = len;
-		if (!info->path)
-			ret = IOKIT_RETURN_SUCCESS;
-		else if (info->path_size < len + 1)
+		if (info->path_size < len + 1)
 			ret = IOKIT_RETURN_NO_SPACE;
 		else if (copy_to_user(u64_to_user_ptr(info->path), path, len + 1))
 			ret = IOKIT_RETURN_VM_ERROR;

@@ -129,10 +129,10 @@ TEST_F(reg, conforms_to)
 	memset(&info, 0, sizeof(info));
 	info.size = sizeof(info);
 	info.entry_id = id;
-	strcpy(info.conforms_to, "IOService");
+	snprintf(info.conforms_to, sizeof(info.conforms_to), "IOService");
 	ASSERT_EQ(0, ioctl(self->fd, IOKIT_IOC_ENTRY_INFO, &info));
 	EXPECT_EQ(1, info.conforms);
-	strcpy(info.conforms_to, "IOUSBHostDevice");
+	snprintf(info.conforms_to, sizeof(info.conforms_to), "IOUSBHostDevice");
 	ASSERT_EQ(0, ioctl(self->fd, IOKIT_IOC_ENTRY_INFO, &info));
 	EXPECT_EQ(0, info.conforms);
 }
@@ -237,8 +237,8 @@ TEST_F(reg, paths)
 	EXPECT_EQ(IOKIT_RETURN_NOT_FOUND, lk.ioreturn);
 	lk.path = (uintptr_t)"NoPlane:/x";
 	lk.path_len = strlen("NoPlane:/x");
-	EXPECT_EQ(IOKIT_RETURN_NOT_FOUND, (ioctl(self->fd, IOKIT_IOC_REGISTRY_LOOKUP, &lk),
-					    lk.ioreturn));
+	EXPECT_EQ(-1, ioctl(self->fd, IOKIT_IOC_REGISTRY_LOOKUP, &lk));
+	EXPECT_EQ(IOKIT_RETURN_NOT_FOUND, lk.ioreturn);
 
 	/* A short path buffer is reported, with the length needed. */
 	info.path_size = 4;
@@ -291,7 +291,7 @@ TEST_F(reg, search_property)
 	usb_match(&s, "IOUSBHostInterface", "bInterfaceClass", 3, 8);
 	ASSERT_EQ(0, reg_matching(self->fd, s.buf, s.w.len, ids, &count, NULL));
 	pd.entry_id = ids[0];
-	strcpy(pd.key, "vendor-id");
+	snprintf(pd.key, sizeof(pd.key), "%s", "vendor-id");
 	pd.data = (uintptr_t)buf;
 	pd.data_size = sizeof(buf);
 	pd.options = IOKIT_SEARCH_RECURSIVELY | IOKIT_SEARCH_PARENTS;
@@ -307,7 +307,7 @@ TEST_F(reg, search_property)
 
 	/* Down from the xHCI nub: a USB device's idVendor. */
 	pd.entry_id = xhci;
-	strcpy(pd.key, "idVendor");
+	snprintf(pd.key, sizeof(pd.key), "%s", "idVendor");
 	pd.options = IOKIT_SEARCH_RECURSIVELY;
 	pd.data_size = sizeof(buf);
 	ASSERT_EQ(0, ioctl(self->fd, IOKIT_IOC_SEARCH_PROPERTY, &pd));
@@ -517,7 +517,7 @@ TEST_F(reg, bad_arguments)
 	memset(&info, 0, sizeof(info));
 	info.size = sizeof(info);
 	info.entry_id = IOKIT_REGISTRY_ROOT_ID;
-	strcpy(info.plane, "IONoSuchPlane");
+	snprintf(info.plane, sizeof(info.plane), "%s", "IONoSuchPlane");
 	EXPECT_EQ(-1, ioctl(self->fd, IOKIT_IOC_ENTRY_INFO, &info));
 	EXPECT_EQ(IOKIT_RETURN_BAD_ARGUMENT, info.ioreturn);
 	memset(info.plane, 'x', sizeof(info.plane));
@@ -528,7 +528,7 @@ TEST_F(reg, bad_arguments)
 	EXPECT_EQ(-1, ioctl(self->fd, IOKIT_IOC_ENTRY_INFO, &info));
 	EXPECT_EQ(IOKIT_RETURN_BAD_ARGUMENT, info.ioreturn);
 	info.reserved = 0;
-	strcpy(info.plane, "IOPower");
+	snprintf(info.plane, sizeof(info.plane), "%s", "IOPower");
 	EXPECT_EQ(0, ioctl(self->fd, IOKIT_IOC_ENTRY_INFO, &info));
 
 	rel.entry_id = IOKIT_REGISTRY_ROOT_ID;

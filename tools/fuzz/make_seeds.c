@@ -16,6 +16,10 @@
 
 #include "os_serial.h"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof(*(a)))
+#endif
+
 typedef void (*build_fn)(struct os_serial_writer *w);
 
 static void key(struct os_serial_writer *w, const char *k)
@@ -273,7 +277,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s DIR\n", argv[0]);
 		return 2;
 	}
-	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(seeds); i++) {
 		struct os_serial_writer w;
 		struct os_serial_error err;
 		char path[4096];

@@ -33,9 +33,11 @@ _Static_assert(kIOCFDictionaryTypeID == IOKIT_SERIAL_DICT &&
 static struct __IOCFObject iocf_true = {
 	.type = kIOCFBooleanTypeID, .refs = IOCF_IMMORTAL, .u.boolean = true,
 };
+
 static struct __IOCFObject iocf_false = {
 	.type = kIOCFBooleanTypeID, .refs = IOCF_IMMORTAL, .u.boolean = false,
 };
+
 const IOCFBooleanRef kIOCFBooleanTrue = (IOCFBooleanRef)&iocf_true;
 const IOCFBooleanRef kIOCFBooleanFalse = (IOCFBooleanRef)&iocf_false;
 
@@ -716,9 +718,9 @@ static int open_container(struct builder *b, IOCFTypeID type, os_serial_u32 coun
 
 	/* The parser has checked @count against its limit: preallocate. */
 	if (o && count) {
-		if (type == kIOCFDictionaryTypeID)
+		if (type == kIOCFDictionaryTypeID) {
 			ret = dict_reserve(o, count);
-		else {
+		} else {
 			o->u.array.values = malloc(count * sizeof(IOCFTypeRef));
 			o->u.array.capacity = count;
 			ret = o->u.array.values ? 0 : -1;

@@ -14,7 +14,7 @@
 #define __maybe_unused		__attribute__((unused))
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 #ifndef ARRAY_SIZE
-#define ARRAY_SIZE(arr)		(sizeof(arr) / sizeof((arr)[0]))
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof(*(a)))
 #endif
 
 /*

@@ -397,8 +397,9 @@ static struct __IOCFObject *from_json(struct json_ctx *c, json_t *j)
 		}
 		return a;
 	case JSON_STRING:
-		return (struct __IOCFObject *)IOCFStringCreateWithBytes(json_string_value(j),
-								   json_string_length(j));
+		return (struct __IOCFObject *)
+			IOCFStringCreateWithBytes(json_string_value(j),
+						  json_string_length(j));
 	case JSON_INTEGER:
 		return iocf_number_create((uint64_t)json_integer_value(j), 64);
 	case JSON_TRUE:

@@ -577,7 +577,8 @@ static IOReturn copy_path(io_registry_entry_t entry, const char *plane, char **p
 		}
 		free(path);
 		if (ret == kIOReturnSuccess || ret == kIOReturnNoSpace)
-			size = (size_t)info.path_len + 1 > size ? (size_t)info.path_len + 1 : size * 2;
+			size = (size_t)info.path_len + 1 > size ?
+			       (size_t)info.path_len + 1 : size * 2;
 		else
 			return ret;
 	}

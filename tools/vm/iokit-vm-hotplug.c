@@ -158,7 +158,7 @@ static void wait_deleted(const char *id)
 
 static void usage(void)
 {
-	fputs("usage: iokit-vm-hotplug add DRIVER id=ID [PROP=VALUE...]\n"
+	fputs("Usage: iokit-vm-hotplug add DRIVER id=ID [PROP=VALUE...]\n"
 	      "       iokit-vm-hotplug del ID\n", stderr);
 	exit(2);
 }

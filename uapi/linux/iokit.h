@@ -293,7 +293,8 @@ struct iokit_registry_lookup {
  * @location: out: the entry's location in @plane, or empty
  * @class_name: out: the entry's class (IOObjectGetClass)
  * @superclass_name: out: its superclass, or empty for the root class
- * @path_len: out: length of the entry's path in @plane (no NUL)
+ * @path_len: out: when @path is given, the length of the entry's path in
+ *	@plane (no NUL); else 0
  * @path_size: in: bytes at @path; if short, IOKIT_RETURN_NO_SPACE and
  *	nothing is written there
  * @path: in: user pointer for the path, or 0 to skip it

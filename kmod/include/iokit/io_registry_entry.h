@@ -141,6 +141,10 @@ bool io_registry_entry_remove_property(struct io_registry_entry *entry,
 				       const char *key);
 struct os_dictionary *
 io_registry_entry_copy_properties(struct io_registry_entry *entry);
+bool io_registry_entry_match_properties(struct io_registry_entry *entry,
+					const struct os_dictionary *subset);
+bool io_registry_entry_has_property(struct io_registry_entry *entry,
+				    const char *key);
 u32 io_registry_entry_set_properties(struct io_registry_entry *entry,
 				     struct os_dictionary *props);
 struct os_object *

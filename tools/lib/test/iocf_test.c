@@ -21,14 +21,14 @@
 
 static void set_release(CFMutableDictionaryRef dict, const char *key, CFTypeRef value)
 {
-	CHECK(value != NULL);
+	CHECK(value);
 	CHECK(IOCFDictionarySetValue(dict, key, value) == 0);
 	CFRelease(value);
 }
 
 static void append_release(CFMutableArrayRef array, CFTypeRef value)
 {
-	CHECK(value != NULL);
+	CHECK(value);
 	CHECK(IOCFArrayAppendValue(array, value) == 0);
 	CFRelease(value);
 }
@@ -88,12 +88,12 @@ static void test_kinds(void)
 	CHECK(IOCFDictionaryGetValue(dict, "yes") == kIOCFBooleanTrue);
 	CHECK(IOCFBooleanGetValue(kIOCFBooleanTrue) && !IOCFBooleanGetValue(kIOCFBooleanFalse));
 	v = IOCFDictionaryGetValue(dict, "empty-data");
-	CHECK(IOCFDataGetLength(v) == 0 && IOCFDataGetBytePtr(v) != NULL);
+	CHECK(IOCFDataGetLength(v) == 0 && IOCFDataGetBytePtr(v));
 	v = IOCFDictionaryGetValue(dict, "array");
 	CHECK(IOCFArrayGetCount(v) == 5);
 	CHECK(IOCFGetTypeID(IOCFArrayGetValueAtIndex(v, 4)) == kIOCFDictionaryTypeID);
-	CHECK(IOCFArrayGetValueAtIndex(v, 5) == NULL && errno == EINVAL);
-	CHECK(IOCFDictionaryGetValue(dict, "missing") == NULL);
+	CHECK(!IOCFArrayGetValueAtIndex(v, 5) && errno == EINVAL);
+	CHECK(!IOCFDictionaryGetValue(dict, "missing"));
 
 	/* Values are cut to their width in two's complement. */
 	v = IOCFNumberCreate(-1, 8);
@@ -102,12 +102,12 @@ static void test_kinds(void)
 	v = IOCFNumberCreate(0x12345, 16);
 	CHECK(IOCFNumberGetValue(v) == 0x2345);
 	CFRelease(v);
-	CHECK(IOCFNumberCreate(1, 12) == NULL && errno == EINVAL);
+	CHECK(!IOCFNumberCreate(1, 12) && errno == EINVAL);
 
 	/* Wrong kinds and bad arguments are refused, not trusted. */
-	CHECK(IOCFStringGetCStringPtr(dict) == NULL && errno == EINVAL);
+	CHECK(!IOCFStringGetCStringPtr(dict) && errno == EINVAL);
 	CHECK(IOCFDictionaryGetCount(IOCFDictionaryGetValue(dict, "n8")) == 0);
-	CHECK(IOCFStringCreateWithBytes("a\0b", 3) == NULL && errno == EINVAL);
+	CHECK(!IOCFStringCreateWithBytes("a\0b", 3) && errno == EINVAL);
 	CHECK(IOCFDictionarySetValue(dict, "", kIOCFBooleanTrue) == -1 && errno == EINVAL);
 	CHECK(IOCFDictionarySetValue(dict, "x", NULL) == -1);
 	CHECK(IOCFDictionarySetValue(dict, "self", dict) == -1);
@@ -201,7 +201,8 @@ static void test_refcounts(void)
 	CHECK(IOCFGetRetainCount(s) == 1);
 
 	/* The booleans are immortal. */
-	CHECK(IOCFGetRetainCount(kIOCFBooleanTrue) == IOCFGetRetainCount(IOCFRetain(kIOCFBooleanTrue)));
+	CHECK(IOCFGetRetainCount(kIOCFBooleanTrue) ==
+	      IOCFGetRetainCount(IOCFRetain(kIOCFBooleanTrue)));
 	CFRelease(kIOCFBooleanTrue);
 	CFRelease(kIOCFBooleanTrue);
 	CHECK(IOCFBooleanGetValue(kIOCFBooleanTrue));
@@ -222,12 +223,12 @@ static void test_ioks_roundtrip(void)
 	uint8_t *buf;
 
 	buf = IOCFSerialize(dict, &len);
-	CHECK(buf != NULL);
+	CHECK(buf);
 	if (!buf)
 		goto out;
 	CHECK(len % 4 == 0 && !memcmp(buf, "IOKS", 4));
 	back = IOCFUnserialize(buf, len, &err);
-	CHECK(back != NULL);
+	CHECK(back);
 	CHECK(IOCFEqual(dict, back));
 	CHECK(IOCFGetRetainCount(back) == 1);
 
@@ -251,7 +252,7 @@ static void test_ioks_roundtrip(void)
 	for (i = 0; i < IOCFDictionaryGetCount(dict); i++) {
 		CHECK(IOCFDictionaryGetKeyValueAtIndex(dict, i, NULL, &v));
 		buf = IOCFSerialize(v, &len);
-		CHECK(buf != NULL);
+		CHECK(buf);
 		back = IOCFUnserialize(buf, len, NULL);
 		CHECK(IOCFEqual(v, back));
 		CFRelease(back);
@@ -288,26 +289,26 @@ static void test_serialize_limits(void)
 
 	deep = nest(IOKIT_SERIAL_DEPTH_MAX);
 	buf = IOCFSerialize(deep, &len);
-	CHECK(buf != NULL);
+	CHECK(buf);
 	free(buf);
 	CFRelease(deep);
 
 	deep = nest(IOKIT_SERIAL_DEPTH_MAX + 1);
-	CHECK(IOCFSerialize(deep, &len) == NULL && errno == E2BIG);
+	CHECK(!IOCFSerialize(deep, &len) && errno == E2BIG);
 	CFRelease(deep);
 
 	for (i = 0; i <= IOKIT_SERIAL_COUNT_MAX; i++) {
 		snprintf(key, sizeof(key), "k%d", i);
 		CHECK(IOCFDictionarySetValue(big, key, kIOCFBooleanTrue) == 0);
 	}
-	CHECK(IOCFSerialize(big, &len) == NULL && errno == E2BIG);
+	CHECK(!IOCFSerialize(big, &len) && errno == E2BIG);
 	CHECK(IOCFDictionaryRemoveValue(big, "k0"));
 	buf = IOCFSerialize(big, &len);
-	CHECK(buf != NULL);
+	CHECK(buf);
 	free(buf);
 	CFRelease(big);
 
-	CHECK(IOCFSerialize(NULL, &len) == NULL && errno == EINVAL);
+	CHECK(!IOCFSerialize(NULL, &len) && errno == EINVAL);
 }
 
 /* Parse @buf and expect failure with @reason at @offset. */
@@ -317,7 +318,7 @@ static void expect_bad(const void *buf, size_t len, uint32_t reason, uint32_t of
 	struct IOCFSerialError err = { 0, 0 };
 	CFTypeRef obj = IOCFUnserialize(buf, len, &err);
 
-	CHECK(obj == NULL);
+	CHECK(!obj);
 	CFRelease(obj);
 	if (err.reason != reason || err.offset != offset)
 		fprintf(stderr, "%s: got reason %u (%s) at %u, want %u at %u\n", what,
@@ -348,7 +349,7 @@ static void test_ioks_malformed(void)
 	{
 		CFTypeRef ok = IOCFUnserialize(good, good_len, NULL);
 
-		CHECK(ok != NULL);
+		CHECK(ok);
 		CFRelease(ok);
 	}
 
@@ -356,7 +357,7 @@ static void test_ioks_malformed(void)
 	for (i = 0; i < good_len; i++) {
 		struct IOCFSerialError err = { 0, 0 };
 
-		CHECK(IOCFUnserialize(good, i, &err) == NULL);
+		CHECK(!IOCFUnserialize(good, i, &err));
 		CHECK(err.reason == kIOCFSerialErrorTruncated);
 	}
 	expect_bad(good, good_len - 4, kIOCFSerialErrorTruncated, 20, "truncated string");
@@ -444,12 +445,12 @@ static void test_json_roundtrip(void)
 		char *text = IOCFCopyJSON(dict, flags[f]), *err = (char *)1;
 		CFTypeRef back;
 
-		CHECK(text != NULL);
+		CHECK(text);
 		if (!text)
 			continue;
-		CHECK((strchr(text, '\n') != NULL) == (flags[f] == kIOCFJSONPretty));
+		CHECK(!!strchr(text, '\n') == (flags[f] == kIOCFJSONPretty));
 		back = IOCFCreateFromJSON(text, &err);
-		CHECK(back != NULL && err == NULL);
+		CHECK(back && !err);
 		CHECK(IOCFEqual(dict, back));
 		/* Order survives; widths do not (everything reads back 64-bit). */
 		for (i = 0; i < IOCFDictionaryGetCount(dict); i++) {
@@ -509,11 +510,11 @@ static void test_json_output(void)
 	/* A dictionary that would read back as data cannot be written. */
 	dict = IOCFDictionaryCreate();
 	set_release(dict, "$data", IOCFStringCreate("00"));
-	CHECK(IOCFCopyJSON(dict, kIOCFJSONCompact) == NULL && errno == EINVAL);
+	CHECK(!IOCFCopyJSON(dict, kIOCFJSONCompact) && errno == EINVAL);
 	CFRelease(dict);
 
-	CHECK(IOCFCopyJSON(NULL, 0) == NULL && errno == EINVAL);
-	CHECK(IOCFCopyJSON(kIOCFBooleanTrue, 0x80) == NULL && errno == EINVAL);
+	CHECK(!IOCFCopyJSON(NULL, 0) && errno == EINVAL);
+	CHECK(!IOCFCopyJSON(kIOCFBooleanTrue, 0x80) && errno == EINVAL);
 }
 
 static void expect_json_error(const char *text, const char *needle)
@@ -521,8 +522,8 @@ static void expect_json_error(const char *text, const char *needle)
 	char *err = NULL;
 	CFTypeRef obj = IOCFCreateFromJSON(text, &err);
 
-	CHECK(obj == NULL && errno == EINVAL);
-	CHECK(err != NULL && strstr(err, needle) != NULL);
+	CHECK(!obj && errno == EINVAL);
+	CHECK(err && strstr(err, needle));
 	if (err && !strstr(err, needle))
 		fprintf(stderr, "JSON %s: message \"%s\" lacks \"%s\"\n", text, err, needle);
 	CFRelease(obj);
@@ -532,13 +533,14 @@ static void expect_json_error(const char *text, const char *needle)
 static void test_json_input(void)
 {
 	static const char text_ok[] =
-		"{\"b\": {\"$data\": \"0A0b\"}, \"a\": [1, -9223372036854775808], \"d\": {\"$data\": \"\"}}";
+		"{\"b\": {\"$data\": \"0A0b\"}, \"a\": [1, -9223372036854775808], \"d\": {"
+		"\"$data\": \"\"}}";
 	CFTypeRef obj, v;
 	char *err = NULL;
 	char text[300];
 
 	obj = IOCFCreateFromJSON(text_ok, &err);
-	CHECK(obj != NULL && err == NULL);
+	CHECK(obj && !err);
 	v = IOCFDictionaryGetValue(obj, "b");
 	CHECK(IOCFDataGetLength(v) == 2 && !memcmp(IOCFDataGetBytePtr(v), "\x0a\x0b", 2));
 	v = IOCFArrayGetValueAtIndex(IOCFDictionaryGetValue(obj, "a"), 1);
@@ -565,7 +567,7 @@ static void test_json_input(void)
 	snprintf(text, sizeof(text), "{\"%0128d\": 1}", 0);
 	expect_json_error(text, "is not 1 to 127 bytes");
 
-	CHECK(IOCFCreateFromJSON(NULL, &err) == NULL && err == NULL && errno == EINVAL);
+	CHECK(!IOCFCreateFromJSON(NULL, &err) && !err && errno == EINVAL);
 }
 
 static void test_matching_helpers(void)

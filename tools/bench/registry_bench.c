@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * registry_bench: I/O Registry speed, as ratios measured side by side in
+ * one run (never as absolute pass/fail times).  Needs root and iokit.ko
+ * with test_interface=1 (it grows the registry with test entries).
+ *
+ *   lookup      IOKIT_IOC_ENTRY_INFO by ID vs a bare IOKIT_IOC_VERSION
+ *               ioctl: what a lookup costs on top of the dispatcher
+ *   scaling     lookup by ID with 10,000 entries vs with 100: near 1
+ *               means IDs resolve in constant time
+ *   matching    one IOServiceGetMatchingServices over 10,000 entries,
+ *               per entry, vs over 1,000 entries: near 1 means the cost
+ *               is linear in the registry's size, with nothing worse
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/iokit.h>
+
+#include "os_serial.h"
+
+static int fd;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "registry_bench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void test_entries(uint32_t op, uint32_t count, uint64_t *first)
+{
+	struct iokit_test_entries te = { .size = sizeof(te), .op = op, .count = count };
+
+	if (ioctl(fd, IOKIT_IOC_TEST_ENTRIES, &te))
+		die("IOKIT_IOC_TEST_ENTRIES (load iokit.ko with test_interface=1, as root)");
+	if (first)
+		*first = te.first_id;
+}
+
+/* Seconds per call of @n bare version ioctls. */
+static double bench_version(int n)
+{
+	struct iokit_version v;
+	double t = now();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		v.size = sizeof(v);
+		if (ioctl(fd, IOKIT_IOC_VERSION, &v))
+			die("IOKIT_IOC_VERSION");
+	}
+	return (now() - t) / n;
+}
+
+/* Seconds per lookup of @n IDs spread over [first, first + count). */
+static double bench_lookup(uint64_t first, uint32_t count, int n)
+{
+	struct iokit_entry_info info;
+	double t = now();
+	int i;
+
+	memset(&info, 0, sizeof(info));
+	for (i = 0; i < n; i++) {
+		info.size = sizeof(info);
+		info.entry_id = first + (uint64_t)(i * 7919u) % count;
+		if (ioctl(fd, IOKIT_IOC_ENTRY_INFO, &info))
+			die("IOKIT_IOC_ENTRY_INFO");
+	}
+	return (now() - t) / n;
+}
+
+/* Seconds per query matching one test entry by its index property. */
+static double bench_matching(int n)
+{
+	static uint8_t buf[512];
+	struct os_serial_writer w;
+	uint64_t ids[4];
+	double t = now();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct iokit_matching m = {
+			.size = sizeof(m), .count = 4, .ids = (uintptr_t)ids,
+			.data = (uintptr_t)buf,
+		};
+
+		os_serial_begin(&w, buf, sizeof(buf));
+		os_serial_put_container(&w, IOKIT_SERIAL_DICT, 2);
+		os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, "IOProviderClass", 15);
+		os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, "IOTestEntry", 11);
+		os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, "IOPropertyMatch", 15);
+		os_serial_put_container(&w, IOKIT_SERIAL_DICT, 1);
+		os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, "test-index", 10);
+		os_serial_put_number(&w, i % 100, 32);
+		m.data_size = w.len;
+		if (ioctl(fd, IOKIT_IOC_GET_MATCHING, &m) || m.count != 1)
+			die("IOKIT_IOC_GET_MATCHING");
+	}
+	return (now() - t) / n;
+}
+
+int main(void)
+{
+	double base, small, large, m_small, m_large;
+	uint64_t first;
+
+	fd = open(IOKIT_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		die(IOKIT_DEVICE_PATH);
+	test_entries(IOKIT_TEST_ENTRIES_REMOVE_ALL, 0, NULL);
+
+	test_entries(IOKIT_TEST_ENTRIES_ADD, 100, &first);
+	base = bench_version(200000);
+	small = bench_lookup(first, 100, 200000);
+	test_entries(IOKIT_TEST_ENTRIES_ADD, 900, NULL);
+	m_small = bench_matching(200) / 1000;
+	test_entries(IOKIT_TEST_ENTRIES_ADD, 9000, NULL);
+	large = bench_lookup(first, 10000, 200000);
+	m_large = bench_matching(40) / 10000;
+	test_entries(IOKIT_TEST_ENTRIES_REMOVE_ALL, 0, NULL);
+
+	printf("bench: registry: bare ioctl %.0f ns, lookup by ID %.0f ns\n",
+	       base * 1e9, large * 1e9);
+	printf("bench: registry: lookup/bare-ioctl ratio %.2f\n", large / base);
+	printf("bench: registry: lookup 10000/100 entries ratio %.2f (1 = constant time)\n",
+	       large / small);
+	printf("bench: registry: matching query over 10000 entries: %.0f ns per entry\n",
+	       m_large * 1e9);
+	printf("bench: registry: matching per-entry 10000/1000 entries ratio %.2f (1 = linear)\n",
+	       m_large / m_small);
+	close(fd);
+	return 0;
+}
