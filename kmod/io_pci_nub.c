@@ -34,6 +34,7 @@ static void io_pci_nub_free(struct os_object *obj)
 	kfree_rcu(nub, service.entry.rcu);
 }
 
+/* io_pci_device_class: IOPCIDevice: a PCI device */
 const struct os_class io_pci_device_class = {
 	.name = "IOPCIDevice",
 	.super = &io_service_class,
@@ -41,6 +42,7 @@ const struct os_class io_pci_device_class = {
 };
 EXPORT_SYMBOL_GPL(io_pci_device_class);
 
+/* io_pci_bridge_class: IOPCIBridge: the entry of a PCI root bus */
 const struct os_class io_pci_bridge_class = {
 	.name = "IOPCIBridge",
 	.super = &io_service_class,

@@ -58,6 +58,7 @@ static void io_registry_entry_free(struct os_object *obj)
 	kfree_rcu(entry, rcu);
 }
 
+/* io_registry_entry_class: IORegistryEntry, the root class of registry entries */
 const struct os_class io_registry_entry_class = {
 	.name = "IORegistryEntry",
 	.super = &os_object_class,
@@ -772,6 +773,94 @@ struct os_dictionary *io_registry_entry_copy_properties(struct io_registry_entry
 	return copy;
 }
 EXPORT_SYMBOL_GPL(io_registry_entry_copy_properties);
+
+/* IOClass: the class chain, most derived first, as an OSArray of names. */
+static int io_registry_set_class_chain(struct os_dictionary *dict,
+				       const struct os_class *cls)
+{
+	struct os_array *chain = os_array_create(4);
+	int ret = chain ? 0 : -ENOMEM;
+
+	for (; cls && !ret; cls = cls->super) {
+		struct os_string *name = os_string_create(cls->name);
+
+		ret = name ? os_array_append(chain, &name->obj) : -ENOMEM;
+		os_object_put(name ? &name->obj : NULL);
+	}
+	if (!ret)
+		ret = os_dictionary_set(dict, "IOClass", &chain->obj);
+	os_object_put(chain ? &chain->obj : NULL);
+	return ret;
+}
+
+/* The properties of @entry named in @keys (all if NULL), plus IOClass. */
+static struct os_dictionary *
+io_registry_entry_copy_some_properties(struct io_registry_entry *entry,
+				       const struct os_array *keys)
+{
+	struct os_dictionary *dict;
+	unsigned int i;
+	int ret = 0;
+
+	if (!keys) {
+		dict = io_registry_entry_copy_properties(entry);
+	} else {
+		dict = os_dictionary_create(keys->count + 1);
+		mutex_lock(&entry->lock);
+		for (i = 0; dict && !ret && i < keys->count; i++) {
+			struct os_string *key = os_string_cast(keys->items[i]);
+			struct os_object *value;
+
+			value = key ? os_dictionary_get(entry->properties, key->str) : NULL;
+			if (value)
+				ret = os_dictionary_set_key(dict, key, value);
+		}
+		mutex_unlock(&entry->lock);
+	}
+	if (dict && !ret)
+		ret = io_registry_set_class_chain(dict, entry->obj.cls);
+	if (dict && ret) {
+		os_object_put(&dict->obj);
+		dict = NULL;
+	}
+	return dict;
+}
+
+/**
+ * io_registry_entry_copy_provider_properties() - CopyProviderProperties()
+ * @entry: where to start
+ * @keys: an OSArray of OSString property names to copy, or NULL for all
+ *
+ * Return: a new OSArray holding, for @entry and then each provider up to
+ * (not including) the root, a dictionary of the requested properties it
+ * has plus "IOClass", its class chain (most derived first); or NULL if
+ * out of memory.
+ */
+struct os_array *
+io_registry_entry_copy_provider_properties(struct io_registry_entry *entry,
+					   const struct os_array *keys)
+{
+	struct os_array *result = os_array_create(4);
+	struct io_registry_entry *e = io_registry_entry_get(entry);
+
+	while (result && e && e != io_registry_root) {
+		struct os_dictionary *dict;
+		struct io_registry_entry *next;
+
+		dict = io_registry_entry_copy_some_properties(e, keys);
+		if (!dict || os_array_append(result, &dict->obj)) {
+			os_object_put(&result->obj);
+			result = NULL;
+		}
+		os_object_put(dict ? &dict->obj : NULL);
+		next = io_registry_entry_get_provider(e);
+		io_registry_entry_put(e);
+		e = next;
+	}
+	io_registry_entry_put(e);
+	return result;
+}
+EXPORT_SYMBOL_GPL(io_registry_entry_copy_provider_properties);
 
 /**
  * io_registry_entry_match_properties() - IOPropertyMatch on the live table

@@ -201,20 +201,28 @@ u32 io_registry_cmd_copy_properties(struct file *file, void *arg)
 {
 	struct iokit_property_data *pd = arg;
 	struct io_registry_entry *entry;
-	struct os_dictionary *props;
+	struct os_object *props;
 	u32 ret;
 
-	if (pd->options)
+	if (pd->options & ~IOKIT_PROPERTIES_PROVIDERS)
 		return IOKIT_RETURN_BAD_ARGUMENT;
 	entry = io_registry_entry_from_id(pd->entry_id);
 	if (!entry)
 		return IOKIT_RETURN_NOT_FOUND;
-	props = io_registry_entry_copy_properties(entry);
+	if (pd->options & IOKIT_PROPERTIES_PROVIDERS) {
+		struct os_array *a = io_registry_entry_copy_provider_properties(entry, NULL);
+
+		props = a ? &a->obj : NULL;
+	} else {
+		struct os_dictionary *d = io_registry_entry_copy_properties(entry);
+
+		props = d ? &d->obj : NULL;
+	}
 	io_registry_entry_put(entry);
 	if (!props)
 		return IOKIT_RETURN_NO_MEMORY;
-	ret = io_registry_copy_out(&props->obj, pd);
-	os_object_put(&props->obj);
+	ret = io_registry_copy_out(props, pd);
+	os_object_put(props);
 	return ret;
 }
 

@@ -8,12 +8,14 @@
 
 #include <iokit/io_registry_entry.h>
 
+/* io_service_plane: the IOService plane: providers and their clients */
 const struct io_registry_plane io_service_plane = {
 	.name = IOKIT_PLANE_SERVICE,
 	.index = 0,
 };
 EXPORT_SYMBOL_GPL(io_service_plane);
 
+/* io_power_plane: the IOPower plane: power dependencies */
 const struct io_registry_plane io_power_plane = {
 	.name = IOKIT_PLANE_POWER,
 	.index = 1,

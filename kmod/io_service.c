@@ -11,18 +11,21 @@
 
 #include "iokit_internal.h"
 
+/* io_service_class: IOService, the class of everything that matches and is matched */
 const struct os_class io_service_class = {
 	.name = "IOService",
 	.super = &io_registry_entry_class,
 };
 EXPORT_SYMBOL_GPL(io_service_class);
 
+/* io_platform_expert_device_class: IOPlatformExpertDevice: the machine, parent of its buses */
 const struct os_class io_platform_expert_device_class = {
 	.name = "IOPlatformExpertDevice",
 	.super = &io_service_class,
 };
 EXPORT_SYMBOL_GPL(io_platform_expert_device_class);
 
+/* io_resources_class: IOResources: provider of drivers that match no hardware */
 const struct os_class io_resources_class = {
 	.name = "IOResources",
 	.super = &io_service_class,

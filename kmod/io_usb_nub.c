@@ -38,6 +38,7 @@ static void io_usb_nub_free(struct os_object *obj)
 	kfree_rcu(nub, service.entry.rcu);
 }
 
+/* io_usb_host_device_class: IOUSBHostDevice: a USB device */
 const struct os_class io_usb_host_device_class = {
 	.name = "IOUSBHostDevice",
 	.super = &io_service_class,
@@ -45,6 +46,7 @@ const struct os_class io_usb_host_device_class = {
 };
 EXPORT_SYMBOL_GPL(io_usb_host_device_class);
 
+/* io_usb_host_interface_class: IOUSBHostInterface: an interface of a USB device */
 const struct os_class io_usb_host_interface_class = {
 	.name = "IOUSBHostInterface",
 	.super = &io_service_class,

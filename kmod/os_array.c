@@ -34,6 +34,7 @@ static bool os_array_equal(const struct os_object *a, const struct os_object *b)
 	return true;
 }
 
+/* os_array_class: OSArray */
 const struct os_class os_array_class = {
 	.name = "OSArray",
 	.super = &os_object_class,

@@ -20,6 +20,7 @@ static bool os_boolean_equal(const struct os_object *a, const struct os_object *
 	       container_of(b, struct os_boolean, obj)->value;
 }
 
+/* os_boolean_class: OSBoolean */
 const struct os_class os_boolean_class = {
 	.name = "OSBoolean",
 	.super = &os_object_class,

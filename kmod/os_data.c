@@ -23,6 +23,7 @@ static bool os_data_equal(const struct os_object *a, const struct os_object *b)
 	return da->length == db->length && !memcmp(da->bytes, db->bytes, da->length);
 }
 
+/* os_data_class: OSData */
 const struct os_class os_data_class = {
 	.name = "OSData",
 	.super = &os_object_class,

@@ -49,6 +49,7 @@ static bool os_dictionary_equal(const struct os_object *a,
 	return da->count == db->count && os_dictionary_is_subset(da, db);
 }
 
+/* os_dictionary_class: OSDictionary */
 const struct os_class os_dictionary_class = {
 	.name = "OSDictionary",
 	.super = &os_object_class,

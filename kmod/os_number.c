@@ -21,6 +21,7 @@ static bool os_number_equal(const struct os_object *a, const struct os_object *b
 	       container_of(b, struct os_number, obj)->value;
 }
 
+/* os_number_class: OSNumber */
 const struct os_class os_number_class = {
 	.name = "OSNumber",
 	.super = &os_object_class,

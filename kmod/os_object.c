@@ -12,6 +12,7 @@
 
 static atomic_long_t os_object_live = ATOMIC_LONG_INIT(0);
 
+/* os_object_class: OSObject, the root class */
 const struct os_class os_object_class = {
 	.name = "OSObject",
 };

@@ -24,6 +24,7 @@ static bool os_string_equal(const struct os_object *a, const struct os_object *b
 	return sa->length == sb->length && !memcmp(sa->str, sb->str, sa->length);
 }
 
+/* os_string_class: OSString */
 const struct os_class os_string_class = {
 	.name = "OSString",
 	.super = &os_object_class,

@@ -318,6 +318,197 @@ TEST_F(reg, search_property)
 	EXPECT_EQ(IOKIT_RETURN_BAD_ARGUMENT, pd.ioreturn);
 }
 
+/* What a visitor saw: top-level array size and the first IOClass chain. */
+struct provider_walk {
+	int depth;
+	unsigned int dicts;
+	int in_ioclass;
+	char first_chain[4][64];
+	unsigned int chain_len;
+};
+
+static int pw_begin_dict(void *c, os_serial_u32 n)
+{
+	struct provider_walk *w = c;
+
+	if (++w->depth == 2)
+		w->dicts++;
+	return 0;
+}
+
+static int pw_begin_array(void *c, os_serial_u32 n)
+{
+	((struct provider_walk *)c)->depth++;
+	return 0;
+}
+
+static int pw_end(void *c)
+{
+	struct provider_walk *w = c;
+
+	w->depth--;
+	w->in_ioclass = 0;
+	return 0;
+}
+
+static int pw_key(void *c, const char *k, os_serial_u32 n)
+{
+	struct provider_walk *w = c;
+
+	w->in_ioclass = w->dicts == 1 && n == 7 && !memcmp(k, "IOClass", 7);
+	return 0;
+}
+
+static int pw_str(void *c, const char *s, os_serial_u32 n)
+{
+	struct provider_walk *w = c;
+
+	if (w->in_ioclass && w->depth == 3 && w->chain_len < 4 && n < 64) {
+		memcpy(w->first_chain[w->chain_len], s, n);
+		w->first_chain[w->chain_len++][n] = '\0';
+	}
+	return 0;
+}
+
+static int pw_other(void *c)
+{
+	return 0;
+}
+
+static int pw_num(void *c, os_serial_u64 v, os_serial_u32 b)
+{
+	return pw_other(c);
+}
+
+static int pw_data(void *c, const void *p, os_serial_u32 n)
+{
+	return pw_other(c);
+}
+
+static int pw_bool(void *c, bool v)
+{
+	return pw_other(c);
+}
+
+/* CopyProviderProperties: one dictionary per entry up to the root. */
+TEST_F(reg, copy_provider_properties)
+{
+	static const struct os_serial_visitor visitor = {
+		.begin_dict = pw_begin_dict, .begin_array = pw_begin_array,
+		.end_container = pw_end, .key = pw_key, .string = pw_str,
+		.number = pw_num, .data = pw_data, .boolean = pw_bool,
+	};
+	struct iokit_property_data pd = { .size = sizeof(pd) };
+	struct provider_walk walk = {};
+	static uint8_t buf[65536];
+	struct ioks s;
+	uint64_t ids[4];
+	uint32_t count = 4;
+
+	usb_match(&s, "IOUSBHostInterface", "bInterfaceClass", 3, 8);
+	ASSERT_EQ(0, reg_matching(self->fd, s.buf, s.w.len, ids, &count, NULL));
+	pd.entry_id = ids[0];
+	pd.options = IOKIT_PROPERTIES_PROVIDERS;
+	pd.data = (uintptr_t)buf;
+	pd.data_size = sizeof(buf);
+	ASSERT_EQ(0, ioctl(self->fd, IOKIT_IOC_COPY_PROPERTIES, &pd));
+	ASSERT_EQ(0, os_serial_parse(buf, pd.data_size, &visitor, &walk, NULL));
+	/* Interface, device, root hub, xHCI, PCI bus, platform. */
+	EXPECT_EQ(6, walk.dicts);
+	ASSERT_EQ(4, walk.chain_len);
+	EXPECT_STREQ("IOUSBHostInterface", walk.first_chain[0]);
+	EXPECT_STREQ("IOService", walk.first_chain[1]);
+	EXPECT_STREQ("IORegistryEntry", walk.first_chain[2]);
+	EXPECT_STREQ("OSObject", walk.first_chain[3]);
+
+	pd.options = 0x2;
+	EXPECT_EQ(-1, ioctl(self->fd, IOKIT_IOC_COPY_PROPERTIES, &pd));
+	EXPECT_EQ(IOKIT_RETURN_BAD_ARGUMENT, pd.ioreturn);
+}
+
+/*
+ * Readers race entries being created and removed; they see whole entries
+ * or kIOReturnNotFound, never anything else (KASAN on the debug kernel
+ * would report a use after free).
+ */
+TEST_F_TIMEOUT(reg, concurrent_lookup_and_removal, 120)
+{
+	struct iokit_test_entries te = { .size = sizeof(te), .count = 1 };
+	long baseline = iokit_live_objects();
+	uint64_t id;
+	uint32_t ret;
+	pid_t pid;
+	int i, status, found = 0, gone = 0;
+
+	if (getuid())
+		SKIP(return, "needs root");
+	ASSERT_EQ(0, system("echo 1 > /sys/module/iokit/parameters/test_interface"));
+	ASSERT_EQ(0, ioctl(self->fd, IOKIT_IOC_TEST_ENTRIES, &te));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		for (i = 0; i < 40; i++) {
+			te.op = IOKIT_TEST_ENTRIES_ADD;
+			te.count = 50;
+			if (ioctl(self->fd, IOKIT_IOC_TEST_ENTRIES, &te))
+				_exit(1);
+			te.op = IOKIT_TEST_ENTRIES_REMOVE_ALL;
+			te.count = 0;
+			if (ioctl(self->fd, IOKIT_IOC_TEST_ENTRIES, &te))
+				_exit(2);
+		}
+		_exit(0);
+	}
+	/* Each round: the live test entries, then each of them, racing removal. */
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		uint64_t live[64];
+		uint32_t n = 64, j;
+		struct ioks s;
+
+		ioks_begin(&s);
+		ioks_dict(&s, 1);
+		ioks_str(&s, "IOProviderClass");
+		ioks_str(&s, "IOTestEntry");
+		ret = reg_matching(self->fd, s.buf, s.w.len, live, &n, NULL);
+		ASSERT_TRUE(ret == IOKIT_RETURN_SUCCESS || ret == IOKIT_RETURN_NO_SPACE);
+		for (j = 0; j < n && j < 64; j++) {
+			struct iokit_entry_info info;
+			char path[IOKIT_PATH_MAX];
+			uint8_t *props;
+			uint32_t len;
+
+			id = live[j];
+			memset(&info, 0, sizeof(info));
+			info.size = sizeof(info);
+			info.entry_id = id;
+			info.path = (uintptr_t)path;
+			info.path_size = sizeof(path);
+			ioctl(self->fd, IOKIT_IOC_ENTRY_INFO, &info);
+			ASSERT_TRUE(info.ioreturn == IOKIT_RETURN_SUCCESS ||
+				    info.ioreturn == IOKIT_RETURN_NOT_FOUND ||
+				    info.ioreturn == IOKIT_RETURN_NOT_ATTACHED)
+				TH_LOG("0x%x", info.ioreturn);
+			ret = reg_properties(self->fd, id, &props, &len);
+			free(props);
+			ASSERT_TRUE(ret == IOKIT_RETURN_SUCCESS ||
+				    ret == IOKIT_RETURN_NOT_FOUND);
+			if (ret)
+				gone++;
+			else
+				found++;
+		}
+	}
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	TH_LOG("%d lookups found an entry, %d found none", found, gone);
+	EXPECT_LT(0, found);
+	te.op = IOKIT_TEST_ENTRIES_REMOVE_ALL;
+	te.count = 0;
+	ASSERT_EQ(0, ioctl(self->fd, IOKIT_IOC_TEST_ENTRIES, &te));
+	if (baseline >= 0)
+		EXPECT_EQ(baseline, iokit_live_objects());
+}
+
 TEST_F(reg, matching_keys)
 {
 	struct ioks s;

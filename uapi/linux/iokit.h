@@ -359,7 +359,10 @@ struct iokit_entry_relatives {
  * @entry_id: the entry
  * @plane: SEARCH: the plane to search in
  * @key: SEARCH: the property name
- * @options: SEARCH: IOKIT_SEARCH_* bits; else zero
+ * @options: SEARCH: IOKIT_SEARCH_* bits; COPY: 0, or
+ *	IOKIT_PROPERTIES_PROVIDERS for CopyProviderProperties(): an ARRAY
+ *	stream of one dictionary per entry from this one up to (not
+ *	including) the root, each with "IOClass", the class chain; SET: 0
  * @data_size: in: bytes at @data; out: bytes written, or needed
  * @data: user pointer: COPY: receives a DICT stream; SEARCH: receives the
  *	value as a stream; SET: holds a DICT stream of properties to set
@@ -382,6 +385,7 @@ struct iokit_property_data {
 };
 
 #define IOKIT_PROPERTY_DATA_SIZE_VER0	304
+#define IOKIT_PROPERTIES_PROVIDERS	0x1
 
 /**
  * struct iokit_matching - IOKIT_IOC_GET_MATCHING: IOServiceGetMatchingServices

@@ -141,6 +141,9 @@ bool io_registry_entry_remove_property(struct io_registry_entry *entry,
 				       const char *key);
 struct os_dictionary *
 io_registry_entry_copy_properties(struct io_registry_entry *entry);
+struct os_array *
+io_registry_entry_copy_provider_properties(struct io_registry_entry *entry,
+					   const struct os_array *keys);
 bool io_registry_entry_match_properties(struct io_registry_entry *entry,
 					const struct os_dictionary *subset);
 bool io_registry_entry_has_property(struct io_registry_entry *entry,
