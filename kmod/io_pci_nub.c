@@ -30,7 +30,7 @@ static void io_pci_nub_free(struct os_object *obj)
 	struct io_pci_nub *nub = container_of(obj, struct io_pci_nub, service.entry.obj);
 
 	pci_dev_put(nub->pdev);
-	io_registry_entry_fini(&nub->service.entry);
+	io_service_fini(&nub->service);
 	kfree_rcu(nub, service.entry.rcu);
 }
 
@@ -141,7 +141,7 @@ static struct io_pci_nub *io_pci_nub_alloc(const struct os_class *cls,
 
 	if (!nub)
 		return NULL;
-	if (io_registry_entry_init(&nub->service.entry, cls, name)) {
+	if (io_service_init_entry(&nub->service, cls, name)) {
 		kfree(nub);
 		return NULL;
 	}
@@ -160,6 +160,7 @@ static int io_pci_nub_publish(struct io_pci_nub *nub,
 		return ret;
 	}
 	list_add_tail(&nub->node, &io_pci_nubs);
+	io_service_register(&nub->service);
 	return 0;
 }
 
@@ -245,7 +246,7 @@ static void io_pci_nub_add(struct pci_dev *pdev)
 static void io_pci_nub_remove_locked(struct io_pci_nub *nub)
 {
 	list_del(&nub->node);
-	io_registry_entry_remove(&nub->service.entry);
+	io_service_terminate(&nub->service);
 	io_registry_entry_put(&nub->service.entry);
 }
 

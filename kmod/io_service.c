@@ -6,15 +6,26 @@
  */
 #include <linux/dmi.h>
 #include <linux/export.h>
+#include <linux/slab.h>
 
 #include <iokit/io_service.h>
 
 #include "iokit_internal.h"
 
 /* io_service_class: IOService, the class of everything that matches and is matched */
+static void io_service_free(struct os_object *obj)
+{
+	struct io_service *service = container_of(obj, struct io_service, entry.obj);
+
+	io_service_fini(service);
+	kfree_rcu(service, entry.rcu);
+}
+
+/* io_service_class: IOService, the class of what matches and is matched */
 const struct os_class io_service_class = {
 	.name = "IOService",
 	.super = &io_registry_entry_class,
+	.free = io_service_free,
 };
 EXPORT_SYMBOL_GPL(io_service_class);
 
@@ -57,13 +68,32 @@ struct io_registry_entry *io_service_get_resources(void)
 }
 EXPORT_SYMBOL_GPL(io_service_get_resources);
 
+/**
+ * io_service_create() - allocate a plain IOService of class @cls
+ * @cls: IOService or a subclass that adds no fields
+ * @name: its name
+ *
+ * Return: the service with one reference, or NULL if out of memory.
+ */
+struct io_service *io_service_create(const struct os_class *cls, const char *name)
+{
+	struct io_service *service = kzalloc(sizeof(*service), GFP_KERNEL);
+
+	if (service && io_service_init_entry(service, cls, name)) {
+		kfree(service);
+		service = NULL;
+	}
+	return service;
+}
+EXPORT_SYMBOL_GPL(io_service_create);
+
 static struct io_registry_entry *io_service_root_child(const struct os_class *cls,
 						       const char *name)
 {
 	struct io_registry_entry *root = io_registry_get_root();
-	struct io_registry_entry *entry;
+	struct io_service *service = io_service_create(cls, name);
+	struct io_registry_entry *entry = service ? &service->entry : NULL;
 
-	entry = io_registry_entry_create(cls, name);
 	if (entry && io_registry_entry_attach(entry, root, &io_service_plane)) {
 		io_registry_entry_put(entry);
 		entry = NULL;
@@ -105,6 +135,11 @@ int io_service_init(void)
 		if (!io_resources)
 			ret = -ENOMEM;
 	}
+	/* Both are providers: drivers may match them (IOProviderClass). */
+	if (!ret) {
+		io_service_register(io_service_from_entry(io_platform));
+		io_service_register(io_service_from_entry(io_resources));
+	}
 	if (ret)
 		io_service_exit();
 	return ret;
@@ -116,12 +151,12 @@ int io_service_init(void)
 void io_service_exit(void)
 {
 	if (io_resources) {
-		io_registry_entry_remove(io_resources);
+		io_service_terminate(io_service_from_entry(io_resources));
 		io_registry_entry_put(io_resources);
 		io_resources = NULL;
 	}
 	if (io_platform) {
-		io_registry_entry_remove(io_platform);
+		io_service_terminate(io_service_from_entry(io_platform));
 		io_registry_entry_put(io_platform);
 		io_platform = NULL;
 	}

@@ -35,7 +35,7 @@ static void io_test_entry_free(struct os_object *obj)
 	struct io_test_entry *t = container_of(obj, struct io_test_entry,
 					       service.entry.obj);
 
-	io_registry_entry_fini(&t->service.entry);
+	io_service_fini(&t->service);
 	kfree_rcu(t, service.entry.rcu);
 }
 
@@ -73,8 +73,7 @@ static int io_test_entry_add(struct io_registry_entry *parent, u64 *id)
 
 	if (!t)
 		return -ENOMEM;
-	ret = io_registry_entry_init(&t->service.entry, &io_test_entry_class,
-				     "IOTestEntry");
+	ret = io_service_init_entry(&t->service, &io_test_entry_class, "IOTestEntry");
 	if (ret) {
 		kfree(t);
 		return ret;

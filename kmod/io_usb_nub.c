@@ -34,7 +34,7 @@ static void io_usb_nub_free(struct os_object *obj)
 	if (nub->intf)
 		usb_put_intf(nub->intf);
 	usb_put_dev(nub->udev);
-	io_registry_entry_fini(&nub->service.entry);
+	io_service_fini(&nub->service);
 	kfree_rcu(nub, service.entry.rcu);
 }
 
@@ -206,7 +206,7 @@ static struct io_usb_nub *io_usb_nub_alloc(const struct os_class *cls,
 
 	if (!nub)
 		return NULL;
-	if (io_registry_entry_init(&nub->service.entry, cls, name)) {
+	if (io_service_init_entry(&nub->service, cls, name)) {
 		kfree(nub);
 		return NULL;
 	}
@@ -226,6 +226,7 @@ static int io_usb_nub_publish(struct io_usb_nub *nub,
 		return ret;
 	}
 	list_add_tail(&nub->node, &io_usb_nubs);
+	io_service_register(&nub->service);
 	return 0;
 }
 
@@ -335,7 +336,7 @@ static void io_usb_device_del(struct usb_device *udev)
 		if (nub->udev != udev)
 			continue;
 		list_del(&nub->node);
-		io_registry_entry_remove(&nub->service.entry);
+		io_service_terminate(&nub->service);
 		io_registry_entry_put(&nub->service.entry);
 	}
 	mutex_unlock(&io_usb_lock);
@@ -389,7 +390,7 @@ void io_usb_nubs_exit(void)
 							 struct io_usb_nub, node);
 
 		list_del(&nub->node);
-		io_registry_entry_remove(&nub->service.entry);
+		io_service_terminate(&nub->service);
 		io_registry_entry_put(&nub->service.entry);
 	}
 	mutex_unlock(&io_usb_lock);

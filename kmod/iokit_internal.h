@@ -13,6 +13,8 @@
 #include <linux/string.h>
 #include <linux/types.h>
 
+struct io_personality;
+
 #define IOKIT_MODULE_VERSION	"0.1.0"
 
 /*
@@ -47,6 +49,54 @@ int io_pci_nubs_init(void);
 void io_pci_nubs_exit(void);
 int io_usb_nubs_init(void);
 void io_usb_nubs_exit(void);
+
+struct io_driver;
+struct io_service;
+struct os_dictionary;
+
+/**
+ * struct io_candidate - a personality considered for a provider
+ * @driver: its driver (its module is referenced while this exists)
+ * @dict: the personality, referenced
+ * @score: IOProbeScore, then as adjusted by the family and probe
+ * @order: catalogue order, which breaks ties
+ */
+struct io_candidate {
+	struct io_driver *driver;
+	struct os_dictionary *dict;
+	s32 score;
+	unsigned int order;
+};
+
+/* io_catalogue.c */
+int io_catalogue_add(struct io_driver *driver, struct os_dictionary *dict);
+void io_catalogue_remove_driver(struct io_driver *driver);
+int io_catalogue_candidates(struct io_service *service, struct io_candidate **out);
+void io_catalogue_candidates_free(struct io_candidate *c, unsigned int n);
+void io_catalogue_candidates_free_one(struct io_candidate *c);
+bool io_catalogue_instance_begin(struct io_driver *driver);
+
+/* io_personality.c, io_family_match.c */
+int io_pci_match_parse(const char *s, const u32 *reg, u32 default_mask);
+int io_personality_validate(const struct os_dictionary *dict, const char **bad_key);
+struct os_dictionary *io_personality_build(const struct io_driver *driver,
+					   const struct io_personality *p);
+bool io_family_match(struct io_service *service, const struct os_dictionary *dict,
+		     s32 *score);
+
+/* io_service_lifecycle.c, io_service_match.c, io_driver.c */
+int io_service_lifecycle_init(void);
+void io_service_lifecycle_exit(void);
+void io_service_match(struct io_service *nub);
+int io_service_start_candidates(struct io_service *nub);
+int io_service_match_candidates(struct io_service *nub, struct io_candidate **out);
+void io_driver_stop_instance(struct io_service *service);
+void io_driver_rematch_all(void);
+
+/* io_pci_driver.c */
+int io_pci_driver_init(void);
+void io_pci_driver_exit(void);
+int io_pci_nub_bind(struct io_service *nub);
 
 /* io_registry_ioctl.c: command handlers, returning an IOReturn */
 u32 io_registry_cmd_lookup(struct file *file, void *arg);

@@ -14,7 +14,7 @@
 
 #include <linux/iokit.h>
 
-#include <iokit/io_registry_entry.h>
+#include <iokit/io_service.h>
 
 #include "iokit_internal.h"
 
@@ -40,9 +40,12 @@ static int __init iokit_init(void)
 {
 	int ret;
 
-	ret = io_registry_init();
+	ret = io_service_lifecycle_init();
 	if (ret)
 		return ret;
+	ret = io_registry_init();
+	if (ret)
+		goto err_lifecycle;
 	ret = io_service_init();
 	if (ret)
 		goto err_registry;
@@ -53,16 +56,21 @@ static int __init iokit_init(void)
 	ret = io_usb_nubs_init();
 	if (ret)
 		goto err_pci;
+	ret = io_pci_driver_init();
+	if (ret)
+		goto err_usb;
 	ret = misc_register(&iokit_control_device);
 	if (ret) {
 		pr_err("cannot register /dev/iokit: %d\n", ret);
-		goto err_usb;
+		goto err_pci_driver;
 	}
 	pr_info("version %s, ABI %d.%d, %ld registry entries\n",
 		IOKIT_MODULE_VERSION, IOKIT_ABI_MAJOR, IOKIT_ABI_MINOR,
 		io_registry_entry_count());
 	return 0;
 
+err_pci_driver:
+	io_pci_driver_exit();
 err_usb:
 	io_usb_nubs_exit();
 err_pci:
@@ -72,17 +80,22 @@ err_service:
 	io_service_exit();
 err_registry:
 	io_registry_exit();
+err_lifecycle:
+	io_service_lifecycle_exit();
 	return ret;
 }
 
 static void __exit iokit_exit(void)
 {
 	misc_deregister(&iokit_control_device);
+	io_service_wait_quiet();
+	io_pci_driver_exit();
 	io_usb_nubs_exit();
 	io_pci_nubs_exit();
 	io_test_entries_exit();
 	iokit_debugfs_exit();
 	io_service_exit();
+	io_service_lifecycle_exit();
 	io_registry_exit();
 	/* Every object iokit made must be gone by now. */
 	WARN(os_object_live_count(), "iokit: %ld objects leaked\n",

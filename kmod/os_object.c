@@ -85,6 +85,22 @@ void os_object_put(struct os_object *obj)
 EXPORT_SYMBOL_GPL(os_object_put);
 
 /**
+ * os_class_is_subclass() - whether @cls is @super or derives from it
+ * @cls: a class
+ * @super: a class
+ *
+ * Return: true if @super is in @cls's chain.
+ */
+bool os_class_is_subclass(const struct os_class *cls, const struct os_class *super)
+{
+	for (; cls; cls = cls->super)
+		if (cls == super)
+			return true;
+	return false;
+}
+EXPORT_SYMBOL_GPL(os_class_is_subclass);
+
+/**
  * os_object_is_kind() - whether @obj is of class @cls or a subclass of it
  * @obj: the object
  * @cls: the class
@@ -93,12 +109,7 @@ EXPORT_SYMBOL_GPL(os_object_put);
  */
 bool os_object_is_kind(const struct os_object *obj, const struct os_class *cls)
 {
-	const struct os_class *c;
-
-	for (c = obj ? obj->cls : NULL; c; c = c->super)
-		if (c == cls)
-			return true;
-	return false;
+	return obj && os_class_is_subclass(obj->cls, cls);
 }
 EXPORT_SYMBOL_GPL(os_object_is_kind);
 

@@ -2,26 +2,71 @@
 /*
  * IOService: a registry entry that takes part in matching and in the
  * provider/client lifecycle.  Nubs for PCI and USB devices are IOServices;
- * so are drivers.
+ * so are drivers (Documentation/lifecycle.rst).
  */
 #ifndef _IOKIT_IO_SERVICE_H
 #define _IOKIT_IO_SERVICE_H
 
+#include <linux/atomic.h>
+#include <linux/mutex.h>
+
 #include <iokit/io_registry_entry.h>
+
+struct io_driver;
+
+/* enum io_service_state: bits of io_service.state (Apple's state bits). */
+enum io_service_state {
+	IO_SERVICE_REGISTERED,		/* RegisterService() ran */
+	IO_SERVICE_MATCHED,		/* a matching round completed */
+	IO_SERVICE_STARTED,		/* a driver's Start succeeded */
+	IO_SERVICE_INACTIVE,		/* terminating or terminated */
+	IO_SERVICE_FREED,		/* a driver instance's free ran */
+};
 
 /**
  * struct io_service - an IOService
  * @entry: its registry entry
+ * @driver: for a driver instance, its driver; NULL for a nub
+ * @provider: for a driver instance, the provider it was started on
+ *	(referenced until the instance is freed)
+ * @state: enum io_service_state bits
+ * @busy: busy count (AdjustBusy); a 0<->1 change moves the provider's
+ * @match_lock: serialises matching and termination on this service, so a
+ *	nub is never matched while its clients are being torn down
+ * @category: the instance's IOMatchCategory, or NULL for a nub
  */
 struct io_service {
 	struct io_registry_entry entry;
+	struct io_driver *driver;
+	struct io_service *provider;
+	unsigned long state;
+	atomic_t busy;
+	struct mutex match_lock;	/* matching and termination */
+	struct os_string *category;
 };
 
 extern const struct os_class io_service_class;
 extern const struct os_class io_platform_expert_device_class;
 extern const struct os_class io_resources_class;
 
+static inline struct io_service *io_service_from_entry(struct io_registry_entry *entry)
+{
+	return container_of(entry, struct io_service, entry);
+}
+
+struct io_service *io_service_create(const struct os_class *cls, const char *name);
+int io_service_init_entry(struct io_service *service, const struct os_class *cls,
+			  const char *name);
+void io_service_fini(struct io_service *service);
+
 struct io_registry_entry *io_service_get_platform(void);
 struct io_registry_entry *io_service_get_resources(void);
+
+void io_service_register(struct io_service *service);
+void io_service_terminate(struct io_service *service);
+void io_service_terminate_clients(struct io_service *provider);
+void io_service_adjust_busy(struct io_service *service, int delta);
+u32 io_service_get_busy_state(struct io_service *service);
+void io_service_wait_quiet(void);
 
 #endif /* _IOKIT_IO_SERVICE_H */

@@ -60,6 +60,7 @@ bool os_object_get_unless_zero(struct os_object *obj);
 void os_object_put(struct os_object *obj);
 bool os_object_conforms_to(const struct os_object *obj, const char *class_name);
 bool os_object_is_kind(const struct os_object *obj, const struct os_class *cls);
+bool os_class_is_subclass(const struct os_class *cls, const struct os_class *super);
 const char *os_object_class_name(const struct os_object *obj);
 bool os_object_equal(const struct os_object *a, const struct os_object *b);
 long os_object_live_count(void);

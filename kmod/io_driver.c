@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Driver classes from kernel modules: registration, instances, and
+ * unregistration that terminates every instance before the module goes.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/export.h>
+#include <linux/slab.h>
+
+#include <iokit/io_driver.h>
+
+#include "iokit_internal.h"
+
+static LIST_HEAD(io_drivers);
+static DEFINE_MUTEX(io_drivers_lock);
+
+static struct io_driver *io_driver_of(const struct os_object *obj)
+{
+	return container_of(obj->cls, struct io_driver, cls);
+}
+
+/*
+ * After the grace period lookups by ID need: free the instance, then let
+ * io_driver_unregister() know.  It waits for this callback to have
+ * finished (rcu_barrier()) before the driver's module may go.
+ */
+static void io_driver_instance_free_rcu(struct rcu_head *head)
+{
+	struct io_service *service = container_of(head, struct io_service, entry.rcu);
+	struct io_driver *driver = io_driver_of(&service->entry.obj);
+
+	kfree((void *)service - driver->service_offset);
+	if (atomic_dec_and_test(&driver->instances))
+		wake_up_all(&driver->wait);
+}
+
+/*
+ * The last reference: only memory is left to free; Stop and the driver's
+ * free ran at termination, while its module was certainly there.
+ */
+static void io_driver_instance_release(struct os_object *obj)
+{
+	struct io_service *service = container_of(obj, struct io_service, entry.obj);
+
+	io_service_fini(service);
+	call_rcu(&service->entry.rcu, io_driver_instance_free_rcu);
+}
+
+/**
+ * __io_driver_register() - register a driver class and its personalities
+ * @driver: the driver; lives in the module, which must not go before
+ *	io_driver_unregister() returns
+ * @owner: the module (io_driver_register() passes THIS_MODULE)
+ *
+ * Every personality is validated first; one bad key refuses the whole
+ * driver (and the log names it).  Then providers already registered are
+ * matched again, as Apple's IOCatalogue does when drivers arrive.
+ *
+ * Return: 0, -EINVAL for a bad driver or personality, -ENOMEM.
+ */
+int __io_driver_register(struct io_driver *driver, struct module *owner)
+{
+	const struct io_personality *p;
+	struct os_dictionary **dicts;
+	unsigned int n = 0, i;
+	int ret = 0;
+
+	if (!driver->cls.name || !driver->ops || !driver->ops->start ||
+	    !driver->personalities ||
+	    driver->instance_size < driver->service_offset + sizeof(struct io_service))
+		return -EINVAL;
+	if (!driver->cls.super)
+		driver->cls.super = &io_service_class;
+	if (!os_class_is_subclass(driver->cls.super, &io_service_class))
+		return -EINVAL;
+
+	driver->cls.free = io_driver_instance_release;
+	driver->owner = owner;
+	driver->dying = false;
+	atomic_set(&driver->instances, 0);
+	init_waitqueue_head(&driver->wait);
+
+	for (p = driver->personalities; p->name; p++)
+		n++;
+	dicts = kcalloc(n, sizeof(*dicts), GFP_KERNEL);
+	if (!dicts)
+		return -ENOMEM;
+	for (i = 0; i < n && !ret; i++) {
+		dicts[i] = io_personality_build(driver, &driver->personalities[i]);
+		if (IS_ERR(dicts[i])) {
+			ret = PTR_ERR(dicts[i]);
+			dicts[i] = NULL;
+		}
+	}
+	for (i = 0; i < n && !ret; i++)
+		ret = io_catalogue_add(driver, dicts[i]);
+	for (i = 0; i < n; i++)
+		if (dicts[i])
+			os_object_put(&dicts[i]->obj);
+	kfree(dicts);
+	if (ret) {
+		io_catalogue_remove_driver(driver);
+		return ret;
+	}
+	mutex_lock(&io_drivers_lock);
+	list_add_tail(&driver->node, &io_drivers);
+	mutex_unlock(&io_drivers_lock);
+	pr_info("driver %s: %u personalities\n", driver->cls.name, n);
+	io_driver_rematch_all();
+	return 0;
+}
+EXPORT_SYMBOL_GPL(__io_driver_register);
+
+/**
+ * io_driver_unregister() - terminate every instance and forget the driver
+ * @driver: a registered driver
+ *
+ * Returns once every instance has been stopped, detached and freed: the
+ * module may go.  Providers left without a driver are matched again.
+ */
+void io_driver_unregister(struct io_driver *driver)
+{
+	struct io_registry_entry **entries;
+	unsigned int count, i;
+
+	io_catalogue_remove_driver(driver);
+	mutex_lock(&io_drivers_lock);
+	list_del(&driver->node);
+	mutex_unlock(&io_drivers_lock);
+
+	entries = io_registry_snapshot(&io_service_plane, &count);
+	for (i = 0; entries && i < count; i++) {
+		struct io_registry_entry *e = entries[i];
+
+		if (e->obj.cls == &driver->cls)
+			io_service_terminate(io_service_from_entry(e));
+	}
+	io_registry_snapshot_free(entries, count);
+	/* Lookups by ID may still hold an instance for a moment. */
+	wait_event(driver->wait, !atomic_read(&driver->instances));
+	rcu_barrier();
+	pr_info("driver %s unregistered\n", driver->cls.name);
+	io_driver_rematch_all();
+}
+EXPORT_SYMBOL_GPL(io_driver_unregister);
+
+/**
+ * io_driver_stop_instance() - Stop a driver instance and release it
+ * @service: a started (or failed) instance, match_lock held
+ *
+ * Calls Stop if Start had succeeded, then the driver's free.
+ */
+void io_driver_stop_instance(struct io_service *service)
+{
+	const struct io_service_ops *ops = service->driver->ops;
+
+	if (test_and_clear_bit(IO_SERVICE_STARTED, &service->state))
+		ops->stop(service, service->provider);
+	if (ops->free && !test_and_set_bit(IO_SERVICE_FREED, &service->state))
+		ops->free(service);
+}
+
+/* Queue matching for every registered service: the catalogue changed. */
+void io_driver_rematch_all(void)
+{
+	struct io_registry_entry **entries;
+	unsigned int count, i;
+
+	entries = io_registry_snapshot(&io_service_plane, &count);
+	for (i = 0; entries && i < count; i++) {
+		struct io_registry_entry *e = entries[i];
+
+		if (os_object_is_kind(&e->obj, &io_service_class) &&
+		    !io_service_from_entry(e)->driver &&
+		    test_bit(IO_SERVICE_REGISTERED, &io_service_from_entry(e)->state))
+			io_service_register(io_service_from_entry(e));
+	}
+	io_registry_snapshot_free(entries, count);
+}

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Family matching: the keys only PCI and USB nubs understand, with Apple's
+ * semantics (IOPCIBridge::pciMatchNub, IOUSBDevice/IOUSBInterface::
+ * matchPropertyTable; Documentation/matching.rst).
+ *
+ * PCI keys compare 32-bit registers: IOPCIMatch the vendor/device word
+ * (device << 16 | vendor) or the subsystem word, IOPCIPrimaryMatch and
+ * IOPCISecondaryMatch one of them, IOPCIClassMatch class << 8 | revision
+ * with a default mask of 0xffffff00.  Each key is a list of value[&mask];
+ * any entry matching satisfies the key, and every key present must.
+ *
+ * USB keys select a precedence tier, and the tier is the score: a
+ * personality with a key combination that is no tier does not match.
+ */
+#include <linux/kernel.h>
+#include <linux/pci.h>
+#include <linux/usb.h>
+
+#include <iokit/io_pci_device.h>
+#include <iokit/io_usb_host.h>
+
+#include "iokit_internal.h"
+
+/* An absent key matches; a present one must have a matching entry. */
+static bool io_pci_key(const struct os_dictionary *dict, const char *key,
+		       u32 reg, u32 mask)
+{
+	struct os_string *s = os_string_cast(os_dictionary_get(dict, key));
+
+	return !s || io_pci_match_parse(s->str, &reg, mask) == 1;
+}
+
+static bool io_pci_family_match(struct io_pci_nub *nub,
+				const struct os_dictionary *dict, s32 *score)
+{
+	struct pci_dev *pdev = nub->pdev;
+	u32 primary, secondary, class;
+
+	if (!pdev)
+		return true;
+	primary = (u32)pdev->device << 16 | pdev->vendor;
+	secondary = (u32)pdev->subsystem_device << 16 | pdev->subsystem_vendor;
+	class = pdev->class << 8 | pdev->revision;
+
+	/* IOPCIMatch: either word. */
+	if (!io_pci_key(dict, "IOPCIMatch", primary, U32_MAX) &&
+	    !io_pci_key(dict, "IOPCIMatch", secondary, U32_MAX))
+		return false;
+	return io_pci_key(dict, "IOPCIPrimaryMatch", primary, U32_MAX) &&
+	       io_pci_key(dict, "IOPCISecondaryMatch", secondary, U32_MAX) &&
+	       io_pci_key(dict, "IOPCIClassMatch", class, 0xffffff00);
+}
+
+/* One USB key: absent (0), present and equal (1), present and not (-1). */
+static int io_usb_key(const struct os_dictionary *dict, const char *key, u32 value)
+{
+	struct os_number *n = os_number_cast(os_dictionary_get(dict, key));
+
+	if (!n)
+		return 0;
+	return n->value == value ? 1 : -1;
+}
+
+/*
+ * idProduct, through idProduct, idProductArray or idProductMask: 0 absent,
+ * 1 equal, 2 equal under the mask (scores 500 less), -1 different.
+ */
+static int io_usb_product(const struct os_dictionary *dict, u16 product)
+{
+	struct os_number *mask = os_number_cast(os_dictionary_get(dict, "idProductMask"));
+	struct os_array *array = os_array_cast(os_dictionary_get(dict, "idProductArray"));
+	struct os_number *one = os_number_cast(os_dictionary_get(dict, "idProduct"));
+	u32 m = mask ? mask->value : 0xffff;
+	unsigned int i;
+
+	if (array) {
+		for (i = 0; i < array->count; i++)
+			if ((os_number_cast(array->items[i])->value & m) == (product & m))
+				return mask ? 2 : 1;
+		return -1;
+	}
+	if (!one)
+		return 0;
+	if ((one->value & m) != (product & m))
+		return -1;
+	return mask ? 2 : 1;
+}
+
+/* Apple's rule: an IOProbeScore of 10000 or more counts as 9000. */
+static s32 io_usb_probe_score(const struct os_dictionary *dict)
+{
+	struct os_number *n = os_number_cast(os_dictionary_get(dict, "IOProbeScore"));
+	s32 s = n ? (s32)n->value : 0;
+
+	return s >= 10000 ? 9000 : s;
+}
+
+static bool io_usb_device_match(struct usb_device *udev,
+				const struct os_dictionary *dict, s32 *score)
+{
+	const struct usb_device_descriptor *d = &udev->descriptor;
+	int v = io_usb_key(dict, "idVendor", le16_to_cpu(d->idVendor));
+	int p = io_usb_product(dict, le16_to_cpu(d->idProduct));
+	int bcd = io_usb_key(dict, "bcdDevice", le16_to_cpu(d->bcdDevice));
+	int c = io_usb_key(dict, "bDeviceClass", d->bDeviceClass);
+	int sc = io_usb_key(dict, "bDeviceSubClass", d->bDeviceSubClass);
+	int pr = io_usb_key(dict, "bDeviceProtocol", d->bDeviceProtocol);
+	bool vendor_specific = d->bDeviceClass == USB_CLASS_VENDOR_SPEC;
+	s32 tier;
+
+	if (v < 0 || p < 0 || bcd < 0 || c < 0 || sc < 0 || pr < 0)
+		return false;
+	if (v && p && bcd)
+		tier = 100000;
+	else if (v && p)
+		tier = 90000;
+	else if (vendor_specific && v && sc && pr && !p && !bcd)
+		tier = 80000;
+	else if (vendor_specific && v && sc && !pr && !p && !bcd)
+		tier = 70000;
+	else if (c && sc && pr && !v && !p && !bcd)
+		tier = 60000;
+	else if (c && sc && !pr && !v && !p && !bcd)
+		tier = 50000;
+	else
+		return false;
+	*score = tier + io_usb_probe_score(dict) - (p == 2 ? 500 : 0);
+	return true;
+}
+
+static bool io_usb_interface_match(struct usb_device *udev,
+				   struct usb_interface *intf,
+				   const struct os_dictionary *dict, s32 *score)
+{
+	const struct usb_device_descriptor *d = &udev->descriptor;
+	const struct usb_interface_descriptor *id = &intf->cur_altsetting->desc;
+	u8 config = udev->actconfig ? udev->actconfig->desc.bConfigurationValue : 0;
+	int v = io_usb_key(dict, "idVendor", le16_to_cpu(d->idVendor));
+	int p = io_usb_product(dict, le16_to_cpu(d->idProduct));
+	int bcd = io_usb_key(dict, "bcdDevice", le16_to_cpu(d->bcdDevice));
+	int cfg = io_usb_key(dict, "bConfigurationValue", config);
+	int num = io_usb_key(dict, "bInterfaceNumber", id->bInterfaceNumber);
+	int c = io_usb_key(dict, "bInterfaceClass", id->bInterfaceClass);
+	int sc = io_usb_key(dict, "bInterfaceSubClass", id->bInterfaceSubClass);
+	int pr = io_usb_key(dict, "bInterfaceProtocol", id->bInterfaceProtocol);
+	bool vendor_specific = id->bInterfaceClass == USB_CLASS_VENDOR_SPEC;
+	bool device_keys = p || bcd || num || cfg;
+	s32 tier;
+
+	if (v < 0 || p < 0 || bcd < 0 || cfg < 0 || num < 0 || c < 0 || sc < 0 || pr < 0)
+		return false;
+	if (v && p && bcd && cfg && num)
+		tier = 100000;
+	else if (v && p && cfg && num)
+		tier = 90000;
+	else if (vendor_specific && v && sc && pr && !device_keys)
+		tier = 80000;
+	else if (vendor_specific && v && sc && !pr && !device_keys)
+		tier = 70000;
+	else if (c && sc && pr && !v && !device_keys)
+		tier = 60000;
+	else if (c && sc && !pr && !v && !device_keys)
+		tier = 50000;
+	else
+		return false;
+	*score = tier + io_usb_probe_score(dict) - (p == 2 ? 500 : 0);
+	return true;
+}
+
+static bool io_family_has_usb_keys(const struct os_dictionary *dict)
+{
+	static const char *const keys[] = {
+		"idVendor", "idProduct", "idProductArray", "idProductMask",
+		"bcdDevice", "bDeviceClass", "bDeviceSubClass", "bDeviceProtocol",
+		"bConfigurationValue", "bInterfaceNumber", "bInterfaceClass",
+		"bInterfaceSubClass", "bInterfaceProtocol",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		if (os_dictionary_get(dict, keys[i]))
+			return true;
+	return false;
+}
+
+/**
+ * io_family_match() - the family's matchPropertyTable()
+ * @service: the candidate provider
+ * @dict: the personality
+ * @score: in: the personality's IOProbeScore; out: adjusted by the family
+ *	(for USB, the tier plus the clamped IOProbeScore)
+ *
+ * Return: true if the family's keys match (services of no family, and
+ * personalities without family keys, always do).
+ */
+bool io_family_match(struct io_service *service, const struct os_dictionary *dict,
+		     s32 *score)
+{
+	const struct os_object *obj = &service->entry.obj;
+	struct io_usb_nub *usb;
+
+	if (os_object_is_kind(obj, &io_pci_device_class))
+		return io_pci_family_match(container_of(service, struct io_pci_nub,
+							service), dict, score);
+	if (!io_family_has_usb_keys(dict))
+		return true;
+	usb = container_of(service, struct io_usb_nub, service);
+	if (os_object_is_kind(obj, &io_usb_host_interface_class))
+		return io_usb_interface_match(usb->udev, usb->intf, dict, score);
+	if (os_object_is_kind(obj, &io_usb_host_device_class))
+		return io_usb_device_match(usb->udev, dict, score);
+	/* USB keys on anything else can never match. */
+	return false;
+}

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The IOService lifecycle: registration, busy state and termination
+ * (Documentation/lifecycle.rst).
+ *
+ * Matching runs on one ordered workqueue, as Apple's matching runs off the
+ * caller's thread; every service being matched holds a busy count, so
+ * "quiet" (no busy root) means matching has settled.
+ *
+ * Termination is synchronous: Linux's remove() must not return while the
+ * driver still touches the device, so the phases that IOKit spreads over
+ * threads run here in the caller, in Apple's order:
+ *   1. the victim and each client whose only provider is a victim become
+ *      inactive (no new matching, no new clients);
+ *   2. willTerminate, providers before clients;
+ *   3. Stop, then detach and free, clients before providers.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/export.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include <iokit/io_driver.h>
+
+#include "iokit_internal.h"
+
+static struct workqueue_struct *io_match_wq;
+static DECLARE_WAIT_QUEUE_HEAD(io_busy_wait);
+
+/**
+ * io_service_init_entry() - initialise an IOService embedded in a struct
+ * @service: the service, zeroed
+ * @cls: its class
+ * @name: its name
+ *
+ * The class's free method calls io_service_fini() and frees the memory
+ * with kfree_rcu() on service.entry.rcu.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int io_service_init_entry(struct io_service *service, const struct os_class *cls,
+			  const char *name)
+{
+	int ret = io_registry_entry_init(&service->entry, cls, name);
+
+	if (ret)
+		return ret;
+	mutex_init(&service->match_lock);
+	atomic_set(&service->busy, 0);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(io_service_init_entry);
+
+/**
+ * io_service_fini() - release what io_service_init_entry() set up
+ * @service: a service whose last reference is gone
+ */
+void io_service_fini(struct io_service *service)
+{
+	if (service->category)
+		os_object_put(&service->category->obj);
+	if (service->provider)
+		io_registry_entry_put(&service->provider->entry);
+	mutex_destroy(&service->match_lock);
+	io_registry_entry_fini(&service->entry);
+}
+EXPORT_SYMBOL_GPL(io_service_fini);
+
+static bool io_entry_is_service(struct io_registry_entry *entry)
+{
+	return os_object_is_kind(&entry->obj, &io_service_class);
+}
+
+/**
+ * io_service_adjust_busy() - AdjustBusy()
+ * @service: the service
+ * @delta: +1 or -1 (or more)
+ *
+ * A change to or from zero moves the provider's count by one in the same
+ * direction, up to the root: the root is busy while anything below is.
+ */
+void io_service_adjust_busy(struct io_service *service, int delta)
+{
+	struct io_registry_entry *entry = io_registry_entry_get(&service->entry);
+
+	while (entry && delta) {
+		struct io_service *s = io_service_from_entry(entry);
+		struct io_registry_entry *next;
+		int now = atomic_add_return(delta, &s->busy);
+		int was = now - delta;
+
+		if (WARN_ON_ONCE(now < 0))
+			atomic_set(&s->busy, 0);
+		delta = (was == 0 && now > 0) ? 1 : (was > 0 && now <= 0) ? -1 : 0;
+		next = delta ? io_registry_entry_get_provider(entry) : NULL;
+		io_registry_entry_put(entry);
+		entry = next && io_entry_is_service(next) ? next : NULL;
+		if (next && !entry)
+			io_registry_entry_put(next);
+	}
+	io_registry_entry_put(entry);
+	wake_up_all(&io_busy_wait);
+}
+EXPORT_SYMBOL_GPL(io_service_adjust_busy);
+
+/**
+ * io_service_get_busy_state() - GetBusyState()
+ * @service: the service
+ *
+ * Return: its busy count.
+ */
+u32 io_service_get_busy_state(struct io_service *service)
+{
+	return atomic_read(&service->busy);
+}
+EXPORT_SYMBOL_GPL(io_service_get_busy_state);
+
+static void io_service_match_work(struct work_struct *work);
+
+struct io_match_request {
+	struct work_struct work;
+	struct io_service *service;
+};
+
+/**
+ * io_service_register() - RegisterService(): publish and start matching
+ * @service: a service attached in the registry
+ *
+ * Matching runs asynchronously; the service is busy until it is done.
+ */
+void io_service_register(struct io_service *service)
+{
+	struct io_match_request *req = kzalloc(sizeof(*req), GFP_KERNEL);
+
+	set_bit(IO_SERVICE_REGISTERED, &service->state);
+	if (!req) {
+		pr_warn("no memory to match %s\n", service->entry.name);
+		return;
+	}
+	INIT_WORK(&req->work, io_service_match_work);
+	req->service = io_service_from_entry(io_registry_entry_get(&service->entry));
+	io_service_adjust_busy(service, 1);
+	queue_work(io_match_wq, &req->work);
+}
+EXPORT_SYMBOL_GPL(io_service_register);
+
+static void io_service_match_work(struct work_struct *work)
+{
+	struct io_match_request *req = container_of(work, struct io_match_request, work);
+	struct io_service *service = req->service;
+
+	if (!test_bit(IO_SERVICE_INACTIVE, &service->state))
+		io_service_match(service);
+	set_bit(IO_SERVICE_MATCHED, &service->state);
+	io_service_adjust_busy(service, -1);
+	io_registry_entry_put(&service->entry);
+	kfree(req);
+}
+
+/**
+ * io_service_wait_quiet() - IOKitWaitQuiet(): wait until matching settles
+ *
+ * Returns once every matching request queued so far has run and no
+ * service is busy.
+ */
+void io_service_wait_quiet(void)
+{
+	struct io_registry_entry *root = io_registry_get_root();
+	struct io_registry_entry *platform = io_service_get_platform();
+	struct io_registry_entry *resources = io_service_get_resources();
+
+	flush_workqueue(io_match_wq);
+	wait_event(io_busy_wait,
+		   !atomic_read(&io_service_from_entry(platform)->busy) &&
+		   !atomic_read(&io_service_from_entry(resources)->busy));
+	io_registry_entry_put(resources);
+	io_registry_entry_put(platform);
+	io_registry_entry_put(root);
+}
+EXPORT_SYMBOL_GPL(io_service_wait_quiet);
+
+/* ---- termination ------------------------------------------------------- */
+
+struct io_victims {
+	struct io_service **v;
+	unsigned int count;
+	unsigned int capacity;
+};
+
+static int io_victims_add(struct io_victims *victims, struct io_service *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < victims->count; i++)
+		if (victims->v[i] == s)
+			return 0;
+	if (victims->count == victims->capacity) {
+		unsigned int capacity = victims->capacity ? victims->capacity * 2 : 8;
+		struct io_service **v = iokit_kvgrow(victims->v, victims->count,
+						     capacity, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		victims->v = v;
+		victims->capacity = capacity;
+	}
+	io_registry_entry_get(&s->entry);
+	victims->v[victims->count++] = s;
+	return 0;
+}
+
+/*
+ * Phase 1, breadth first from @service: every client in the IOService
+ * plane whose providers are all victims becomes one, inactive.
+ */
+static void io_service_collect_victims(struct io_service *service,
+				       struct io_victims *victims)
+{
+	unsigned int i, n, j;
+
+	if (io_victims_add(victims, service))
+		return;
+	for (i = 0; i < victims->count; i++) {
+		struct io_service *s = victims->v[i];
+		u64 ids[32];
+
+		set_bit(IO_SERVICE_INACTIVE, &s->state);
+		clear_bit(IO_SERVICE_REGISTERED, &s->state);
+		n = io_registry_entry_copy_relatives(&s->entry, &io_service_plane,
+						     false, ids, ARRAY_SIZE(ids));
+		for (j = 0; j < n && j < ARRAY_SIZE(ids); j++) {
+			struct io_registry_entry *c = io_registry_entry_from_id(ids[j]);
+			u64 parents[2];
+
+			if (!c)
+				continue;
+			if (io_entry_is_service(c) &&
+			    io_registry_entry_copy_relatives(c, &io_service_plane, true,
+							     parents, 2) == 1)
+				io_victims_add(victims, io_service_from_entry(c));
+			io_registry_entry_put(c);
+		}
+	}
+}
+
+/**
+ * io_service_terminate() - terminate a service and its sole clients
+ * @service: the service (a nub going away, or a driver instance)
+ *
+ * Runs the termination phases synchronously (see the top of this file):
+ * when it returns every affected driver has been stopped and freed, and
+ * the affected entries are out of the registry.
+ */
+void io_service_terminate(struct io_service *service)
+{
+	struct io_victims victims = {};
+	int i;
+
+	io_service_collect_victims(service, &victims);
+
+	/* Phase 2: willTerminate, providers first. */
+	for (i = 0; i < victims.count; i++) {
+		struct io_service *s = victims.v[i];
+
+		if (s->driver && s->driver->ops->will_terminate &&
+		    test_bit(IO_SERVICE_STARTED, &s->state))
+			s->driver->ops->will_terminate(s, s->provider);
+	}
+	/* Phase 3: Stop, detach, free; clients first. */
+	for (i = victims.count - 1; i >= 0; i--) {
+		struct io_service *s = victims.v[i];
+
+		mutex_lock(&s->match_lock);
+		if (s->driver)
+			io_driver_stop_instance(s);
+		mutex_unlock(&s->match_lock);
+		io_registry_entry_remove(&s->entry);
+	}
+	for (i = 0; i < victims.count; i++)
+		io_registry_entry_put(&victims.v[i]->entry);
+	kvfree(victims.v);
+}
+EXPORT_SYMBOL_GPL(io_service_terminate);
+
+/**
+ * io_service_terminate_clients() - terminate the driver instances started
+ *	on @provider, leaving @provider itself in place
+ * @provider: a nub whose device is being unbound
+ */
+void io_service_terminate_clients(struct io_service *provider)
+{
+	u64 ids[32];
+	int n, i;
+
+	n = io_registry_entry_copy_relatives(&provider->entry, &io_service_plane,
+					     false, ids, ARRAY_SIZE(ids));
+	for (i = 0; i < n && i < ARRAY_SIZE(ids); i++) {
+		struct io_registry_entry *c = io_registry_entry_from_id(ids[i]);
+
+		if (!c)
+			continue;
+		if (io_entry_is_service(c) && io_service_from_entry(c)->driver)
+			io_service_terminate(io_service_from_entry(c));
+		io_registry_entry_put(c);
+	}
+}
+EXPORT_SYMBOL_GPL(io_service_terminate_clients);
+
+/**
+ * io_service_lifecycle_init() - create the matching workqueue
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int io_service_lifecycle_init(void)
+{
+	io_match_wq = alloc_ordered_workqueue("iokit_match", 0);
+	return io_match_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * io_service_lifecycle_exit() - finish matching and destroy the workqueue
+ */
+void io_service_lifecycle_exit(void)
+{
+	destroy_workqueue(io_match_wq);
+}
