@@ -81,7 +81,7 @@ int __io_driver_register(struct io_driver *driver, struct module *owner)
 	atomic_set(&driver->instances, 0);
 	init_waitqueue_head(&driver->wait);
 
-	for (p = driver->personalities; p->name; p++)
+	for (p = driver->personalities; p->properties; p++)
 		n++;
 	dicts = kcalloc(n, sizeof(*dicts), GFP_KERNEL);
 	if (!dicts)

@@ -85,6 +85,22 @@ struct io_registry_entry *io_pci_nub_for_device(struct device *dev)
 }
 EXPORT_SYMBOL_GPL(io_pci_nub_for_device);
 
+/**
+ * io_pci_device_get_pdev() - the pci_dev behind an IOPCIDevice provider
+ * @provider: the provider a driver was started on
+ *
+ * Valid from Start until Stop returns, while the driver owns the device.
+ *
+ * Return: the device, or NULL if @provider is not an IOPCIDevice.
+ */
+struct pci_dev *io_pci_device_get_pdev(struct io_service *provider)
+{
+	if (!os_object_is_kind(&provider->entry.obj, &io_pci_device_class))
+		return NULL;
+	return container_of(provider, struct io_pci_nub, service)->pdev;
+}
+EXPORT_SYMBOL_GPL(io_pci_device_get_pdev);
+
 static int io_pci_set_data32(struct io_registry_entry *entry, const char *key,
 			     u32 value)
 {

@@ -293,6 +293,7 @@ struct os_dictionary *io_personality_build(const struct io_driver *driver,
 					   const struct io_personality *p)
 {
 	struct os_dictionary *dict = io_properties_to_dict(p->properties);
+	const char *name = p->name ?: driver->cls.name;
 	const char *bad_key;
 	int ret;
 
@@ -300,7 +301,7 @@ struct os_dictionary *io_personality_build(const struct io_driver *driver,
 		return ERR_PTR(-ENOMEM);
 	ret = io_personality_validate(dict, &bad_key);
 	if (ret) {
-		pr_err("%s: personality %s: %s \"%s\"\n", driver->cls.name, p->name,
+		pr_err("%s: personality %s: %s \"%s\"\n", driver->cls.name, name,
 		       ret == IOKIT_SERIAL_E_UNKNOWN_KEY ? "unknown key" :
 		       ret == IOKIT_SERIAL_E_KEY ? "missing key" : "bad value for key",
 		       bad_key);
@@ -308,7 +309,7 @@ struct os_dictionary *io_personality_build(const struct io_driver *driver,
 		return ERR_PTR(-EINVAL);
 	}
 	ret = io_dictionary_set_string(dict, "IOClass", driver->cls.name);
-	ret = ret ?: io_dictionary_set_string(dict, "IOPersonalityName", p->name);
+	ret = ret ?: io_dictionary_set_string(dict, "IOPersonalityName", name);
 	if (ret) {
 		os_object_put(&dict->obj);
 		return ERR_PTR(ret);

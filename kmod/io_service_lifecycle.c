@@ -159,25 +159,51 @@ static void io_service_match_work(struct work_struct *work)
 	kfree(req);
 }
 
+static bool io_service_quiet(struct io_registry_entry *platform,
+			     struct io_registry_entry *resources)
+{
+	return !atomic_read(&io_service_from_entry(platform)->busy) &&
+	       !atomic_read(&io_service_from_entry(resources)->busy);
+}
+
+/**
+ * io_service_wait_quiet_timeout() - IOKitWaitQuiet() with a limit
+ * @timeout: jiffies to wait for matching to settle; MAX_SCHEDULE_TIMEOUT
+ *	for no limit
+ *
+ * Return: 0 once every matching request queued so far has run and no
+ * service is busy, -ETIMEDOUT, or -ERESTARTSYS if a signal came.
+ */
+int io_service_wait_quiet_timeout(long timeout)
+{
+	struct io_registry_entry *platform = io_service_get_platform();
+	struct io_registry_entry *resources = io_service_get_resources();
+	long left;
+
+	flush_workqueue(io_match_wq);
+	left = wait_event_interruptible_timeout(io_busy_wait,
+						io_service_quiet(platform, resources),
+						timeout);
+	io_registry_entry_put(resources);
+	io_registry_entry_put(platform);
+	if (left < 0)
+		return left;
+	return left ? 0 : -ETIMEDOUT;
+}
+EXPORT_SYMBOL_GPL(io_service_wait_quiet_timeout);
+
 /**
  * io_service_wait_quiet() - IOKitWaitQuiet(): wait until matching settles
- *
- * Returns once every matching request queued so far has run and no
- * service is busy.
  */
 void io_service_wait_quiet(void)
 {
-	struct io_registry_entry *root = io_registry_get_root();
 	struct io_registry_entry *platform = io_service_get_platform();
 	struct io_registry_entry *resources = io_service_get_resources();
 
 	flush_workqueue(io_match_wq);
-	wait_event(io_busy_wait,
-		   !atomic_read(&io_service_from_entry(platform)->busy) &&
-		   !atomic_read(&io_service_from_entry(resources)->busy));
+	wait_event(io_busy_wait, io_service_quiet(platform, resources));
 	io_registry_entry_put(resources);
 	io_registry_entry_put(platform);
-	io_registry_entry_put(root);
 }
 EXPORT_SYMBOL_GPL(io_service_wait_quiet);
 
@@ -245,6 +271,34 @@ static void io_service_collect_victims(struct io_service *service,
 	}
 }
 
+/* Phases 2 and 3 over a collected victim set, then drop the set. */
+static void io_service_terminate_victims(struct io_victims *victims)
+{
+	int i;
+
+	/* Phase 2: willTerminate, providers first. */
+	for (i = 0; i < victims->count; i++) {
+		struct io_service *s = victims->v[i];
+
+		if (s->driver && s->driver->ops->will_terminate &&
+		    test_bit(IO_SERVICE_STARTED, &s->state))
+			s->driver->ops->will_terminate(s, s->provider);
+	}
+	/* Phase 3: Stop, detach, free; clients first. */
+	for (i = victims->count - 1; i >= 0; i--) {
+		struct io_service *s = victims->v[i];
+
+		mutex_lock(&s->match_lock);
+		if (s->driver)
+			io_driver_stop_instance(s);
+		mutex_unlock(&s->match_lock);
+		io_registry_entry_remove(&s->entry);
+	}
+	for (i = 0; i < victims->count; i++)
+		io_registry_entry_put(&victims->v[i]->entry);
+	kvfree(victims->v);
+}
+
 /**
  * io_service_terminate() - terminate a service and its sole clients
  * @service: the service (a nub going away, or a driver instance)
@@ -256,31 +310,9 @@ static void io_service_collect_victims(struct io_service *service,
 void io_service_terminate(struct io_service *service)
 {
 	struct io_victims victims = {};
-	int i;
 
 	io_service_collect_victims(service, &victims);
-
-	/* Phase 2: willTerminate, providers first. */
-	for (i = 0; i < victims.count; i++) {
-		struct io_service *s = victims.v[i];
-
-		if (s->driver && s->driver->ops->will_terminate &&
-		    test_bit(IO_SERVICE_STARTED, &s->state))
-			s->driver->ops->will_terminate(s, s->provider);
-	}
-	/* Phase 3: Stop, detach, free; clients first. */
-	for (i = victims.count - 1; i >= 0; i--) {
-		struct io_service *s = victims.v[i];
-
-		mutex_lock(&s->match_lock);
-		if (s->driver)
-			io_driver_stop_instance(s);
-		mutex_unlock(&s->match_lock);
-		io_registry_entry_remove(&s->entry);
-	}
-	for (i = 0; i < victims.count; i++)
-		io_registry_entry_put(&victims.v[i]->entry);
-	kvfree(victims.v);
+	io_service_terminate_victims(&victims);
 }
 EXPORT_SYMBOL_GPL(io_service_terminate);
 
@@ -288,9 +320,13 @@ EXPORT_SYMBOL_GPL(io_service_terminate);
  * io_service_terminate_clients() - terminate the driver instances started
  *	on @provider, leaving @provider itself in place
  * @provider: a nub whose device is being unbound
+ *
+ * All of them go through each phase together: every willTerminate before
+ * the first Stop, as when the provider itself terminates.
  */
 void io_service_terminate_clients(struct io_service *provider)
 {
+	struct io_victims victims = {};
 	u64 ids[32];
 	int n, i;
 
@@ -302,9 +338,10 @@ void io_service_terminate_clients(struct io_service *provider)
 		if (!c)
 			continue;
 		if (io_entry_is_service(c) && io_service_from_entry(c)->driver)
-			io_service_terminate(io_service_from_entry(c));
+			io_service_collect_victims(io_service_from_entry(c), &victims);
 		io_registry_entry_put(c);
 	}
+	io_service_terminate_victims(&victims);
 }
 EXPORT_SYMBOL_GPL(io_service_terminate_clients);
 

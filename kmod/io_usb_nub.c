@@ -326,12 +326,19 @@ static void io_usb_device_add(struct usb_device *udev)
 		dev_warn(&udev->dev, "iokit: no registry entry: %d\n", ret);
 }
 
-/* Removes the device's nub and its interfaces' nubs. */
+/*
+ * Removes the device's nub and its interfaces' nubs.  Terminating the
+ * device's nub takes its interfaces with it (they have no other
+ * provider), so the drivers of all of them go through the phases together.
+ */
 static void io_usb_device_del(struct usb_device *udev)
 {
 	struct io_usb_nub *nub, *next;
 
 	mutex_lock(&io_usb_lock);
+	nub = io_usb_nub_find(udev, NULL);
+	if (nub)
+		io_service_terminate(&nub->service);
 	list_for_each_entry_safe_reverse(nub, next, &io_usb_nubs, node) {
 		if (nub->udev != udev)
 			continue;

@@ -18,11 +18,14 @@
  *
  * No lock is taken here: handlers synchronise on the objects they touch.
  */
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/nospec.h>
 #include <linux/uaccess.h>
 
 #include <linux/iokit.h>
+
+#include <iokit/io_service.h>
 
 #include "iokit_internal.h"
 
@@ -40,6 +43,7 @@ union iokit_arg_buffer {
 	struct iokit_entry_relatives entry_relatives;
 	struct iokit_property_data property_data;
 	struct iokit_matching matching;
+	struct iokit_wait_quiet wait_quiet;
 	struct iokit_test_entries test_entries;
 };
 
@@ -68,12 +72,27 @@ static u32 iokit_cmd_version(struct file *file, void *arg)
 
 	ver->abi_major = IOKIT_ABI_MAJOR;
 	ver->abi_minor = IOKIT_ABI_MINOR;
-	ver->features = IOKIT_FEATURE_VERSION | IOKIT_FEATURE_REGISTRY;
+	ver->features = IOKIT_FEATURE_VERSION | IOKIT_FEATURE_REGISTRY |
+			IOKIT_FEATURE_MATCHING;
 	if (READ_ONCE(iokit_test_interface))
 		ver->features |= IOKIT_FEATURE_TEST;
 	strscpy(ver->module_version, IOKIT_MODULE_VERSION,
 		sizeof(ver->module_version));
 	return IOKIT_RETURN_SUCCESS;
+}
+
+static u32 iokit_cmd_wait_quiet(struct file *file, void *arg)
+{
+	struct iokit_wait_quiet *wq = arg;
+	long timeout = MAX_SCHEDULE_TIMEOUT;
+	int ret;
+
+	if (wq->timeout_ns)
+		timeout = nsecs_to_jiffies(wq->timeout_ns) ?: 1;
+	ret = io_service_wait_quiet_timeout(timeout);
+	if (ret == -ETIMEDOUT)
+		return IOKIT_RETURN_TIMEOUT;
+	return ret ? IOKIT_RETURN_ABORTED : IOKIT_RETURN_SUCCESS;
 }
 
 static const struct iokit_ioctl_op iokit_ioctl_ops[] = {
@@ -100,6 +119,9 @@ static const struct iokit_ioctl_op iokit_ioctl_ops[] = {
 	IOKIT_IOCTL_OP(IOKIT_CMD_GET_MATCHING, IOKIT_IOC_GET_MATCHING,
 		       io_registry_cmd_get_matching, struct iokit_matching,
 		       IOKIT_MATCHING_SIZE_VER0),
+	IOKIT_IOCTL_OP(IOKIT_CMD_WAIT_QUIET, IOKIT_IOC_WAIT_QUIET,
+		       iokit_cmd_wait_quiet, struct iokit_wait_quiet,
+		       IOKIT_WAIT_QUIET_SIZE_VER0),
 	IOKIT_IOCTL_OP(IOKIT_CMD_TEST_ENTRIES, IOKIT_IOC_TEST_ENTRIES,
 		       io_test_cmd_entries, struct iokit_test_entries,
 		       IOKIT_TEST_ENTRIES_SIZE_VER0),

@@ -113,9 +113,9 @@ struct io_property {
 /**
  * struct io_personality - one matching personality of a driver
  * @name: the personality's name (shown by ioreg --why and on instances as
- *	IOPersonalityName)
+ *	IOPersonalityName); NULL means the driver's class name
  * @properties: its keys; IOClass is the driver's class name and is added
- *	by IOKit.  A NULL @name ends the list.
+ *	by IOKit.  A NULL @properties ends the list.
  */
 struct io_personality {
 	const char *name;
@@ -130,7 +130,7 @@ struct io_personality {
  *	io_service at @service_offset (see IO_DRIVER_CLASS())
  * @service_offset: offset of that struct io_service
  * @ops: the methods
- * @personalities: NULL-name-terminated array
+ * @personalities: array ended by an entry with NULL properties
  * @owner: the module, set by io_driver_register()
  * @node: in IOKit's list of drivers
  * @instances: live instances; unregistering waits for none to remain

@@ -31,5 +31,6 @@ extern const struct os_class io_pci_device_class;
 extern const struct os_class io_pci_bridge_class;
 
 struct io_registry_entry *io_pci_nub_for_device(struct device *dev);
+struct pci_dev *io_pci_device_get_pdev(struct io_service *provider);
 
 #endif /* _IOKIT_IO_PCI_DEVICE_H */

@@ -68,5 +68,6 @@ void io_service_terminate_clients(struct io_service *provider);
 void io_service_adjust_busy(struct io_service *service, int delta);
 u32 io_service_get_busy_state(struct io_service *service);
 void io_service_wait_quiet(void);
+int io_service_wait_quiet_timeout(long timeout);
 
 #endif /* _IOKIT_IO_SERVICE_H */

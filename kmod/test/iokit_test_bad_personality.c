@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A driver whose personality misspells a key: loading it must fail with
+ * EINVAL and a log line naming the key, and leave nothing registered.
+ * The module parameter picks the fault.
+ */
+#include <linux/module.h>
+
+#include <iokit/io_driver.h>
+
+static int fault;
+module_param(fault, int, 0444);
+MODULE_PARM_DESC(fault, "0: misspelt key, 1: wrong value type, 2: bad IOPCIMatch");
+
+struct bad {
+	struct io_service service;
+};
+
+static int bad_start(struct io_service *service, struct io_service *provider)
+{
+	return 0;
+}
+
+static const struct io_service_ops bad_ops = {
+	.start = bad_start,
+};
+
+static const struct io_property misspelt[] = {
+	IO_PROP_STRING("IOProviderClas", "IOPCIDevice"),
+	{ }
+};
+
+static const struct io_property wrong_type[] = {
+	IO_PROP_STRING("IOProviderClass", "IOPCIDevice"),
+	IO_PROP_STRING("IOProbeScore", "high"),
+	{ }
+};
+
+static const struct io_property bad_mask[] = {
+	IO_PROP_STRING("IOProviderClass", "IOPCIDevice"),
+	IO_PROP_STRING("IOPCIMatch", "0x11e81234&zz"),
+	{ }
+};
+
+static struct io_personality bad_personalities[] = {
+	{ "BadPersonality", misspelt },
+	{ }
+};
+
+static struct io_driver bad_driver = {
+	IO_DRIVER_CLASS("TestBadPersonality", struct bad, service),
+	.ops = &bad_ops,
+	.personalities = bad_personalities,
+};
+
+static int __init bad_init(void)
+{
+	static const struct io_property *const faults[] = {
+		misspelt, wrong_type, bad_mask,
+	};
+
+	if (fault < 0 || fault >= ARRAY_SIZE(faults))
+		return -EINVAL;
+	bad_personalities[0].properties = faults[fault];
+	return io_driver_register(&bad_driver);
+}
+
+static void __exit bad_exit(void)
+{
+	io_driver_unregister(&bad_driver);
+}
+
+module_init(bad_init);
+module_exit(bad_exit);
+
+MODULE_DESCRIPTION("IOKit test: a driver with a bad personality");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Test drivers for selftests/iokit/driver_test.c.  Each records what IOKit
+ * calls on it, in order, in /sys/kernel/debug/iokit_test_drivers/log
+ * ("event driver provider" lines; writing to the file clears it), so a
+ * test can check scores, categories, a failed Start giving way to the
+ * next candidate, and termination order.
+ *
+ * On the edu PCI device, category TestCat: TestFails (score 2000, Start
+ * fails), TestWins (1000), TestLoses (500, never tried: the category is
+ * taken); category TestOther: TestOther (100).  On USB: TestKbd on QEMU's
+ * 0627:0001 devices by idVendor/idProduct, TestHid on HID boot keyboard
+ * interfaces by class/subclass/protocol.
+ */
+#include <linux/debugfs.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/seq_buf.h>
+#include <linux/slab.h>
+
+#include <iokit/io_driver.h>
+
+#define LOG_SIZE	16384
+
+static DEFINE_MUTEX(log_lock);
+static char *log_buf;
+static struct seq_buf log_seq;
+static struct dentry *debug_dir;
+
+static void log_event(const char *event, struct io_service *service,
+		      struct io_service *provider)
+{
+	mutex_lock(&log_lock);
+	seq_buf_printf(&log_seq, "%s %s %s\n", event, service->entry.obj.cls->name,
+		       provider ? provider->entry.name : "-");
+	mutex_unlock(&log_lock);
+}
+
+static ssize_t log_read(struct file *file, char __user *buf, size_t len,
+			loff_t *pos)
+{
+	ssize_t ret;
+
+	mutex_lock(&log_lock);
+	ret = simple_read_from_buffer(buf, len, pos, log_buf, seq_buf_used(&log_seq));
+	mutex_unlock(&log_lock);
+	return ret;
+}
+
+static ssize_t log_write(struct file *file, const char __user *buf, size_t len,
+			 loff_t *pos)
+{
+	mutex_lock(&log_lock);
+	seq_buf_clear(&log_seq);
+	mutex_unlock(&log_lock);
+	return len;
+}
+
+static const struct file_operations log_fops = {
+	.owner = THIS_MODULE,
+	.read = log_read,
+	.write = log_write,
+	.llseek = default_llseek,
+};
+
+static int test_init(struct io_service *service)
+{
+	log_event("init", service, NULL);
+	return 0;
+}
+
+static int test_start(struct io_service *service, struct io_service *provider)
+{
+	log_event("start", service, provider);
+	return 0;
+}
+
+static int test_start_fails(struct io_service *service, struct io_service *provider)
+{
+	log_event("start-failed", service, provider);
+	return -EIO;
+}
+
+static void test_will_terminate(struct io_service *service, struct io_service *provider)
+{
+	log_event("will-terminate", service, provider);
+}
+
+static void test_stop(struct io_service *service, struct io_service *provider)
+{
+	log_event("stop", service, provider);
+}
+
+static void test_free(struct io_service *service)
+{
+	log_event("free", service, NULL);
+}
+
+static const struct io_service_ops test_ops = {
+	.init = test_init,
+	.start = test_start,
+	.will_terminate = test_will_terminate,
+	.stop = test_stop,
+	.free = test_free,
+};
+
+static const struct io_service_ops test_fails_ops = {
+	.init = test_init,
+	.start = test_start_fails,
+	.stop = test_stop,
+	.free = test_free,
+};
+
+struct test_driver {
+	struct io_service service;
+};
+
+static const struct io_property test_fails_personality[] = {
+	IO_PROP_STRING("IOProviderClass", "IOPCIDevice"),
+	IO_PROP_STRING("IOPCIMatch", "0x11e81234&0xffffffff"),
+	IO_PROP_STRING("IOMatchCategory", "TestCat"),
+	IO_PROP_NUMBER("IOProbeScore", 2000),
+	{ }
+};
+
+static const struct io_property test_wins_personality[] = {
+	IO_PROP_STRING("IOProviderClass", "IOPCIDevice"),
+	IO_PROP_STRING("IOPCIPrimaryMatch", "0x11e81234"),
+	IO_PROP_STRING("IOMatchCategory", "TestCat"),
+	IO_PROP_NUMBER("IOProbeScore", 1000),
+	{ }
+};
+
+static const struct io_property test_loses_personality[] = {
+	IO_PROP_STRING("IOProviderClass", "IOPCIDevice"),
+	IO_PROP_STRING("IOPCIMatch", "0x00001234&0x0000ffff"),
+	IO_PROP_STRING("IOMatchCategory", "TestCat"),
+	IO_PROP_NUMBER("IOProbeScore", 500),
+	{ }
+};
+
+/* By class code: edu is 0x00ff00 ("unassigned"), revision masked out. */
+static const struct io_property test_other_personality[] = {
+	IO_PROP_STRING("IOProviderClass", "IOPCIDevice"),
+	IO_PROP_STRING("IOPCIClassMatch", "0x00ff0000"),
+	IO_PROP_STRING("IONameMatch", "pci1234,11e8"),
+	IO_PROP_STRING("IOMatchCategory", "TestOther"),
+	IO_PROP_NUMBER("IOProbeScore", 100),
+	{ }
+};
+
+static const struct io_property test_kbd_personality[] = {
+	IO_PROP_STRING("IOProviderClass", "IOUSBHostDevice"),
+	IO_PROP_NUMBER("idVendor", 0x0627),
+	IO_PROP_NUMBER("idProduct", 0x0001),
+	{ }
+};
+
+static const struct io_property test_hid_personality[] = {
+	IO_PROP_STRING("IOProviderClass", "IOUSBHostInterface"),
+	IO_PROP_NUMBER("bInterfaceClass", 3),
+	IO_PROP_NUMBER("bInterfaceSubClass", 1),
+	IO_PROP_NUMBER("bInterfaceProtocol", 1),
+	{ }
+};
+
+#define TEST_DRIVER(_name, _ops, _personality)				\
+	{								\
+		IO_DRIVER_CLASS(_name, struct test_driver, service),	\
+		.ops = &(_ops),						\
+		.personalities = (const struct io_personality[]) {	\
+			{ .properties = (_personality) }, { }		\
+		},							\
+	}
+
+static struct io_driver test_fails =
+	TEST_DRIVER("TestFails", test_fails_ops, test_fails_personality);
+static struct io_driver test_wins =
+	TEST_DRIVER("TestWins", test_ops, test_wins_personality);
+static struct io_driver test_loses =
+	TEST_DRIVER("TestLoses", test_ops, test_loses_personality);
+static struct io_driver test_other =
+	TEST_DRIVER("TestOther", test_ops, test_other_personality);
+static struct io_driver test_kbd =
+	TEST_DRIVER("TestKbd", test_ops, test_kbd_personality);
+static struct io_driver test_hid =
+	TEST_DRIVER("TestHid", test_ops, test_hid_personality);
+
+static struct io_driver *const test_drivers[] = {
+	&test_fails, &test_wins, &test_loses, &test_other, &test_kbd, &test_hid,
+};
+
+static int __init test_drivers_init(void)
+{
+	int i, ret;
+
+	log_buf = kzalloc(LOG_SIZE, GFP_KERNEL);
+	if (!log_buf)
+		return -ENOMEM;
+	seq_buf_init(&log_seq, log_buf, LOG_SIZE);
+	debug_dir = debugfs_create_dir("iokit_test_drivers", NULL);
+	debugfs_create_file("log", 0600, debug_dir, NULL, &log_fops);
+	for (i = 0; i < ARRAY_SIZE(test_drivers); i++) {
+		ret = io_driver_register(test_drivers[i]);
+		if (ret)
+			goto fail;
+	}
+	return 0;
+fail:
+	while (i--)
+		io_driver_unregister(test_drivers[i]);
+	debugfs_remove_recursive(debug_dir);
+	kfree(log_buf);
+	return ret;
+}
+
+static void __exit test_drivers_exit(void)
+{
+	int i = ARRAY_SIZE(test_drivers);
+
+	while (i--)
+		io_driver_unregister(test_drivers[i]);
+	debugfs_remove_recursive(debug_dir);
+	kfree(log_buf);
+}
+
+module_init(test_drivers_init);
+module_exit(test_drivers_exit);
+
+MODULE_DESCRIPTION("IOKit test drivers for the selftests");
+MODULE_LICENSE("GPL");

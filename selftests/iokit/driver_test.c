@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * IOKit drivers in kernel modules, matched to the machine's real devices:
+ * score order, match categories, a failed Start giving way to the next,
+ * binding through the driver core, the termination phases in order on
+ * sysfs unbind and on rmmod, USB matching tiers, personalities that are
+ * refused with the bad key named, and a sample driver doing real I/O on
+ * QEMU's edu device.  Needs root and iokit-vm ($IOKIT_MODULES).
+ */
+#include <stdlib.h>
+#include <sys/syscall.h>
+
+#include "registry_util.h"
+
+#define LOG "/sys/kernel/debug/iokit_test_drivers/log"
+
+static int load(const char *name, const char *params)
+{
+	char path[256];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/%s.ko", getenv("IOKIT_MODULES"), name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	err = syscall(__NR_finit_module, fd, params, 0) ? errno : 0;
+	close(fd);
+	return err;
+}
+
+static int unload(const char *name)
+{
+	return syscall(__NR_delete_module, name, O_NONBLOCK) ? errno : 0;
+}
+
+static int wait_quiet(int fd)
+{
+	struct iokit_wait_quiet wq = { .size = sizeof(wq), .timeout_ns = 30000000000ull };
+
+	return ioctl(fd, IOKIT_IOC_WAIT_QUIET, &wq) ? (int)wq.ioreturn : 0;
+}
+
+/* The test drivers' event log, with a marker per line start for strstr. */
+static char *read_log(void)
+{
+	static char buf[16384];
+	int fd = open(LOG, O_RDONLY);
+	ssize_t n;
+
+	buf[0] = '\n';
+	n = fd < 0 ? -1 : read(fd, buf + 1, sizeof(buf) - 2);
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n + 1 : 1] = '\0';
+	return buf;
+}
+
+static void clear_log(void)
+{
+	int fd = open(LOG, O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, "\n", 1) != 1)
+			perror("clear log");
+		close(fd);
+	}
+}
+
+/* Position of a log line ("\nstart TestWins pci1234,11e8"), or -1. */
+static long log_pos(const char *log, const char *line)
+{
+	char want[128];
+	const char *p;
+
+	snprintf(want, sizeof(want), "\n%s\n", line);
+	p = strstr(log, want);
+	return p ? p - log : -1;
+}
+
+/* Services of driver class @cls (instances), IDs into @ids. */
+static int instances(int fd, const char *cls, uint64_t *ids)
+{
+	struct ioks s;
+	uint32_t count = 8;
+
+	ioks_begin(&s);
+	ioks_dict(&s, 1);
+	ioks_str(&s, "IOProviderClass");
+	ioks_str(&s, cls);
+	if (reg_matching(fd, s.buf, s.w.len, ids, &count, NULL))
+		return -1;
+	return count;
+}
+
+/* The edu device's PCI address, from its nub. */
+static int edu_bdf(int fd, char *bdf, size_t size)
+{
+	struct prop_find p;
+	struct ioks s;
+	uint64_t id;
+	uint32_t count = 1;
+
+	ioks_begin(&s);
+	ioks_dict(&s, 1);
+	ioks_str(&s, "IONameMatch");
+	ioks_str(&s, "pci1234,11e8");
+	if (reg_matching(fd, s.buf, s.w.len, &id, &count, NULL) || count != 1 ||
+	    !reg_property(fd, id, "IOLinuxDevice", &p))
+		return -1;
+	snprintf(bdf, size, "%s", p.str);
+	return 0;
+}
+
+static int edu_driver_is(const char *bdf, const char *want)
+{
+	char path[256], target[256];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", bdf);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return !want;
+	target[n] = '\0';
+	return want && !strcmp(strrchr(target, '/') + 1, want);
+}
+
+FIXTURE(drv) {
+	int fd;
+	char bdf[64];
+};
+
+FIXTURE_SETUP(drv)
+{
+	if (getuid() || !getenv("IOKIT_MODULES"))
+		SKIP(return, "needs root and the driver modules (run in iokit-vm)");
+	self->fd = open(IOKIT_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, edu_bdf(self->fd, self->bdf, sizeof(self->bdf)));
+}
+
+FIXTURE_TEARDOWN(drv)
+{
+	unload("iokit_test_drivers");
+	unload("iokit_edu");
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(drv, score_order_categories_and_failed_start)
+{
+	uint64_t ids[8];
+	struct prop_find p;
+	char *log;
+
+	ASSERT_EQ(0, load("iokit_test_drivers", ""));
+	ASSERT_EQ(0, wait_quiet(self->fd));
+	log = read_log();
+	TH_LOG("%s", log);
+
+	/* TestCat: the highest score is tried first, fails, the next wins. */
+	ASSERT_LE(0, log_pos(log, "start-failed TestFails pci1234,11e8"));
+	ASSERT_LE(0, log_pos(log, "start TestWins pci1234,11e8"));
+	EXPECT_LT(log_pos(log, "start-failed TestFails pci1234,11e8"),
+		  log_pos(log, "start TestWins pci1234,11e8"));
+	/* ... and once it holds the category, lower scores never run. */
+	EXPECT_EQ(-1, log_pos(log, "init TestLoses -"));
+	/* Another category gets its own driver. */
+	EXPECT_LE(0, log_pos(log, "start TestOther pci1234,11e8"));
+	/* The failed candidate was freed; the winners are in the registry. */
+	EXPECT_LE(0, log_pos(log, "free TestFails -"));
+	EXPECT_EQ(0, instances(self->fd, "TestFails", ids));
+	ASSERT_EQ(1, instances(self->fd, "TestWins", ids));
+	ASSERT_TRUE(reg_property(self->fd, ids[0], "IOMatchCategory", &p));
+	EXPECT_STREQ("TestCat", p.str);
+	ASSERT_TRUE(reg_property(self->fd, ids[0], "IOProbeScore", &p));
+	EXPECT_EQ(1000, p.num);
+	ASSERT_TRUE(reg_property(self->fd, ids[0], "IOClass", &p));
+	EXPECT_STREQ("TestWins", p.str);
+	/* iokit owns the device through the driver core. */
+	EXPECT_TRUE(edu_driver_is(self->bdf, "iokit"));
+}
+
+TEST_F(drv, sysfs_unbind_terminates_in_order_and_bind_restarts)
+{
+	long baseline = iokit_live_objects();
+	char cmd[256], *log;
+	uint64_t ids[8];
+
+	ASSERT_EQ(0, load("iokit_test_drivers", ""));
+	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(1, instances(self->fd, "TestWins", ids));
+	clear_log();
+
+	snprintf(cmd, sizeof(cmd), "echo %s > /sys/bus/pci/drivers/iokit/unbind", self->bdf);
+	ASSERT_EQ(0, system(cmd));
+	log = read_log();
+	TH_LOG("%s", log);
+	/* willTerminate for every driver before any Stop, then free. */
+	ASSERT_LE(0, log_pos(log, "will-terminate TestWins pci1234,11e8"));
+	ASSERT_LE(0, log_pos(log, "will-terminate TestOther pci1234,11e8"));
+	ASSERT_LE(0, log_pos(log, "stop TestWins pci1234,11e8"));
+	ASSERT_LE(0, log_pos(log, "stop TestOther pci1234,11e8"));
+	EXPECT_LT(log_pos(log, "will-terminate TestWins pci1234,11e8"),
+		  log_pos(log, "stop TestOther pci1234,11e8"));
+	EXPECT_LT(log_pos(log, "will-terminate TestOther pci1234,11e8"),
+		  log_pos(log, "stop TestWins pci1234,11e8"));
+	EXPECT_LT(log_pos(log, "stop TestWins pci1234,11e8"), log_pos(log, "free TestWins -"));
+	EXPECT_EQ(0, instances(self->fd, "TestWins", ids));
+	EXPECT_TRUE(edu_driver_is(self->bdf, NULL));
+	/* The nub stays: only its drivers went. */
+	EXPECT_EQ(0, edu_bdf(self->fd, cmd, sizeof(cmd)));
+
+	clear_log();
+	snprintf(cmd, sizeof(cmd), "echo %s > /sys/bus/pci/drivers/iokit/bind", self->bdf);
+	ASSERT_EQ(0, system(cmd));
+	EXPECT_LE(0, log_pos(read_log(), "start TestWins pci1234,11e8"));
+	EXPECT_EQ(1, instances(self->fd, "TestWins", ids));
+
+	ASSERT_EQ(0, unload("iokit_test_drivers"));
+	if (baseline >= 0)
+		EXPECT_EQ(baseline, iokit_live_objects());
+}
+
+TEST_F(drv, rmmod_stops_drivers_and_releases_the_device)
+{
+	long baseline = iokit_live_objects();
+	uint64_t ids[8];
+	int fd;
+
+	ASSERT_EQ(0, load("iokit_test_drivers", ""));
+	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(1, instances(self->fd, "TestOther", ids));
+	/* Keep the log file open: the module's debugfs goes with it. */
+	fd = open(LOG, O_RDONLY);
+	ASSERT_LE(0, fd);
+	close(fd);
+
+	ASSERT_EQ(0, unload("iokit_test_drivers"));
+	ASSERT_EQ(0, wait_quiet(self->fd));
+	EXPECT_EQ(0, instances(self->fd, "TestOther", ids));
+	EXPECT_EQ(0, instances(self->fd, "TestWins", ids));
+	EXPECT_EQ(0, instances(self->fd, "TestKbd", ids));
+	/* No IOKit driver left for it: the device is free again. */
+	EXPECT_TRUE(edu_driver_is(self->bdf, NULL));
+	if (baseline >= 0)
+		EXPECT_EQ(baseline, iokit_live_objects());
+}
+
+TEST_F(drv, usb_device_and_interface_matching)
+{
+	uint64_t ids[8];
+	struct prop_find p;
+
+	ASSERT_EQ(0, load("iokit_test_drivers", ""));
+	ASSERT_EQ(0, wait_quiet(self->fd));
+	/* QEMU's keyboard and tablet are both 0627:0001: idVendor+idProduct tier. */
+	ASSERT_EQ(2, instances(self->fd, "TestKbd", ids));
+	ASSERT_TRUE(reg_property(self->fd, ids[0], "IOProbeScore", &p));
+	EXPECT_EQ(90000, p.num);
+	/* Only the keyboard's interface is a HID boot keyboard: class tier. */
+	ASSERT_EQ(1, instances(self->fd, "TestHid", ids));
+	ASSERT_TRUE(reg_property(self->fd, ids[0], "IOProbeScore", &p));
+	EXPECT_EQ(60000, p.num);
+}
+
+TEST_F(drv, usb_unplug_terminates)
+{
+	uint64_t ids[8];
+	char *log;
+
+	if (access("/dev/ttyS1", F_OK))
+		SKIP(return, "needs the iokit-vm hot-plug channel");
+	ASSERT_EQ(0, load("iokit_test_drivers", ""));
+	ASSERT_EQ(0, system("iokit-vm-hotplug add usb-kbd id=drv_kbd bus=xhci.0"));
+	ASSERT_EQ(3, usb_wait_product_count("QEMU USB Keyboard", 2, 5000) + 1);
+	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(3, instances(self->fd, "TestKbd", ids));
+	ASSERT_EQ(2, instances(self->fd, "TestHid", ids));
+	clear_log();
+
+	ASSERT_EQ(0, system("iokit-vm-hotplug del drv_kbd"));
+	ASSERT_EQ(1, usb_wait_product_count("QEMU USB Keyboard", 1, 5000));
+	log = read_log();
+	TH_LOG("%s", log);
+	/* The interface's driver stops before the device's. */
+	ASSERT_LE(0, log_pos(log, "stop TestHid IOUSBHostInterface"));
+	ASSERT_LE(0, log_pos(log, "stop TestKbd QEMU USB Keyboard"));
+	EXPECT_LT(log_pos(log, "stop TestHid IOUSBHostInterface"),
+		  log_pos(log, "stop TestKbd QEMU USB Keyboard"));
+	EXPECT_EQ(2, instances(self->fd, "TestKbd", ids));
+	EXPECT_EQ(1, instances(self->fd, "TestHid", ids));
+}
+
+TEST_F(drv, bad_personalities_are_refused)
+{
+	long baseline = iokit_live_objects();
+
+	EXPECT_EQ(EINVAL, load("iokit_test_bad_personality", "fault=0"));
+	EXPECT_EQ(EINVAL, load("iokit_test_bad_personality", "fault=1"));
+	EXPECT_EQ(EINVAL, load("iokit_test_bad_personality", "fault=2"));
+	EXPECT_EQ(0, system("dmesg | grep -q 'unknown key \"IOProviderClas\"'"));
+	EXPECT_EQ(0, system("dmesg | grep -q 'bad value for key \"IOProbeScore\"'"));
+	EXPECT_EQ(0, system("dmesg | grep -q 'bad value for key \"IOPCIMatch\"'"));
+	if (baseline >= 0)
+		EXPECT_EQ(baseline, iokit_live_objects());
+}
+
+TEST_F(drv, edu_sample_driver_talks_to_the_device)
+{
+	struct prop_find p;
+	uint64_t ids[8];
+
+	ASSERT_EQ(0, load("iokit_edu", ""));
+	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(1, instances(self->fd, "EduDriver", ids));
+	ASSERT_TRUE(reg_property(self->fd, ids[0], "edu-id", &p));
+	EXPECT_EQ(0xed, p.num & 0xff);
+	ASSERT_TRUE(reg_property(self->fd, ids[0], "edu-liveness", &p));
+	EXPECT_STREQ("ok", p.str);
+	EXPECT_TRUE(edu_driver_is(self->bdf, "iokit"));
+	ASSERT_EQ(0, unload("iokit_edu"));
+	ASSERT_EQ(0, wait_quiet(self->fd));
+	EXPECT_TRUE(edu_driver_is(self->bdf, NULL));
+}
+
+TEST_HARNESS_MAIN
