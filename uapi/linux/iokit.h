@@ -132,6 +132,7 @@ struct iokit_version {
 /* IOKIT_FEATURE_*: bits of struct iokit_version.features. */
 #define IOKIT_FEATURE_VERSION	_BITULL(0)	/* IOKIT_IOC_VERSION */
 #define IOKIT_FEATURE_REGISTRY	_BITULL(1)	/* registry and matching queries */
+#define IOKIT_FEATURE_MATCHING	_BITULL(2)	/* drivers, IOKIT_IOC_WAIT_QUIET */
 #define IOKIT_FEATURE_TEST	_BITULL(63)	/* test-only commands enabled */
 
 /**
@@ -416,6 +417,23 @@ struct iokit_matching {
 
 #define IOKIT_MATCHING_SIZE_VER0	40
 
+/**
+ * struct iokit_wait_quiet - IOKIT_IOC_WAIT_QUIET: IOKitWaitQuiet()
+ * @size: in: sizeof this struct as the caller knows it; out: the kernel's
+ * @ioreturn: out: IOKIT_RETURN_TIMEOUT if matching did not settle in time
+ * @timeout_ns: how long to wait; 0 waits without limit
+ *
+ * Returns once every matching round started so far (registrations,
+ * drivers loaded or unloaded) has completed and nothing is busy.
+ */
+struct iokit_wait_quiet {
+	__u32 size;
+	__u32 ioreturn;
+	__u64 timeout_ns;
+};
+
+#define IOKIT_WAIT_QUIET_SIZE_VER0	16
+
 /*
  * Command numbers.  The size bits of an IOKIT_IOC_* value follow the struct
  * as this header declares it, so they change when a struct grows; the
@@ -430,6 +448,7 @@ enum {
 	IOKIT_CMD_SEARCH_PROPERTY = 0x05,
 	IOKIT_CMD_SET_PROPERTIES = 0x06,
 	IOKIT_CMD_GET_MATCHING = 0x07,
+	IOKIT_CMD_WAIT_QUIET = 0x08,
 	/* 0x70-0x7f: test-only commands, see IOKIT_FEATURE_TEST */
 	IOKIT_CMD_TEST_ENTRIES = 0x70,
 };
@@ -450,6 +469,8 @@ enum {
 	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_SET_PROPERTIES, struct iokit_property_data)
 #define IOKIT_IOC_GET_MATCHING \
 	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_GET_MATCHING, struct iokit_matching)
+#define IOKIT_IOC_WAIT_QUIET \
+	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_WAIT_QUIET, struct iokit_wait_quiet)
 #define IOKIT_IOC_TEST_ENTRIES \
 	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_TEST_ENTRIES, struct iokit_test_entries)
 
