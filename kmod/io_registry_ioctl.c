@@ -18,6 +18,7 @@
 
 #include <iokit/io_matching.h>
 #include <iokit/io_registry_entry.h>
+#include <iokit/io_service.h>
 #include <iokit/os_serialize.h>
 
 #include "iokit_internal.h"
@@ -113,7 +114,8 @@ u32 io_registry_cmd_entry_info(struct file *file, void *arg)
 	cls = entry->obj.cls;
 	info->conforms = info->conforms_to[0] &&
 			 os_object_conforms_to(&entry->obj, info->conforms_to);
-	info->busy = 0;
+	info->busy = os_object_is_kind(&entry->obj, &io_service_class) ?
+		     io_service_get_busy_state(io_service_from_entry(entry)) : 0;
 	info->flags = READ_ONCE(entry->inactive) ? IOKIT_ENTRY_INACTIVE : 0;
 	io_registry_entry_copy_name(entry, info->name);
 	io_registry_entry_copy_location(entry, info->location);

@@ -16,6 +16,7 @@
 #include <iokit/io_driver.h>
 #include <iokit/io_matching.h>
 #include <iokit/io_pci_device.h>
+#include <iokit/io_usb_host.h>
 
 #include "iokit_internal.h"
 
@@ -229,9 +230,11 @@ int io_service_start_candidates(struct io_service *nub)
  * io_service_match() - one matching round for a registered provider
  * @nub: the provider
  *
- * A PCI device is started through iokit's pci_driver, so that the driver
- * core binds it and its remove() stops the drivers; other providers have
- * their drivers started directly.
+ * A PCI device is started through iokit's pci_driver and a USB interface
+ * is claimed by iokit's usb_driver, so that the driver core knows who
+ * owns them and their remove stops the drivers; other providers (USB
+ * devices, IOResources, services drivers publish) have their drivers
+ * started directly.
  */
 void io_service_match(struct io_service *nub)
 {
@@ -240,6 +243,10 @@ void io_service_match(struct io_service *nub)
 
 	if (os_object_is_kind(&nub->entry.obj, &io_pci_device_class)) {
 		io_pci_nub_bind(nub);
+		return;
+	}
+	if (os_object_is_kind(&nub->entry.obj, &io_usb_host_interface_class)) {
+		io_usb_interface_bind(nub);
 		return;
 	}
 	n = io_service_match_candidates(nub, &c);

@@ -93,6 +93,11 @@ int io_service_match_candidates(struct io_service *nub, struct io_candidate **ou
 void io_driver_stop_instance(struct io_service *service);
 void io_driver_rematch_all(void);
 
+/* io_usb_driver.c */
+int io_usb_driver_init(void);
+void io_usb_driver_exit(void);
+int io_usb_interface_bind(struct io_service *nub);
+
 /* io_pci_driver.c */
 int io_pci_driver_init(void);
 void io_pci_driver_exit(void);

@@ -59,16 +59,21 @@ static int __init iokit_init(void)
 	ret = io_pci_driver_init();
 	if (ret)
 		goto err_usb;
+	ret = io_usb_driver_init();
+	if (ret)
+		goto err_pci_driver;
 	ret = misc_register(&iokit_control_device);
 	if (ret) {
 		pr_err("cannot register /dev/iokit: %d\n", ret);
-		goto err_pci_driver;
+		goto err_usb_driver;
 	}
 	pr_info("version %s, ABI %d.%d, %ld registry entries\n",
 		IOKIT_MODULE_VERSION, IOKIT_ABI_MAJOR, IOKIT_ABI_MINOR,
 		io_registry_entry_count());
 	return 0;
 
+err_usb_driver:
+	io_usb_driver_exit();
 err_pci_driver:
 	io_pci_driver_exit();
 err_usb:
@@ -89,6 +94,7 @@ static void __exit iokit_exit(void)
 {
 	misc_deregister(&iokit_control_device);
 	io_service_wait_quiet();
+	io_usb_driver_exit();
 	io_pci_driver_exit();
 	io_usb_nubs_exit();
 	io_pci_nubs_exit();

@@ -156,11 +156,13 @@ static const struct io_property test_kbd_personality[] = {
 	{ }
 };
 
+/* usbhid holds the keyboard's interface: take it over, give it back. */
 static const struct io_property test_hid_personality[] = {
 	IO_PROP_STRING("IOProviderClass", "IOUSBHostInterface"),
 	IO_PROP_NUMBER("bInterfaceClass", 3),
 	IO_PROP_NUMBER("bInterfaceSubClass", 1),
 	IO_PROP_NUMBER("bInterfaceProtocol", 1),
+	IO_PROP_BOOL("IOKitLinuxClaim", true),
 	{ }
 };
 

@@ -111,17 +111,30 @@ static int edu_bdf(int fd, char *bdf, size_t size)
 	return 0;
 }
 
-static int edu_driver_is(const char *bdf, const char *want)
+/* Whether the Linux driver of a device under /sys/bus/BUS is @want (NULL: none). */
+static int linux_driver_is(const char *bus, const char *dev, const char *want)
 {
 	char path[256], target[256];
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", bdf);
+	snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/driver", bus, dev);
 	n = readlink(path, target, sizeof(target) - 1);
 	if (n < 0)
 		return !want;
 	target[n] = '\0';
 	return want && !strcmp(strrchr(target, '/') + 1, want);
+}
+
+static int edu_driver_is(const char *bdf, const char *want)
+{
+	return linux_driver_is("pci", bdf, want);
+}
+
+static uint32_t busy_of(int fd, uint64_t id)
+{
+	struct iokit_entry_info info;
+
+	return reg_info(fd, id, &info) ? ~0u : info.busy;
 }
 
 FIXTURE(drv) {
@@ -261,6 +274,30 @@ TEST_F(drv, usb_device_and_interface_matching)
 	ASSERT_EQ(1, instances(self->fd, "TestHid", ids));
 	ASSERT_TRUE(reg_property(self->fd, ids[0], "IOProbeScore", &p));
 	EXPECT_EQ(60000, p.num);
+	/* Matching settled: nothing is busy. */
+	EXPECT_EQ(0, busy_of(self->fd, ids[0]));
+	EXPECT_EQ(0, busy_of(self->fd, IOKIT_REGISTRY_ROOT_ID + 1));
+}
+
+/* IOKitLinuxClaim: iokit takes the interface from usbhid, then gives it back. */
+TEST_F(drv, usb_interface_is_claimed_and_given_back)
+{
+	struct prop_find p;
+	uint64_t ids[8], parents[2];
+	uint32_t n = 2;
+	char intf[256];
+
+	ASSERT_EQ(0, load("iokit_test_drivers", ""));
+	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(1, instances(self->fd, "TestHid", ids));
+	ASSERT_EQ(0, reg_relatives(self->fd, ids[0], IOKIT_RELATIVES_PARENTS, parents, &n));
+	ASSERT_TRUE(reg_property(self->fd, parents[0], "IOLinuxDevice", &p));
+	snprintf(intf, sizeof(intf), "%s", p.str);
+	EXPECT_TRUE(linux_driver_is("usb", intf, "iokit")) TH_LOG("%s", intf);
+
+	ASSERT_EQ(0, unload("iokit_test_drivers"));
+	ASSERT_EQ(0, wait_quiet(self->fd));
+	EXPECT_TRUE(linux_driver_is("usb", intf, "usbhid")) TH_LOG("%s", intf);
 }
 
 TEST_F(drv, usb_unplug_terminates)

@@ -286,8 +286,8 @@ struct iokit_registry_lookup {
  * @plane: in: the plane whose name, location and path are wanted
  * @conforms_to: in: a class name, or empty
  * @conforms: out: 1 if the entry's class is @conforms_to or inherits it
- * @busy: out: the entry's busy count (IOService; always 0 until the
- *	lifecycle work adds busy state)
+ * @busy: out: the entry's busy count (IOServiceGetBusyState): non-zero
+ *	while it or a client is being matched; 0 for other entries
  * @flags: out: IOKIT_ENTRY_* bits
  * @reserved: must be zero
  * @name: out: the entry's name in @plane
