@@ -2,12 +2,17 @@
 /*
  * IOCatalogue: every personality of every registered driver, indexed by
  * IOProviderClass so that matching a nub looks only at personalities for
- * the classes in its class chain (IOCatalogue::findDrivers).
+ * the classes in its class chain (IOCatalogue::findDrivers), and within a
+ * class by the family's primary key where the personality pins one: the
+ * PCI vendor of IOPCIPrimaryMatch/IOPCIMatch, the USB idVendor.  A nub
+ * then sees the personalities for its own vendor plus those that name
+ * none, not every personality of its class.
  *
  * io_catalogue_lock guards the index and each driver's dying flag, so a
  * driver being unregistered can never gain an instance after it has
  * started waiting for its instances to go.
  */
+#include <linux/hash.h>
 #include <linux/hashtable.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -19,21 +24,23 @@
 #include "iokit_internal.h"
 
 struct io_catalogue_entry {
-	struct hlist_node node;		/* in its provider class bucket */
+	struct hlist_node node;		/* in its (class, primary key) bucket */
 	struct io_driver *driver;
 	struct os_dictionary *dict;
 	const char *provider_class;	/* in @dict */
+	u64 key;			/* primary key, or IO_CATALOGUE_NO_KEY */
 	s32 score;			/* IOProbeScore */
 	unsigned int order;		/* registration order, for stable ties */
 };
 
-static DEFINE_HASHTABLE(io_catalogue, 10);
+
+static DEFINE_HASHTABLE(io_catalogue, 12);
 static DEFINE_MUTEX(io_catalogue_lock);
 static unsigned int io_catalogue_order;
 
-static u32 io_catalogue_hash(const char *name)
+static u32 io_catalogue_hash(const char *name, u64 key)
 {
-	return full_name_hash(NULL, name, strlen(name));
+	return full_name_hash(NULL, name, strlen(name)) ^ hash_64(key, 32);
 }
 
 /**
@@ -56,8 +63,9 @@ int io_catalogue_add(struct io_driver *driver, struct os_dictionary *dict)
 	score = os_number_cast(os_dictionary_get(dict, "IOProbeScore"));
 	e->score = score ? (s32)score->value : 0;
 	mutex_lock(&io_catalogue_lock);
+	e->key = io_family_personality_key(dict);
 	e->order = io_catalogue_order++;
-	hash_add(io_catalogue, &e->node, io_catalogue_hash(e->provider_class));
+	hash_add(io_catalogue, &e->node, io_catalogue_hash(e->provider_class, e->key));
 	mutex_unlock(&io_catalogue_lock);
 	return 0;
 }
@@ -85,6 +93,42 @@ void io_catalogue_remove_driver(struct io_driver *driver)
 	mutex_unlock(&io_catalogue_lock);
 }
 
+struct io_candidate_list {
+	struct io_candidate *c;
+	unsigned int n;
+	unsigned int room;
+};
+
+/* Add the live personalities of one (class, key) bucket.  Lock held. */
+static int io_catalogue_collect(struct io_candidate_list *list, const char *cls,
+				u64 key)
+{
+	struct io_catalogue_entry *e;
+
+	hash_for_each_possible(io_catalogue, e, node, io_catalogue_hash(cls, key)) {
+		if (e->key != key || strcmp(e->provider_class, cls) || e->driver->dying)
+			continue;
+		if (list->n == list->room) {
+			unsigned int room = list->room ? list->room * 2 : 8;
+			struct io_candidate *c = iokit_kvgrow(list->c, list->n, room,
+							      sizeof(*c));
+
+			if (!c)
+				return -ENOMEM;
+			list->c = c;
+			list->room = room;
+		}
+		if (!try_module_get(e->driver->owner))
+			continue;
+		list->c[list->n].driver = e->driver;
+		list->c[list->n].dict = os_dictionary_cast(os_object_get(&e->dict->obj));
+		list->c[list->n].score = e->score;
+		list->c[list->n].order = e->order;
+		list->n++;
+	}
+	return 0;
+}
+
 /**
  * io_catalogue_candidates() - personalities whose IOProviderClass is in the
  *	class chain of @service, most derived class first
@@ -92,49 +136,32 @@ void io_catalogue_remove_driver(struct io_driver *driver)
  * @out: out: a kvmalloc'd array; each candidate holds a reference on its
  *	personality and on its driver's module
  *
- * Release with io_catalogue_candidates_free().
+ * Only personalities that name no primary key, or @service's, are looked
+ * at.  Release with io_catalogue_candidates_free().
  *
  * Return: the number of candidates, or -ENOMEM.
  */
 int io_catalogue_candidates(struct io_service *service,
 			    struct io_candidate **out)
 {
+	u64 key = io_family_service_key(service);
+	struct io_candidate_list list = {};
 	const struct os_class *cls;
-	struct io_candidate *c = NULL;
-	unsigned int n = 0, room = 0;
+	int ret = 0;
 
 	mutex_lock(&io_catalogue_lock);
-	for (cls = service->entry.obj.cls; cls; cls = cls->super) {
-		struct io_catalogue_entry *e;
-
-		hash_for_each_possible(io_catalogue, e, node, io_catalogue_hash(cls->name)) {
-			if (strcmp(e->provider_class, cls->name) || e->driver->dying)
-				continue;
-			if (!try_module_get(e->driver->owner))
-				continue;
-			if (n == room) {
-				struct io_candidate *grown;
-
-				room = room ? room * 2 : 8;
-				grown = iokit_kvgrow(c, n, room, sizeof(*c));
-				if (!grown) {
-					module_put(e->driver->owner);
-					mutex_unlock(&io_catalogue_lock);
-					io_catalogue_candidates_free(c, n);
-					return -ENOMEM;
-				}
-				c = grown;
-			}
-			c[n].driver = e->driver;
-			c[n].dict = os_dictionary_cast(os_object_get(&e->dict->obj));
-			c[n].score = e->score;
-			c[n].order = e->order;
-			n++;
-		}
+	for (cls = service->entry.obj.cls; cls && !ret; cls = cls->super) {
+		ret = io_catalogue_collect(&list, cls->name, IO_CATALOGUE_NO_KEY);
+		if (!ret && key != IO_CATALOGUE_NO_KEY)
+			ret = io_catalogue_collect(&list, cls->name, key);
 	}
 	mutex_unlock(&io_catalogue_lock);
-	*out = c;
-	return n;
+	if (ret) {
+		io_catalogue_candidates_free(list.c, list.n);
+		return ret;
+	}
+	*out = list.c;
+	return list.n;
 }
 
 /**

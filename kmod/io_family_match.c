@@ -15,6 +15,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/pci.h>
+#include <linux/string.h>
 #include <linux/usb.h>
 
 #include <iokit/io_pci_device.h>
@@ -182,6 +183,105 @@ static bool io_family_has_usb_keys(const struct os_dictionary *dict)
 		if (os_dictionary_get(dict, keys[i]))
 			return true;
 	return false;
+}
+
+/*
+ * The vendor an IOPCI*Match list pins: every entry must compare the whole
+ * vendor half with the same value, else the personality has no key.
+ */
+static u64 io_pci_match_vendor(const struct os_string *s)
+{
+	const char *p = s->str;
+	u64 vendor = IO_CATALOGUE_NO_KEY;
+
+	for (;;) {
+		unsigned long long value, mask = U32_MAX;
+		char tok[40], *amp;
+		size_t n;
+
+		p = skip_spaces(p);
+		if (!*p)
+			return vendor;
+		n = strcspn(p, " \t\n");
+		if (n >= sizeof(tok))
+			return IO_CATALOGUE_NO_KEY;
+		memcpy(tok, p, n);
+		tok[n] = '\0';
+		p += n;
+		amp = strchr(tok, '&');
+		if (amp) {
+			*amp++ = '\0';
+			if (kstrtoull(amp, 16, &mask))
+				return IO_CATALOGUE_NO_KEY;
+		}
+		if (kstrtoull(tok, 16, &value) || (mask & 0xffff) != 0xffff ||
+		    (vendor != IO_CATALOGUE_NO_KEY && vendor != (value & 0xffff)))
+			return IO_CATALOGUE_NO_KEY;
+		vendor = value & 0xffff;
+	}
+}
+
+/**
+ * io_family_personality_key() - the catalogue key a personality pins
+ * @dict: a validated personality
+ *
+ * IOPCIDevice: the vendor of IOPCIPrimaryMatch (IOPCIMatch pins none: it
+ * may match the subsystem word, whose vendor is another).  USB: idVendor.
+ * IOTestEntry (test-only): IOPropertyMatch's "test-index".
+ *
+ * Return: the key, or IO_CATALOGUE_NO_KEY.
+ */
+u64 io_family_personality_key(const struct os_dictionary *dict)
+{
+	struct os_string *cls = os_string_cast(os_dictionary_get(dict, "IOProviderClass"));
+	struct os_string *pci = os_string_cast(os_dictionary_get(dict, "IOPCIPrimaryMatch"));
+	struct os_number *vendor = os_number_cast(os_dictionary_get(dict, "idVendor"));
+	struct os_dictionary *props;
+
+	if (!cls)
+		return IO_CATALOGUE_NO_KEY;
+	if (os_string_equal_cstr(cls, "IOPCIDevice"))
+		return pci ? io_pci_match_vendor(pci) : IO_CATALOGUE_NO_KEY;
+	if (os_string_equal_cstr(cls, "IOUSBHostDevice") ||
+	    os_string_equal_cstr(cls, "IOUSBHostInterface"))
+		return vendor ? vendor->value : IO_CATALOGUE_NO_KEY;
+	if (os_string_equal_cstr(cls, "IOTestEntry")) {
+		props = os_dictionary_cast(os_dictionary_get(dict, "IOPropertyMatch"));
+		vendor = props ? os_number_cast(os_dictionary_get(props, "test-index")) : NULL;
+		return vendor ? vendor->value : IO_CATALOGUE_NO_KEY;
+	}
+	return IO_CATALOGUE_NO_KEY;
+}
+
+/**
+ * io_family_service_key() - the catalogue key of a provider
+ * @service: the provider
+ *
+ * Return: its PCI vendor, USB idVendor or test index, or
+ * IO_CATALOGUE_NO_KEY.
+ */
+u64 io_family_service_key(struct io_service *service)
+{
+	const struct os_object *obj = &service->entry.obj;
+	struct os_number *n;
+	u64 key;
+
+	if (os_object_is_kind(obj, &io_pci_device_class)) {
+		struct pci_dev *pdev = container_of(service, struct io_pci_nub,
+						    service)->pdev;
+
+		return pdev ? pdev->vendor : IO_CATALOGUE_NO_KEY;
+	}
+	if (os_object_is_kind(obj, &io_usb_host_device_class) ||
+	    os_object_is_kind(obj, &io_usb_host_interface_class))
+		return le16_to_cpu(container_of(service, struct io_usb_nub,
+						service)->udev->descriptor.idVendor);
+	if (!os_object_conforms_to(obj, "IOTestEntry"))
+		return IO_CATALOGUE_NO_KEY;
+	n = os_number_cast(io_registry_entry_copy_property(&service->entry, "test-index"));
+	key = n ? n->value : IO_CATALOGUE_NO_KEY;
+	os_object_put(n ? &n->obj : NULL);
+	return key;
 }
 
 /**

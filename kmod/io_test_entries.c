@@ -11,7 +11,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 
-#include <iokit/io_service.h>
+#include <iokit/io_driver.h>
 
 #include "iokit_internal.h"
 
@@ -95,6 +95,95 @@ static int io_test_entry_add(struct io_registry_entry *parent, u64 *id)
 	return 0;
 }
 
+/*
+ * IOTestDriver: a driver class whose personalities the benchmark adds by
+ * the thousand.  Matching is measured, never started.
+ */
+static int io_test_driver_start(struct io_service *service, struct io_service *provider)
+{
+	return -ENODEV;
+}
+
+static void io_test_driver_stop(struct io_service *service, struct io_service *provider)
+{
+}
+
+static const struct io_service_ops io_test_driver_ops = {
+	.start = io_test_driver_start,
+	.stop = io_test_driver_stop,
+};
+
+static struct io_driver io_test_driver = {
+	IO_DRIVER_CLASS("IOTestDriver", struct io_test_entry, service),
+	.ops = &io_test_driver_ops,
+};
+
+static unsigned int io_test_personality_count;
+
+static int io_test_personality_add(u32 index)
+{
+	struct os_dictionary *dict = os_dictionary_create(3);
+	struct os_dictionary *match = os_dictionary_create(1);
+	struct os_string *cls = os_string_create("IOTestEntry");
+	struct os_number *n = os_number_create(index, 32);
+	int ret = -ENOMEM;
+
+	if (dict && match && cls && n &&
+	    !os_dictionary_set(match, "test-index", &n->obj) &&
+	    !os_dictionary_set(dict, "IOProviderClass", &cls->obj) &&
+	    !os_dictionary_set(dict, "IOPropertyMatch", &match->obj))
+		ret = io_catalogue_add(&io_test_driver, dict);
+	os_object_put(dict ? &dict->obj : NULL);
+	os_object_put(match ? &match->obj : NULL);
+	os_object_put(cls ? &cls->obj : NULL);
+	os_object_put(n ? &n->obj : NULL);
+	return ret;
+}
+
+static u32 io_test_personalities_add(u32 count)
+{
+	u32 i;
+
+	if (!count || count > IO_TEST_ENTRIES_MAX - io_test_personality_count)
+		return IOKIT_RETURN_BAD_ARGUMENT;
+	if (!io_test_personality_count) {
+		io_test_driver.owner = THIS_MODULE;
+		io_test_driver.dying = false;
+		init_waitqueue_head(&io_test_driver.wait);
+	}
+	for (i = 0; i < count; i++) {
+		if (io_test_personality_add(io_test_personality_count))
+			return IOKIT_RETURN_NO_MEMORY;
+		io_test_personality_count++;
+	}
+	return IOKIT_RETURN_SUCCESS;
+}
+
+static void io_test_personalities_remove_all(void)
+{
+	if (io_test_personality_count)
+		io_catalogue_remove_driver(&io_test_driver);
+	io_test_personality_count = 0;
+}
+
+/* The real matcher over every test entry; nothing is started. */
+static u64 io_test_match_all(void)
+{
+	struct io_test_entry *t;
+	struct io_candidate *c;
+	u64 total = 0;
+	int n;
+
+	list_for_each_entry(t, &io_test_entries, node) {
+		n = io_service_match_candidates(&t->service, &c);
+		if (n < 0)
+			continue;
+		total += n;
+		io_catalogue_candidates_free(c, n);
+	}
+	return total;
+}
+
 static void io_test_entries_remove_all_locked(void)
 {
 	struct io_test_entry *t, *next;
@@ -144,6 +233,21 @@ u32 io_test_cmd_entries(struct file *file, void *arg)
 		else
 			io_test_entries_remove_all_locked();
 		break;
+	case IOKIT_TEST_PERSONALITIES_ADD:
+		ret = io_test_personalities_add(te->count);
+		break;
+	case IOKIT_TEST_PERSONALITIES_REMOVE_ALL:
+		if (te->count)
+			ret = IOKIT_RETURN_BAD_ARGUMENT;
+		else
+			io_test_personalities_remove_all();
+		break;
+	case IOKIT_TEST_MATCH_ALL:
+		if (te->count)
+			ret = IOKIT_RETURN_BAD_ARGUMENT;
+		else
+			te->result = io_test_match_all();
+		break;
 	default:
 		ret = IOKIT_RETURN_BAD_ARGUMENT;
 	}
@@ -157,6 +261,7 @@ u32 io_test_cmd_entries(struct file *file, void *arg)
 void io_test_entries_exit(void)
 {
 	mutex_lock(&io_test_lock);
+	io_test_personalities_remove_all();
 	io_test_entries_remove_all_locked();
 	mutex_unlock(&io_test_lock);
 }

@@ -68,6 +68,9 @@ struct io_candidate {
 	unsigned int order;
 };
 
+/* A personality or provider without a family primary key. */
+#define IO_CATALOGUE_NO_KEY	U64_MAX
+
 /* io_catalogue.c */
 int io_catalogue_add(struct io_driver *driver, struct os_dictionary *dict);
 void io_catalogue_remove_driver(struct io_driver *driver);
@@ -83,6 +86,8 @@ struct os_dictionary *io_personality_build(const struct io_driver *driver,
 					   const struct io_personality *p);
 bool io_family_match(struct io_service *service, const struct os_dictionary *dict,
 		     s32 *score);
+u64 io_family_personality_key(const struct os_dictionary *dict);
+u64 io_family_service_key(struct io_service *service);
 
 /* io_service_lifecycle.c, io_service_match.c, io_driver.c */
 int io_service_lifecycle_init(void);

@@ -11,6 +11,10 @@
  *   matching    one IOServiceGetMatchingServices over 10,000 entries,
  *               per entry, vs over 1,000 entries: near 1 means the cost
  *               is linear in the registry's size, with nothing worse
+ *   catalogue   driver matching (the real matcher, nothing started) of
+ *               1,000 nubs against 10,000 personalities vs against 1,000,
+ *               per nub: near 1 means the catalogue's index keeps a nub
+ *               from looking at personalities that cannot be its own
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,7 +46,7 @@ static void die(const char *what)
 	exit(1);
 }
 
-static void test_entries(uint32_t op, uint32_t count, uint64_t *first)
+static uint64_t test_op(uint32_t op, uint32_t count, uint64_t *first)
 {
 	struct iokit_test_entries te = { .size = sizeof(te), .op = op, .count = count };
 
@@ -50,6 +54,24 @@ static void test_entries(uint32_t op, uint32_t count, uint64_t *first)
 		die("IOKIT_IOC_TEST_ENTRIES (load iokit.ko with test_interface=1, as root)");
 	if (first)
 		*first = te.first_id;
+	return te.result;
+}
+
+static void test_entries(uint32_t op, uint32_t count, uint64_t *first)
+{
+	test_op(op, count, first);
+}
+
+/* Seconds per nub of driver matching over all test entries, @n rounds. */
+static double bench_catalogue(int n, unsigned int nubs)
+{
+	double t = now();
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (test_op(IOKIT_TEST_MATCH_ALL, 0, NULL) != nubs)
+			die("IOKIT_TEST_MATCH_ALL: each nub must match exactly one personality");
+	return (now() - t) / n / nubs;
 }
 
 /* Seconds per call of @n bare version ioctls. */
@@ -116,7 +138,7 @@ static double bench_matching(int n)
 
 int main(void)
 {
-	double base, small, large, m_small, m_large;
+	double base, small, large, m_small, m_large, c_small, c_large;
 	uint64_t first;
 
 	fd = open(IOKIT_DEVICE_PATH, O_RDWR | O_CLOEXEC);
@@ -134,6 +156,19 @@ int main(void)
 	m_large = bench_matching(40) / 10000;
 	test_entries(IOKIT_TEST_ENTRIES_REMOVE_ALL, 0, NULL);
 
+	/* 1,000 nubs; 1,000 then 10,000 personalities, one for each index. */
+	test_entries(IOKIT_TEST_ENTRIES_ADD, 1000, NULL);
+	test_op(IOKIT_TEST_PERSONALITIES_ADD, 1000, NULL);
+	c_small = bench_catalogue(20, 1000);
+	test_op(IOKIT_TEST_PERSONALITIES_ADD, 9000, NULL);
+	c_large = bench_catalogue(20, 1000);
+	test_op(IOKIT_TEST_PERSONALITIES_REMOVE_ALL, 0, NULL);
+	test_entries(IOKIT_TEST_ENTRIES_REMOVE_ALL, 0, NULL);
+
+	printf("bench: catalogue: driver matching %.0f ns per nub with 1000 personalities\n",
+	       c_small * 1e9);
+	printf("bench: catalogue: per-nub cost 10000/1000 personalities ratio %.2f (1 = indexed)\n",
+	       c_large / c_small);
 	printf("bench: registry: bare ioctl %.0f ns, lookup by ID %.0f ns\n",
 	       base * 1e9, large * 1e9);
 	printf("bench: registry: lookup/bare-ioctl ratio %.2f\n", large / base);

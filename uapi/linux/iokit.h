@@ -141,14 +141,21 @@ struct iokit_version {
  * @ioreturn: out: IOKIT_RETURN_UNSUPPORTED unless the module was loaded
  *	with test_interface=1; IOKIT_RETURN_NOT_PRIVILEGED without
  *	CAP_SYS_ADMIN
- * @op: IOKIT_TEST_ENTRIES_ADD or IOKIT_TEST_ENTRIES_REMOVE_ALL
- * @count: ADD: how many entries (class IOTestEntry, under the platform
- *	entry, each with a "test-index" number property) to create, at
- *	most 100000 in all
- * @first_id: out: ADD: the ID of the first one created
+ * @op: an IOKIT_TEST_* operation
+ * @count: IOKIT_TEST_ENTRIES_ADD: how many entries (class IOTestEntry,
+ *	under the platform entry, each with a "test-index" number property,
+ *	counting from 0) to create, at most 100000 in all;
+ *	IOKIT_TEST_PERSONALITIES_ADD: how many personalities of the driver
+ *	class IOTestDriver to add, the next ones of {IOProviderClass:
+ *	IOTestEntry, IOPropertyMatch: {test-index: N}}; else 0
+ * @first_id: out: IOKIT_TEST_ENTRIES_ADD: the ID of the first entry
+ * @result: out: IOKIT_TEST_MATCH_ALL: the number of (entry, personality)
+ *	pairs the real matcher found, over all test entries
  *
- * For tests and benchmarks only: the entries accept SetProperties and
- * let the registry be grown to a size a real machine does not have.
+ * For tests and benchmarks only: the entries accept SetProperties and,
+ * with the personalities, let the registry and the catalogue grow to
+ * sizes a real machine does not have.  IOKIT_TEST_MATCH_ALL runs passive
+ * and family matching for every test entry without starting anything.
  */
 struct iokit_test_entries {
 	__u32 size;
@@ -156,11 +163,15 @@ struct iokit_test_entries {
 	__u32 op;
 	__u32 count;
 	__u64 first_id;
+	__u64 result;
 };
 
-#define IOKIT_TEST_ENTRIES_ADD		0
-#define IOKIT_TEST_ENTRIES_REMOVE_ALL	1
-#define IOKIT_TEST_ENTRIES_SIZE_VER0	24
+#define IOKIT_TEST_ENTRIES_ADD			0
+#define IOKIT_TEST_ENTRIES_REMOVE_ALL		1
+#define IOKIT_TEST_PERSONALITIES_ADD		2
+#define IOKIT_TEST_PERSONALITIES_REMOVE_ALL	3
+#define IOKIT_TEST_MATCH_ALL			4
+#define IOKIT_TEST_ENTRIES_SIZE_VER0	32
 
 /*
  * ---- Serialized property data ("IOKS") -----------------------------------
