@@ -33,7 +33,6 @@ struct io_catalogue_entry {
 	unsigned int order;		/* registration order, for stable ties */
 };
 
-
 static DEFINE_HASHTABLE(io_catalogue, 12);
 static DEFINE_MUTEX(io_catalogue_lock);
 static unsigned int io_catalogue_order;
