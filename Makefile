@@ -71,10 +71,12 @@ kmod-for:
 # ---- user space -----------------------------------------------------------
 TOOL_BINS := $(B)/bin/iokit-vm-hotplug $(B)/bin/registry_bench
 
-# libiokit (build/lib) and ioreg (build/bin) have Makefiles of their own.
+# libiokit (build/lib), ioreg and iokitctl (build/bin) have Makefiles of
+# their own.
 tools: $(TOOL_BINS)
 	$(MAKE) -C tools/lib OUTPUT=$(B)/lib
 	$(MAKE) -C tools/ioreg OUTPUT=$(B)/bin LIBDIR=$(B)/lib
+	$(MAKE) -C tools/iokitctl OUTPUT=$(B)/bin LIBDIR=$(B)/lib
 
 $(B)/bin/registry_bench: tools/bench/registry_bench.c kmod/shared/os_serial.c
 	@mkdir -p $(dir $@)

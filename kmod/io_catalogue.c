@@ -17,6 +17,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/stringhash.h>
 
 #include <iokit/io_driver.h>
@@ -29,6 +30,7 @@ struct io_catalogue_entry {
 	struct os_dictionary *dict;
 	const char *provider_class;	/* in @dict */
 	u64 key;			/* primary key, or IO_CATALOGUE_NO_KEY */
+	bool user;			/* added from user space */
 	s32 score;			/* IOProbeScore */
 	unsigned int order;		/* registration order, for stable ties */
 };
@@ -46,10 +48,12 @@ static u32 io_catalogue_hash(const char *name, u64 key)
  * io_catalogue_add() - add a driver's validated personality
  * @driver: the driver
  * @dict: the personality; the catalogue takes a reference
+ * @user: it came from user space (IOKIT_IOC_PERSONALITY), which may
+ *	remove it again
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0, -ENOMEM, or -ENODEV if @driver is being unregistered.
  */
-int io_catalogue_add(struct io_driver *driver, struct os_dictionary *dict)
+int io_catalogue_add(struct io_driver *driver, struct os_dictionary *dict, bool user)
 {
 	struct io_catalogue_entry *e = kzalloc(sizeof(*e), GFP_KERNEL);
 	struct os_number *score;
@@ -61,7 +65,14 @@ int io_catalogue_add(struct io_driver *driver, struct os_dictionary *dict)
 	e->provider_class = os_string_cast(os_dictionary_get(dict, "IOProviderClass"))->str;
 	score = os_number_cast(os_dictionary_get(dict, "IOProbeScore"));
 	e->score = score ? (s32)score->value : 0;
+	e->user = user;
 	mutex_lock(&io_catalogue_lock);
+	if (driver->dying) {
+		mutex_unlock(&io_catalogue_lock);
+		os_object_put(&e->dict->obj);
+		kfree(e);
+		return -ENODEV;
+	}
 	e->key = io_family_personality_key(dict);
 	e->order = io_catalogue_order++;
 	hash_add(io_catalogue, &e->node, io_catalogue_hash(e->provider_class, e->key));
@@ -185,6 +196,86 @@ void io_catalogue_candidates_free(struct io_candidate *c, unsigned int n)
 	for (i = 0; i < n; i++)
 		io_catalogue_candidates_free_one(&c[i]);
 	kvfree(c);
+}
+
+/**
+ * io_catalogue_remove_user() - remove personalities added from user space
+ * @name: their IOPersonalityName
+ *
+ * Running instances stay, as with IOCatalogue::removeDrivers without
+ * termination.
+ *
+ * Return: true if any was removed.
+ */
+bool io_catalogue_remove_user(const char *name)
+{
+	struct io_catalogue_entry *e;
+	struct hlist_node *tmp;
+	bool found = false;
+	unsigned int bkt;
+
+	mutex_lock(&io_catalogue_lock);
+	hash_for_each_safe(io_catalogue, bkt, tmp, e, node) {
+		struct os_string *s = os_string_cast(os_dictionary_get(e->dict,
+								       "IOPersonalityName"));
+
+		if (!e->user || !s || !os_string_equal_cstr(s, name))
+			continue;
+		hash_del(&e->node);
+		os_object_put(&e->dict->obj);
+		kfree(e);
+		found = true;
+	}
+	mutex_unlock(&io_catalogue_lock);
+	return found;
+}
+
+static int io_catalogue_entry_cmp(const void *a, const void *b)
+{
+	const struct io_catalogue_entry *ea = *(const struct io_catalogue_entry **)a;
+	const struct io_catalogue_entry *eb = *(const struct io_catalogue_entry **)b;
+
+	return ea->order < eb->order ? -1 : ea->order > eb->order;
+}
+
+/**
+ * io_catalogue_copy_all() - every personality, in catalogue order
+ *
+ * Return: a new OSArray of the personality dictionaries, or NULL if out
+ * of memory.
+ */
+struct os_array *io_catalogue_copy_all(void)
+{
+	struct io_catalogue_entry *e, **v = NULL;
+	struct os_array *all = NULL;
+	unsigned int bkt, n = 0, room = 0, i;
+
+	mutex_lock(&io_catalogue_lock);
+	hash_for_each(io_catalogue, bkt, e, node) {
+		if (n == room) {
+			struct io_catalogue_entry **grown;
+
+			room = room ? room * 2 : 64;
+			grown = iokit_kvgrow(v, n, room, sizeof(*v));
+			if (!grown)
+				goto out;
+			v = grown;
+		}
+		v[n++] = e;
+	}
+	/* Buckets have no order: registration order is the catalogue's. */
+	sort(v, n, sizeof(*v), io_catalogue_entry_cmp, NULL);
+	all = os_array_create(n);
+	for (i = 0; all && i < n; i++) {
+		if (os_array_append(all, &v[i]->dict->obj)) {
+			os_object_put(&all->obj);
+			all = NULL;
+		}
+	}
+out:
+	mutex_unlock(&io_catalogue_lock);
+	kvfree(v);
+	return all;
 }
 
 /**

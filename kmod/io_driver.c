@@ -94,7 +94,7 @@ int __io_driver_register(struct io_driver *driver, struct module *owner)
 		}
 	}
 	for (i = 0; i < n && !ret; i++)
-		ret = io_catalogue_add(driver, dicts[i]);
+		ret = io_catalogue_add(driver, dicts[i], false);
 	for (i = 0; i < n; i++)
 		if (dicts[i])
 			os_object_put(&dicts[i]->obj);
@@ -111,6 +111,29 @@ int __io_driver_register(struct io_driver *driver, struct module *owner)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(__io_driver_register);
+
+/**
+ * io_driver_get() - a registered driver class by name, its module pinned
+ * @class_name: the class name (a personality's IOClass)
+ *
+ * Return: the driver, with a reference on its module for the caller to
+ * module_put(), or NULL if no live driver has that name.
+ */
+struct io_driver *io_driver_get(const char *class_name)
+{
+	struct io_driver *driver, *found = NULL;
+
+	mutex_lock(&io_drivers_lock);
+	list_for_each_entry(driver, &io_drivers, node) {
+		if (!strcmp(driver->cls.name, class_name) &&
+		    try_module_get(driver->owner)) {
+			found = driver;
+			break;
+		}
+	}
+	mutex_unlock(&io_drivers_lock);
+	return found;
+}
 
 /**
  * io_driver_unregister() - terminate every instance and forget the driver

@@ -168,9 +168,15 @@ u32 io_registry_cmd_entry_relatives(struct file *file, void *arg)
 	return ret;
 }
 
-/* Serialize @obj into the caller's buffer described by @pd. */
-static u32 io_registry_copy_out(const struct os_object *obj,
-				struct iokit_property_data *pd)
+/**
+ * iokit_copy_out_object() - serialize @obj into a caller's buffer
+ * @obj: a container or value
+ * @data: user pointer to the buffer
+ * @data_size: in: its size; out: bytes written, or needed
+ *
+ * Return: an IOReturn; kIOReturnNoSpace when the buffer is short.
+ */
+u32 iokit_copy_out_object(const struct os_object *obj, u64 data, u32 *data_size)
 {
 	struct os_serial_writer w;
 	void *buf;
@@ -181,8 +187,8 @@ static u32 io_registry_copy_out(const struct os_object *obj,
 		return IOKIT_RETURN_INTERNAL_ERROR;
 	if (w.len > IOKIT_SERIAL_SIZE_MAX)
 		return IOKIT_RETURN_MESSAGE_TOO_LARGE;
-	if (w.len > pd->data_size) {
-		pd->data_size = w.len;
+	if (w.len > *data_size) {
+		*data_size = w.len;
 		return IOKIT_RETURN_NO_SPACE;
 	}
 	buf = kvmalloc(w.len, GFP_KERNEL);
@@ -192,9 +198,9 @@ static u32 io_registry_copy_out(const struct os_object *obj,
 	ret = IOKIT_RETURN_SUCCESS;
 	if (os_serialize(obj, &w) || w.len > w.capacity)
 		ret = IOKIT_RETURN_INTERNAL_ERROR;
-	else if (copy_to_user(u64_to_user_ptr(pd->data), buf, w.len))
+	else if (copy_to_user(u64_to_user_ptr(data), buf, w.len))
 		ret = IOKIT_RETURN_VM_ERROR;
-	pd->data_size = w.len;
+	*data_size = w.len;
 	kvfree(buf);
 	return ret;
 }
@@ -223,7 +229,7 @@ u32 io_registry_cmd_copy_properties(struct file *file, void *arg)
 	io_registry_entry_put(entry);
 	if (!props)
 		return IOKIT_RETURN_NO_MEMORY;
-	ret = io_registry_copy_out(props, pd);
+	ret = iokit_copy_out_object(props, pd->data, &pd->data_size);
 	os_object_put(props);
 	return ret;
 }
@@ -249,18 +255,23 @@ u32 io_registry_cmd_search_property(struct file *file, void *arg)
 		return IOKIT_RETURN_NOT_FOUND;
 	pd->found_id = found->id;
 	io_registry_entry_put(found);
-	ret = io_registry_copy_out(value, pd);
+	ret = iokit_copy_out_object(value, pd->data, &pd->data_size);
 	os_object_put(value);
 	return ret;
 }
 
-/*
- * Read a serialized dictionary from user space.  On failure the reason
- * and offset are stored through @bad_offset and @bad_reason.
+/**
+ * iokit_copy_dictionary() - read a serialized dictionary from user space
+ * @uptr: user pointer to an IOKS stream
+ * @size: its length
+ * @bad_offset: out, on failure: where the stream was refused
+ * @bad_reason: out, on failure: an enum iokit_serial_error
+ * @ret: out, on failure: the IOReturn to answer
+ *
+ * Return: the dictionary, referenced, or NULL.
  */
-static struct os_dictionary *iokit_copy_dictionary(u64 uptr, u32 size,
-						   u32 *bad_offset,
-						   u32 *bad_reason, u32 *ret)
+struct os_dictionary *iokit_copy_dictionary(u64 uptr, u32 size, u32 *bad_offset,
+					    u32 *bad_reason, u32 *ret)
 {
 	struct os_serial_error err = {};
 	struct os_object *obj;

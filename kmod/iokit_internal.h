@@ -52,7 +52,9 @@ void io_usb_nubs_exit(void);
 
 struct io_driver;
 struct io_service;
+struct os_array;
 struct os_dictionary;
+struct os_object;
 
 /**
  * struct io_candidate - a personality considered for a provider
@@ -72,12 +74,15 @@ struct io_candidate {
 #define IO_CATALOGUE_NO_KEY	U64_MAX
 
 /* io_catalogue.c */
-int io_catalogue_add(struct io_driver *driver, struct os_dictionary *dict);
+int io_catalogue_add(struct io_driver *driver, struct os_dictionary *dict, bool user);
+struct io_driver *io_driver_get(const char *class_name);
 void io_catalogue_remove_driver(struct io_driver *driver);
 int io_catalogue_candidates(struct io_service *service, struct io_candidate **out);
 void io_catalogue_candidates_free(struct io_candidate *c, unsigned int n);
 void io_catalogue_candidates_free_one(struct io_candidate *c);
 bool io_catalogue_instance_begin(struct io_driver *driver);
+bool io_catalogue_remove_user(const char *name);
+struct os_array *io_catalogue_copy_all(void);
 
 /* io_personality.c, io_family_match.c */
 int io_pci_match_parse(const char *s, const u32 *reg, u32 default_mask);
@@ -108,7 +113,11 @@ int io_pci_driver_init(void);
 void io_pci_driver_exit(void);
 int io_pci_nub_bind(struct io_service *nub);
 
-/* io_registry_ioctl.c: command handlers, returning an IOReturn */
+/* io_registry_ioctl.c: helpers and command handlers (IOReturns) */
+u32 iokit_copy_out_object(const struct os_object *obj, u64 data, u32 *data_size);
+struct os_dictionary *iokit_copy_dictionary(u64 uptr, u32 size, u32 *bad_offset,
+					    u32 *bad_reason, u32 *ret);
+u32 io_catalogue_cmd_personality(struct file *file, void *arg);
 u32 io_registry_cmd_lookup(struct file *file, void *arg);
 u32 io_registry_cmd_entry_info(struct file *file, void *arg);
 u32 io_registry_cmd_entry_relatives(struct file *file, void *arg);

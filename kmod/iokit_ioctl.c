@@ -44,6 +44,7 @@ union iokit_arg_buffer {
 	struct iokit_property_data property_data;
 	struct iokit_matching matching;
 	struct iokit_wait_quiet wait_quiet;
+	struct iokit_personality personality;
 	struct iokit_test_entries test_entries;
 };
 
@@ -122,6 +123,9 @@ static const struct iokit_ioctl_op iokit_ioctl_ops[] = {
 	IOKIT_IOCTL_OP(IOKIT_CMD_WAIT_QUIET, IOKIT_IOC_WAIT_QUIET,
 		       iokit_cmd_wait_quiet, struct iokit_wait_quiet,
 		       IOKIT_WAIT_QUIET_SIZE_VER0),
+	IOKIT_IOCTL_OP(IOKIT_CMD_PERSONALITY, IOKIT_IOC_PERSONALITY,
+		       io_catalogue_cmd_personality, struct iokit_personality,
+		       IOKIT_PERSONALITY_SIZE_VER0),
 	IOKIT_IOCTL_OP(IOKIT_CMD_TEST_ENTRIES, IOKIT_IOC_TEST_ENTRIES,
 		       io_test_cmd_entries, struct iokit_test_entries,
 		       IOKIT_TEST_ENTRIES_SIZE_VER0),

@@ -360,4 +360,62 @@ TEST_F(drv, edu_sample_driver_talks_to_the_device)
 	EXPECT_TRUE(edu_driver_is(self->bdf, NULL));
 }
 
+/*
+ * A personality from user space names a module that is not loaded:
+ * iokitctl loads it through libkmod, and the driver starts.
+ */
+TEST_F(drv, user_personality_loads_its_module)
+{
+	FILE *f = fopen("/tmp/edu.json", "w");
+	uint64_t ids[8];
+
+	ASSERT_NE(NULL, f);
+	fputs("{\"IOClass\": \"EduDriver\", \"IOProviderClass\": \"IOPCIDevice\",\n"
+	      " \"IOPCIMatch\": \"0x11e81234\", \"IOProbeScore\": 5000,\n"
+	      " \"IOPersonalityName\": \"EduFromUserSpace\",\n"
+	      " \"IOKitLinuxModule\": \"iokit_edu\"}\n", f);
+	fclose(f);
+	ASSERT_NE(0, access("/sys/module/iokit_edu", F_OK));
+	ASSERT_EQ(0, system("iokitctl personality add /tmp/edu.json"));
+	EXPECT_EQ(0, access("/sys/module/iokit_edu", F_OK));
+	ASSERT_EQ(0, wait_quiet(self->fd));
+	EXPECT_EQ(1, instances(self->fd, "EduDriver", ids));
+	EXPECT_EQ(0, system("iokitctl personality list | grep -q EduFromUserSpace"));
+	EXPECT_EQ(0, system("iokitctl personality remove EduFromUserSpace"));
+	EXPECT_NE(0, system("iokitctl personality list | grep -q EduFromUserSpace"));
+	EXPECT_NE(0, system("iokitctl personality remove EduFromUserSpace 2>/dev/null"));
+	ASSERT_EQ(0, system("iokitctl unload iokit_edu"));
+}
+
+/* Bad personalities from user space: refused, the key named, nothing kept. */
+TEST_F(drv, user_personality_errors_name_the_key)
+{
+	FILE *f = fopen("/tmp/bad.json", "w");
+	long baseline = iokit_live_objects();
+
+	ASSERT_NE(NULL, f);
+	fputs("{\"IOClass\": \"EduDriver\", \"IOProviderClass\": \"IOPCIDevice\",\n"
+	      " \"IOPCIMach\": \"0x11e81234\"}\n", f);
+	fclose(f);
+	EXPECT_NE(0, system("iokitctl personality add /tmp/bad.json 2>/tmp/err"));
+	EXPECT_EQ(0, system("grep -q 'unknown key \"IOPCIMach\"' /tmp/err"));
+
+	f = fopen("/tmp/bad.json", "w");
+	ASSERT_NE(NULL, f);
+	fputs("{\"IOClass\": \"EduDriver\", \"IOProviderClass\": \"IOPCIDevice\",\n"
+	      " \"idProductArray\": [1, \"two\"]}\n", f);
+	fclose(f);
+	EXPECT_NE(0, system("iokitctl personality add /tmp/bad.json 2>/tmp/err"));
+	EXPECT_EQ(0, system("grep -q 'idProductArray' /tmp/err"));
+
+	f = fopen("/tmp/bad.json", "w");
+	ASSERT_NE(NULL, f);
+	fputs("{\"IOClass\": \"NoSuchDriver\", \"IOProviderClass\": \"IOPCIDevice\"}\n", f);
+	fclose(f);
+	EXPECT_NE(0, system("iokitctl personality add /tmp/bad.json 2>/tmp/err"));
+	EXPECT_EQ(0, system("grep -q 'NoSuchDriver is not loaded' /tmp/err"));
+	if (baseline >= 0)
+		EXPECT_EQ(baseline, iokit_live_objects());
+}
+
 TEST_HARNESS_MAIN

@@ -445,6 +445,48 @@ struct iokit_wait_quiet {
 
 #define IOKIT_WAIT_QUIET_SIZE_VER0	16
 
+/**
+ * struct iokit_personality - IOKIT_IOC_PERSONALITY: driver personalities
+ *	from user space (IOCatalogueSendData / kextd's role)
+ * @size: in: sizeof this struct as the caller knows it; out: the kernel's
+ * @ioreturn: out: IOKIT_RETURN_NOT_PRIVILEGED without CAP_SYS_ADMIN;
+ *	ADD: IOKIT_RETURN_BAD_ARGUMENT for a malformed stream or personality
+ *	(@bad_reason, and @name holds the offending key), IOKIT_RETURN_NOT_READY
+ *	when IOClass is not loaded and IOKitLinuxModule names the module that
+ *	provides it (@name: load it, then add again), IOKIT_RETURN_NOT_FOUND
+ *	when IOClass is not loaded and nothing says where it is (@name: the
+ *	class); REMOVE: IOKIT_RETURN_NOT_FOUND; LIST: IOKIT_RETURN_NO_SPACE
+ * @op: IOKIT_PERSONALITY_ADD, IOKIT_PERSONALITY_REMOVE or
+ *	IOKIT_PERSONALITY_LIST
+ * @data_size: ADD: bytes at @data; LIST: in: room at @data, out: bytes
+ *	written or needed
+ * @data: ADD: one personality, an IOKS dictionary; LIST: receives an IOKS
+ *	array of every personality in the catalogue
+ * @bad_offset: out: ADD: where a malformed stream was refused
+ * @bad_reason: out: ADD: an enum iokit_serial_error
+ * @name: ADD: out: see @ioreturn, or the added personality's
+ *	IOPersonalityName; REMOVE: in: the IOPersonalityName of a personality
+ *	added from user space
+ *
+ * Personalities added here belong to the driver class named by their
+ * IOClass, and go when it is unregistered.
+ */
+struct iokit_personality {
+	__u32 size;
+	__u32 ioreturn;
+	__u32 op;
+	__u32 data_size;
+	__u64 data;
+	__u32 bad_offset;
+	__u32 bad_reason;
+	char name[IOKIT_NAME_MAX];
+};
+
+#define IOKIT_PERSONALITY_ADD		0
+#define IOKIT_PERSONALITY_REMOVE	1
+#define IOKIT_PERSONALITY_LIST		2
+#define IOKIT_PERSONALITY_SIZE_VER0	160
+
 /*
  * Command numbers.  The size bits of an IOKIT_IOC_* value follow the struct
  * as this header declares it, so they change when a struct grows; the
@@ -460,6 +502,7 @@ enum {
 	IOKIT_CMD_SET_PROPERTIES = 0x06,
 	IOKIT_CMD_GET_MATCHING = 0x07,
 	IOKIT_CMD_WAIT_QUIET = 0x08,
+	IOKIT_CMD_PERSONALITY = 0x09,
 	/* 0x70-0x7f: test-only commands, see IOKIT_FEATURE_TEST */
 	IOKIT_CMD_TEST_ENTRIES = 0x70,
 };
@@ -482,6 +525,8 @@ enum {
 	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_GET_MATCHING, struct iokit_matching)
 #define IOKIT_IOC_WAIT_QUIET \
 	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_WAIT_QUIET, struct iokit_wait_quiet)
+#define IOKIT_IOC_PERSONALITY \
+	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_PERSONALITY, struct iokit_personality)
 #define IOKIT_IOC_TEST_ENTRIES \
 	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_TEST_ENTRIES, struct iokit_test_entries)
 

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * IOKIT_IOC_PERSONALITY: personalities from user space, as IOKit's
+ * IOCatalogueSendData.  A personality names its driver class in IOClass;
+ * if no loaded module provides that class and the personality says which
+ * module does (IOKitLinuxModule), the caller is told to load it and add
+ * again: iokitctl does, through libkmod, playing kextd's part.
+ */
+#include <linux/capability.h>
+#include <linux/module.h>
+#include <linux/string.h>
+
+#include <iokit/io_driver.h>
+
+#include "iokit_internal.h"
+#include "shared/os_serial.h"
+
+/* A fixed-size string field must hold a NUL inside its bounds. */
+#define IOKIT_FIELD_IS_STRING(field) (!!memchr(field, '\0', sizeof(field)))
+
+static u32 io_personality_refuse(struct iokit_personality *p, u32 reason,
+				 const char *key)
+{
+	p->bad_offset = 0;
+	p->bad_reason = reason;
+	strscpy_pad(p->name, key, sizeof(p->name));
+	return IOKIT_RETURN_BAD_ARGUMENT;
+}
+
+static u32 io_personality_add(struct iokit_personality *p)
+{
+	struct os_dictionary *dict;
+	struct io_driver *driver;
+	struct os_string *cls, *name, *module;
+	const char *bad_key;
+	u32 ret;
+	int reason;
+
+	dict = iokit_copy_dictionary(p->data, p->data_size, &p->bad_offset,
+				     &p->bad_reason, &ret);
+	if (!dict)
+		return ret;
+	reason = io_personality_validate(dict, &bad_key);
+	cls = os_string_cast(os_dictionary_get(dict, "IOClass"));
+	if (reason) {
+		ret = io_personality_refuse(p, reason, bad_key);
+		goto out;
+	}
+	if (!cls) {
+		ret = io_personality_refuse(p, IOKIT_SERIAL_E_KEY, "IOClass");
+		goto out;
+	}
+	name = os_string_cast(os_dictionary_get(dict, "IOPersonalityName"));
+	if (!name && os_dictionary_set(dict, "IOPersonalityName", &cls->obj)) {
+		ret = IOKIT_RETURN_NO_MEMORY;
+		goto out;
+	}
+	name = name ?: cls;
+
+	driver = io_driver_get(cls->str);
+	if (!driver) {
+		module = os_string_cast(os_dictionary_get(dict, "IOKitLinuxModule"));
+		strscpy_pad(p->name, module ? module->str : cls->str, sizeof(p->name));
+		ret = module ? IOKIT_RETURN_NOT_READY : IOKIT_RETURN_NOT_FOUND;
+		goto out;
+	}
+	ret = io_catalogue_add(driver, dict, true) ? IOKIT_RETURN_NO_MEMORY :
+						     IOKIT_RETURN_SUCCESS;
+	module_put(driver->owner);
+	strscpy_pad(p->name, name->str, sizeof(p->name));
+	if (!ret)
+		io_driver_rematch_all();
+out:
+	os_object_put(&dict->obj);
+	return ret;
+}
+
+/**
+ * io_catalogue_cmd_personality() - IOKIT_IOC_PERSONALITY
+ * @file: the open control node
+ * @arg: struct iokit_personality
+ *
+ * Return: an IOReturn.
+ */
+u32 io_catalogue_cmd_personality(struct file *file, void *arg)
+{
+	struct iokit_personality *p = arg;
+	struct os_array *all;
+	u32 ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return IOKIT_RETURN_NOT_PRIVILEGED;
+	switch (p->op) {
+	case IOKIT_PERSONALITY_ADD:
+		return io_personality_add(p);
+	case IOKIT_PERSONALITY_REMOVE:
+		if (!IOKIT_FIELD_IS_STRING(p->name) || !p->name[0] || p->data_size)
+			return IOKIT_RETURN_BAD_ARGUMENT;
+		return io_catalogue_remove_user(p->name) ? IOKIT_RETURN_SUCCESS :
+							   IOKIT_RETURN_NOT_FOUND;
+	case IOKIT_PERSONALITY_LIST:
+		all = io_catalogue_copy_all();
+		if (!all)
+			return IOKIT_RETURN_NO_MEMORY;
+		ret = iokit_copy_out_object(&all->obj, p->data, &p->data_size);
+		os_object_put(&all->obj);
+		return ret;
+	default:
+		return IOKIT_RETURN_BAD_ARGUMENT;
+	}
+}

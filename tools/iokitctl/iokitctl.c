@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * iokitctl: control iokit - load driver modules through libkmod, add and
+ * remove driver personalities, and wait for matching to settle.
+ *
+ *   iokitctl version
+ *   iokitctl load MODULE|FILE.ko [PARAMS]
+ *   iokitctl unload MODULE
+ *   iokitctl personality add FILE.json
+ *   iokitctl personality remove NAME
+ *   iokitctl personality list
+ *   iokitctl wait-quiet [SECONDS]
+ *
+ * A personality whose IOClass is not loaded but names its module in
+ * IOKitLinuxModule gets that module loaded, then added: the role kextd
+ * plays on macOS.  Modules are found by path, in $IOKIT_MODULES, or by
+ * name through the system's module index.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libkmod.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <IOKit/IOKitLib.h>
+#include <linux/iokit.h>
+
+static int iokit_fd = -1;
+
+static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("iokitctl: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(1);
+}
+
+static int control(void)
+{
+	if (iokit_fd < 0) {
+		iokit_fd = open(IOKIT_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+		if (iokit_fd < 0)
+			die("%s: %s (is iokit.ko loaded?)", IOKIT_DEVICE_PATH,
+			    strerror(errno));
+	}
+	return iokit_fd;
+}
+
+/* A module file: FILE.ko as given, else NAME.ko in $IOKIT_MODULES. */
+static int module_path(const char *name, char *path, size_t size)
+{
+	const char *dir = getenv("IOKIT_MODULES");
+
+	if (strchr(name, '/')) {
+		snprintf(path, size, "%s", name);
+		return access(path, R_OK) == 0;
+	}
+	if (!dir)
+		return 0;
+	snprintf(path, size, "%s/%s.ko", dir, name);
+	return access(path, R_OK) == 0;
+}
+
+static int load_module(const char *name, const char *params)
+{
+	struct kmod_ctx *ctx = kmod_new(NULL, NULL);
+	struct kmod_module *mod = NULL;
+	struct kmod_list *list = NULL, *l;
+	char path[4096];
+	int err;
+
+	if (!ctx)
+		die("libkmod: cannot initialise");
+	if (module_path(name, path, sizeof(path))) {
+		err = kmod_module_new_from_path(ctx, path, &mod);
+		if (!err) {
+			err = kmod_module_insert_module(mod, 0, params);
+			kmod_module_unref(mod);
+		}
+	} else {
+		err = kmod_module_new_from_lookup(ctx, name, &list);
+		if (!err && !list)
+			err = -ENOENT;
+		kmod_list_foreach(l, list) {
+			mod = kmod_module_get_module(l);
+			err = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST,
+							      params, NULL, NULL, NULL);
+			kmod_module_unref(mod);
+			if (err)
+				break;
+		}
+		kmod_module_unref_list(list);
+	}
+	kmod_unref(ctx);
+	if (err == -EEXIST)
+		err = 0;
+	if (err)
+		fprintf(stderr, "iokitctl: cannot load %s: %s\n", name, strerror(-err));
+	return err;
+}
+
+static int unload_module(const char *name)
+{
+	struct kmod_ctx *ctx = kmod_new(NULL, NULL);
+	struct kmod_module *mod;
+	int err;
+
+	if (!ctx)
+		die("libkmod: cannot initialise");
+	err = kmod_module_new_from_name(ctx, name, &mod);
+	if (!err) {
+		err = kmod_module_remove_module(mod, 0);
+		kmod_module_unref(mod);
+	}
+	kmod_unref(ctx);
+	if (err)
+		fprintf(stderr, "iokitctl: cannot unload %s: %s\n", name, strerror(-err));
+	return err;
+}
+
+static char *read_file(const char *file)
+{
+	FILE *f = fopen(file, "r");
+	size_t len = 0, room = 4096;
+	char *text = malloc(room);
+
+	if (!f || !text)
+		die("%s: %s", file, strerror(errno));
+	for (;;) {
+		size_t n = fread(text + len, 1, room - len - 1, f);
+
+		len += n;
+		if (len < room - 1)
+			break;
+		room *= 2;
+		text = realloc(text, room);
+		if (!text)
+			die("out of memory");
+	}
+	text[len] = '\0';
+	fclose(f);
+	return text;
+}
+
+static int personality_ioctl(struct iokit_personality *p)
+{
+	p->size = sizeof(*p);
+	return ioctl(control(), IOKIT_IOC_PERSONALITY, p) ? -1 : 0;
+}
+
+static int personality_add(const char *file)
+{
+	struct iokit_personality p;
+	IOCFTypeRef dict;
+	char *text, *err = NULL;
+	size_t len;
+	void *data;
+	int loaded = 0;
+
+	text = read_file(file);
+	dict = IOCFCreateFromJSON(text, &err);
+	free(text);
+	if (!dict)
+		die("%s: %s", file, err ? err : "not a personality");
+	if (IOCFGetTypeID(dict) != kIOCFDictionaryTypeID)
+		die("%s: a personality is a JSON object", file);
+	data = IOCFSerialize(dict, &len);
+	IOCFRelease(dict);
+	if (!data)
+		die("%s: cannot serialize: %s", file, strerror(errno));
+
+	for (;;) {
+		memset(&p, 0, sizeof(p));
+		p.op = IOKIT_PERSONALITY_ADD;
+		p.data = (uintptr_t)data;
+		p.data_size = len;
+		if (!personality_ioctl(&p))
+			break;
+		if ((kern_return_t)p.ioreturn == kIOReturnNotReady && !loaded) {
+			/* kextd's part: bring in the module, then try again. */
+			printf("loading %s for %s\n", p.name, file);
+			if (load_module(p.name, ""))
+				die("%s: needs module %s, which did not load", file, p.name);
+			loaded = 1;
+			continue;
+		}
+		switch ((kern_return_t)p.ioreturn) {
+		case kIOReturnBadArgument:
+			die("%s: %s \"%s\"", file, IOCFSerialErrorString(p.bad_reason),
+			    p.name);
+		case kIOReturnNotFound:
+			die("%s: IOClass %s is not loaded and IOKitLinuxModule does not say %s",
+			    file, p.name, "where it is");
+		default:
+			die("%s: %s", file, mach_error_string(p.ioreturn));
+		}
+	}
+	free(data);
+	printf("added %s\n", p.name);
+	return 0;
+}
+
+static int personality_remove(const char *name)
+{
+	struct iokit_personality p = { .op = IOKIT_PERSONALITY_REMOVE };
+
+	snprintf(p.name, sizeof(p.name), "%s", name);
+	if (personality_ioctl(&p))
+		die("%s: %s", name, mach_error_string(p.ioreturn));
+	return 0;
+}
+
+static int personality_list(void)
+{
+	struct iokit_personality p = { .op = IOKIT_PERSONALITY_LIST };
+	void *buf = NULL;
+	IOCFTypeRef list;
+	char *json;
+
+	for (;;) {
+		p.data = (uintptr_t)buf;
+		if (!personality_ioctl(&p))
+			break;
+		if ((kern_return_t)p.ioreturn != kIOReturnNoSpace)
+			die("list: %s", mach_error_string(p.ioreturn));
+		free(buf);
+		buf = malloc(p.data_size);
+		if (!buf)
+			die("out of memory");
+	}
+	list = IOCFUnserialize(buf, p.data_size, NULL);
+	free(buf);
+	if (!list)
+		die("list: the kernel's answer does not parse");
+	json = IOCFCopyJSON(list, kIOCFJSONPretty);
+	IOCFRelease(list);
+	if (!json)
+		die("list: %s", strerror(errno));
+	puts(json);
+	free(json);
+	return 0;
+}
+
+static int wait_quiet(const char *seconds)
+{
+	struct iokit_wait_quiet wq = { .size = sizeof(wq) };
+
+	if (seconds)
+		wq.timeout_ns = strtoull(seconds, NULL, 10) * 1000000000ull;
+	if (ioctl(control(), IOKIT_IOC_WAIT_QUIET, &wq))
+		die("wait-quiet: %s", mach_error_string(wq.ioreturn));
+	return 0;
+}
+
+static void usage(void)
+{
+	fputs("Usage: iokitctl version\n"
+	      "       iokitctl load MODULE|FILE.ko [PARAMS]\n"
+	      "       iokitctl unload MODULE\n"
+	      "       iokitctl personality add FILE.json | remove NAME | list\n"
+	      "       iokitctl wait-quiet [SECONDS]\n", stderr);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		usage();
+	if (!strcmp(argv[1], "version")) {
+		struct iokit_version v = { .size = sizeof(v) };
+
+		if (ioctl(control(), IOKIT_IOC_VERSION, &v))
+			die("version: %s", strerror(errno));
+		printf("iokit %s, ABI %u.%u, features 0x%llx\n", v.module_version,
+		       v.abi_major, v.abi_minor, (unsigned long long)v.features);
+		return 0;
+	}
+	if (!strcmp(argv[1], "load") && (argc == 3 || argc == 4))
+		return load_module(argv[2], argc == 4 ? argv[3] : "") ? 1 : 0;
+	if (!strcmp(argv[1], "unload") && argc == 3)
+		return unload_module(argv[2]) ? 1 : 0;
+	if (!strcmp(argv[1], "wait-quiet") && argc <= 3)
+		return wait_quiet(argc == 3 ? argv[2] : NULL);
+	if (!strcmp(argv[1], "personality") && argc >= 3) {
+		if (!strcmp(argv[2], "add") && argc == 4)
+			return personality_add(argv[3]);
+		if (!strcmp(argv[2], "remove") && argc == 4)
+			return personality_remove(argv[3]);
+		if (!strcmp(argv[2], "list") && argc == 3)
+			return personality_list();
+	}
+	usage();
+	return 2;
+}
