@@ -164,20 +164,18 @@ static struct io_pci_nub *io_pci_nub_alloc(const struct os_class *cls,
 	return nub;
 }
 
-/* Attach a new nub under @parent and list it; consumes @nub on failure. */
+/*
+ * Publish a new nub under @parent and list it; consumes @nub on failure.
+ * Matching, which looks nubs up in the list, waits for io_pci_lock.
+ */
 static int io_pci_nub_publish(struct io_pci_nub *nub,
 			      struct io_registry_entry *parent)
 {
-	int ret = io_registry_entry_attach(&nub->service.entry, parent,
-					   &io_service_plane);
+	int ret = io_service_publish(&nub->service, parent);
 
-	if (ret) {
-		io_registry_entry_put(&nub->service.entry);
-		return ret;
-	}
-	list_add_tail(&nub->node, &io_pci_nubs);
-	io_service_register(&nub->service);
-	return 0;
+	if (!ret)
+		list_add_tail(&nub->node, &io_pci_nubs);
+	return ret;
 }
 
 static struct io_pci_nub *io_pci_root_bus_nub(struct pci_bus *bus)

@@ -146,6 +146,30 @@ void io_service_register(struct io_service *service)
 }
 EXPORT_SYMBOL_GPL(io_service_register);
 
+/**
+ * io_service_publish() - attach a new service under its provider and
+ *	register it for matching
+ * @service: a new service; its creator's reference is dropped on failure
+ * @provider: the provider, in the IOService plane
+ *
+ * Return: 0, or the error of io_registry_entry_attach() (the service has
+ * then been released).
+ */
+int io_service_publish(struct io_service *service,
+		       struct io_registry_entry *provider)
+{
+	int ret = io_registry_entry_attach(&service->entry, provider,
+					   &io_service_plane);
+
+	if (ret) {
+		io_registry_entry_put(&service->entry);
+		return ret;
+	}
+	io_service_register(service);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(io_service_publish);
+
 static void io_service_match_work(struct work_struct *work)
 {
 	struct io_match_request *req = container_of(work, struct io_match_request, work);

@@ -215,19 +215,15 @@ static struct io_usb_nub *io_usb_nub_alloc(const struct os_class *cls,
 	return nub;
 }
 
+/* Publish a new nub under @parent and list it; consumes @nub on failure. */
 static int io_usb_nub_publish(struct io_usb_nub *nub,
 			      struct io_registry_entry *parent)
 {
-	int ret = io_registry_entry_attach(&nub->service.entry, parent,
-					   &io_service_plane);
+	int ret = io_service_publish(&nub->service, parent);
 
-	if (ret) {
-		io_registry_entry_put(&nub->service.entry);
-		return ret;
-	}
-	list_add_tail(&nub->node, &io_usb_nubs);
-	io_service_register(&nub->service);
-	return 0;
+	if (!ret)
+		list_add_tail(&nub->node, &io_usb_nubs);
+	return ret;
 }
 
 /*

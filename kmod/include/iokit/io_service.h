@@ -63,6 +63,8 @@ struct io_registry_entry *io_service_get_platform(void);
 struct io_registry_entry *io_service_get_resources(void);
 
 void io_service_register(struct io_service *service);
+int io_service_publish(struct io_service *service,
+		       struct io_registry_entry *provider);
 void io_service_terminate(struct io_service *service);
 void io_service_terminate_clients(struct io_service *provider);
 void io_service_adjust_busy(struct io_service *service, int delta);
