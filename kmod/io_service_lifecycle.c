@@ -48,7 +48,7 @@ int io_service_init_entry(struct io_service *service, const struct os_class *cls
 	if (ret)
 		return ret;
 	mutex_init(&service->match_lock);
-	atomic_set(&service->busy, 0);
+	mutex_init(&service->busy_lock);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(io_service_init_entry);
@@ -63,6 +63,8 @@ void io_service_fini(struct io_service *service)
 		os_object_put(&service->category->obj);
 	if (service->provider)
 		io_registry_entry_put(&service->provider->entry);
+	WARN_ON(service->busy_provider);
+	mutex_destroy(&service->busy_lock);
 	mutex_destroy(&service->match_lock);
 	io_registry_entry_fini(&service->entry);
 }
@@ -80,27 +82,49 @@ static bool io_entry_is_service(struct io_registry_entry *entry)
  *
  * A change to or from zero moves the provider's count by one in the same
  * direction, up to the root: the root is busy while anything below is.
+ * The provider raised on the way up is remembered and is the one lowered
+ * on the way down, so a service removed from the registry while busy
+ * (terminated with matching still queued) still gives back what it took.
  */
 void io_service_adjust_busy(struct io_service *service, int delta)
 {
-	struct io_registry_entry *entry = io_registry_entry_get(&service->entry);
+	struct io_service *s = service, *next;
 
-	while (entry && delta) {
-		struct io_service *s = io_service_from_entry(entry);
-		struct io_registry_entry *next;
-		int now = atomic_add_return(delta, &s->busy);
-		int was = now - delta;
+	io_registry_entry_get(&s->entry);
+	while (s && delta) {
+		struct io_registry_entry *p;
+		int was;
 
-		if (WARN_ON_ONCE(now < 0))
-			atomic_set(&s->busy, 0);
-		delta = (was == 0 && now > 0) ? 1 : (was > 0 && now <= 0) ? -1 : 0;
-		next = delta ? io_registry_entry_get_provider(entry) : NULL;
-		io_registry_entry_put(entry);
-		entry = next && io_entry_is_service(next) ? next : NULL;
-		if (next && !entry)
-			io_registry_entry_put(next);
+		next = NULL;
+		mutex_lock(&s->busy_lock);
+		was = s->busy;
+		s->busy += delta;
+		if (WARN_ON_ONCE(s->busy < 0))
+			s->busy = 0;
+		if (!was && s->busy) {
+			p = io_registry_entry_get_provider(&s->entry);
+			if (p && io_entry_is_service(p))
+				s->busy_provider = io_service_from_entry(p);
+			else
+				io_registry_entry_put(p);
+			/* The provider's reference now belongs to busy_provider. */
+			next = s->busy_provider;
+			if (next)
+				io_registry_entry_get(&next->entry);
+			delta = 1;
+		} else if (was && !s->busy) {
+			next = s->busy_provider;	/* its reference moves to us */
+			s->busy_provider = NULL;
+			delta = -1;
+		} else {
+			delta = 0;
+		}
+		mutex_unlock(&s->busy_lock);
+		io_registry_entry_put(&s->entry);
+		s = next;
 	}
-	io_registry_entry_put(entry);
+	if (s)
+		io_registry_entry_put(&s->entry);
 	wake_up_all(&io_busy_wait);
 }
 EXPORT_SYMBOL_GPL(io_service_adjust_busy);
@@ -113,7 +137,7 @@ EXPORT_SYMBOL_GPL(io_service_adjust_busy);
  */
 u32 io_service_get_busy_state(struct io_service *service)
 {
-	return atomic_read(&service->busy);
+	return READ_ONCE(service->busy);
 }
 EXPORT_SYMBOL_GPL(io_service_get_busy_state);
 
@@ -186,8 +210,8 @@ static void io_service_match_work(struct work_struct *work)
 static bool io_service_quiet(struct io_registry_entry *platform,
 			     struct io_registry_entry *resources)
 {
-	return !atomic_read(&io_service_from_entry(platform)->busy) &&
-	       !atomic_read(&io_service_from_entry(resources)->busy);
+	return !io_service_get_busy_state(io_service_from_entry(platform)) &&
+	       !io_service_get_busy_state(io_service_from_entry(resources));
 }
 
 /**

@@ -31,6 +31,10 @@ enum io_service_state {
  *	(referenced until the instance is freed)
  * @state: enum io_service_state bits
  * @busy: busy count (AdjustBusy); a 0<->1 change moves the provider's
+ * @busy_lock: orders changes of @busy with @busy_provider
+ * @busy_provider: while @busy is non-zero, the provider whose count this
+ *	service raised (referenced): it is lowered on the same provider even
+ *	if the registry changed in between
  * @match_lock: serialises matching and termination on this service, so a
  *	nub is never matched while its clients are being torn down
  * @category: the instance's IOMatchCategory, or NULL for a nub
@@ -40,7 +44,9 @@ struct io_service {
 	struct io_driver *driver;
 	struct io_service *provider;
 	unsigned long state;
-	atomic_t busy;
+	int busy;
+	struct mutex busy_lock;		/* busy and busy_provider */
+	struct io_service *busy_provider;
 	struct mutex match_lock;	/* matching and termination */
 	struct os_string *category;
 };
