@@ -8,7 +8,9 @@
  *
  * On the edu PCI device, category TestCat: TestFails (score 2000, Start
  * fails), TestWins (1000), TestLoses (500, never tried: the category is
- * taken); category TestOther: TestOther (100).  On USB: TestKbd on QEMU's
+ * taken); category TestOther: TestOther (100).  TestWins publishes a nub
+ * of its own, TestChildNub, which TestGrandchild matches by name: a
+ * driver's service is a provider too.  On USB: TestKbd on QEMU's
  * 0627:0001 devices by idVendor/idProduct, TestHid on HID boot keyboard
  * interfaces by class/subclass/protocol.
  */
@@ -75,6 +77,39 @@ static int test_start(struct io_service *service, struct io_service *provider)
 	return 0;
 }
 
+struct test_driver {
+	struct io_service service;
+	struct io_service *child;	/* TestWins: the nub it published */
+};
+
+/* TestWins: start, and publish a nub that another driver will match. */
+static int test_start_publishing(struct io_service *service,
+				 struct io_service *provider)
+{
+	struct test_driver *t = container_of(service, struct test_driver, service);
+
+	log_event("start", service, provider);
+	/* The creator's reference stays with the driver until Stop. */
+	t->child = io_service_create(&io_service_class, "TestChildNub");
+	if (!t->child)
+		return -ENOMEM;
+	if (io_service_publish(t->child, &service->entry)) {
+		t->child = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void test_stop_publishing(struct io_service *service, struct io_service *provider)
+{
+	struct test_driver *t = container_of(service, struct test_driver, service);
+
+	log_event("stop", service, provider);
+	/* The nub was terminated with us (we were its only provider). */
+	io_registry_entry_put(&t->child->entry);
+	t->child = NULL;
+}
+
 static int test_start_fails(struct io_service *service, struct io_service *provider)
 {
 	log_event("start-failed", service, provider);
@@ -104,15 +139,19 @@ static const struct io_service_ops test_ops = {
 	.free = test_free,
 };
 
+static const struct io_service_ops test_publishing_ops = {
+	.init = test_init,
+	.start = test_start_publishing,
+	.will_terminate = test_will_terminate,
+	.stop = test_stop_publishing,
+	.free = test_free,
+};
+
 static const struct io_service_ops test_fails_ops = {
 	.init = test_init,
 	.start = test_start_fails,
 	.stop = test_stop,
 	.free = test_free,
-};
-
-struct test_driver {
-	struct io_service service;
 };
 
 static const struct io_property test_fails_personality[] = {
@@ -166,6 +205,12 @@ static const struct io_property test_hid_personality[] = {
 	{ }
 };
 
+static const struct io_property test_grandchild_personality[] = {
+	IO_PROP_STRING("IOProviderClass", "IOService"),
+	IO_PROP_STRING("IONameMatch", "TestChildNub"),
+	{ }
+};
+
 #define TEST_DRIVER(_name, _ops, _personality)				\
 	{								\
 		IO_DRIVER_CLASS(_name, struct test_driver, service),	\
@@ -178,7 +223,9 @@ static const struct io_property test_hid_personality[] = {
 static struct io_driver test_fails =
 	TEST_DRIVER("TestFails", test_fails_ops, test_fails_personality);
 static struct io_driver test_wins =
-	TEST_DRIVER("TestWins", test_ops, test_wins_personality);
+	TEST_DRIVER("TestWins", test_publishing_ops, test_wins_personality);
+static struct io_driver test_grandchild =
+	TEST_DRIVER("TestGrandchild", test_ops, test_grandchild_personality);
 static struct io_driver test_loses =
 	TEST_DRIVER("TestLoses", test_ops, test_loses_personality);
 static struct io_driver test_other =
@@ -190,6 +237,7 @@ static struct io_driver test_hid =
 
 static struct io_driver *const test_drivers[] = {
 	&test_fails, &test_wins, &test_loses, &test_other, &test_kbd, &test_hid,
+	&test_grandchild,
 };
 
 static int __init test_drivers_init(void)

@@ -360,6 +360,47 @@ TEST_F(drv, edu_sample_driver_talks_to_the_device)
 	EXPECT_TRUE(edu_driver_is(self->bdf, NULL));
 }
 
+/* A driver's own service is a provider: a nub it publishes gets a driver. */
+TEST_F(drv, driver_published_nub_is_matched_and_terminated_with_it)
+{
+	uint64_t wins[8], grandchild[8], parents[2], child;
+	struct iokit_entry_info info;
+	uint32_t n = 2;
+	char cmd[256], *log;
+
+	ASSERT_EQ(0, load("iokit_test_drivers", ""));
+	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(1, instances(self->fd, "TestWins", wins));
+	ASSERT_EQ(1, instances(self->fd, "TestGrandchild", grandchild));
+	/* TestGrandchild -> TestChildNub -> TestWins -> the edu nub. */
+	ASSERT_EQ(0, reg_relatives(self->fd, grandchild[0], IOKIT_RELATIVES_PARENTS,
+				   parents, &n));
+	ASSERT_EQ(1, n);
+	child = parents[0];
+	ASSERT_EQ(0, reg_info(self->fd, child, &info));
+	EXPECT_STREQ("TestChildNub", info.name);
+	n = 2;
+	ASSERT_EQ(0, reg_relatives(self->fd, child, IOKIT_RELATIVES_PARENTS,
+				   parents, &n));
+	EXPECT_EQ(wins[0], parents[0]);
+
+	/* Unbinding the device takes the whole stack down, leaves first. */
+	clear_log();
+	snprintf(cmd, sizeof(cmd), "echo %s > /sys/bus/pci/drivers/iokit/unbind", self->bdf);
+	ASSERT_EQ(0, system(cmd));
+	log = read_log();
+	TH_LOG("%s", log);
+	ASSERT_LE(0, log_pos(log, "stop TestGrandchild TestChildNub"));
+	ASSERT_LE(0, log_pos(log, "stop TestWins pci1234,11e8"));
+	EXPECT_LT(log_pos(log, "will-terminate TestWins pci1234,11e8"),
+		  log_pos(log, "will-terminate TestGrandchild TestChildNub"));
+	EXPECT_LT(log_pos(log, "stop TestGrandchild TestChildNub"),
+		  log_pos(log, "stop TestWins pci1234,11e8"));
+	EXPECT_EQ(0, instances(self->fd, "TestGrandchild", grandchild));
+	/* The published nub went with its provider. */
+	EXPECT_EQ(IOKIT_RETURN_NOT_FOUND, reg_info(self->fd, child, &info));
+}
+
 /*
  * A personality from user space names a module that is not loaded:
  * iokitctl loads it through libkmod, and the driver starts.
