@@ -191,34 +191,18 @@ static bool io_family_has_usb_keys(const struct os_dictionary *dict)
  */
 static u64 io_pci_match_vendor(const struct os_string *s)
 {
-	const char *p = s->str;
 	u64 vendor = IO_CATALOGUE_NO_KEY;
+	const char *p = s->str;
+	u32 value, mask;
+	int ret;
 
-	for (;;) {
-		unsigned long long value, mask = U32_MAX;
-		char tok[40], *amp;
-		size_t n;
-
-		p = skip_spaces(p);
-		if (!*p)
-			return vendor;
-		n = strcspn(p, " \t\n");
-		if (n >= sizeof(tok))
-			return IO_CATALOGUE_NO_KEY;
-		memcpy(tok, p, n);
-		tok[n] = '\0';
-		p += n;
-		amp = strchr(tok, '&');
-		if (amp) {
-			*amp++ = '\0';
-			if (kstrtoull(amp, 16, &mask))
-				return IO_CATALOGUE_NO_KEY;
-		}
-		if (kstrtoull(tok, 16, &value) || (mask & 0xffff) != 0xffff ||
+	while ((ret = io_pci_match_next(&p, U32_MAX, &value, &mask)) > 0) {
+		if ((mask & 0xffff) != 0xffff ||
 		    (vendor != IO_CATALOGUE_NO_KEY && vendor != (value & 0xffff)))
 			return IO_CATALOGUE_NO_KEY;
 		vendor = value & 0xffff;
 	}
+	return ret < 0 ? IO_CATALOGUE_NO_KEY : vendor;
 }
 
 /**

@@ -74,6 +74,45 @@ static const struct {
 };
 
 /**
+ * io_pci_match_next() - the next entry of an IOPCI*Match list
+ * @s: in/out: the cursor in "value[&mask] value[&mask] ...", hex with or
+ *	without 0x
+ * @default_mask: the mask of an entry without one
+ * @value: out: the entry's value
+ * @mask: out: its mask
+ *
+ * Return: 1 with the entry in @value and @mask, 0 at the end of the list,
+ * -EINVAL for an entry that is not value[&mask] with 32-bit hex numbers.
+ */
+int io_pci_match_next(const char **s, u32 default_mask, u32 *value, u32 *mask)
+{
+	unsigned long long v, m = default_mask;
+	char tok[40], *amp;
+	size_t n;
+
+	*s = skip_spaces(*s);
+	if (!**s)
+		return 0;
+	n = strcspn(*s, " \t\n");
+	if (n >= sizeof(tok))
+		return -EINVAL;
+	memcpy(tok, *s, n);
+	tok[n] = '\0';
+	*s += n;
+	amp = strchr(tok, '&');
+	if (amp) {
+		*amp++ = '\0';
+		if (kstrtoull(amp, 16, &m) || m > U32_MAX)
+			return -EINVAL;
+	}
+	if (kstrtoull(tok, 16, &v) || v > U32_MAX)
+		return -EINVAL;
+	*value = v;
+	*mask = m;
+	return 1;
+}
+
+/**
  * io_pci_match_parse() - walk an IOPCI*Match string
  * @s: "value[&mask] value[&mask] ...", hex with or without 0x
  * @reg: register value to test, or NULL to only validate
@@ -84,33 +123,17 @@ static const struct {
  */
 int io_pci_match_parse(const char *s, const u32 *reg, u32 default_mask)
 {
-	int entries = 0, match = 0;
+	int entries = 0, match = 0, ret;
+	u32 value, mask;
 
-	for (;;) {
-		unsigned long long value, mask = default_mask;
-		char tok[40], *amp;
-		size_t n;
-
-		s = skip_spaces(s);
-		if (!*s)
-			break;
-		n = strcspn(s, " \t\n");
-		if (n >= sizeof(tok) || ++entries > 32)
-			return -EINVAL;
-		memcpy(tok, s, n);
-		tok[n] = '\0';
-		s += n;
-		amp = strchr(tok, '&');
-		if (amp) {
-			*amp++ = '\0';
-			if (kstrtoull(amp, 16, &mask) || mask > U32_MAX)
-				return -EINVAL;
-		}
-		if (kstrtoull(tok, 16, &value) || value > U32_MAX)
+	while ((ret = io_pci_match_next(&s, default_mask, &value, &mask)) > 0) {
+		if (++entries > 32)
 			return -EINVAL;
 		if (reg && (*reg & mask) == (value & mask))
 			match = 1;
 	}
+	if (ret < 0)
+		return ret;
 	return entries ? match : -EINVAL;
 }
 

@@ -85,6 +85,7 @@ bool io_catalogue_remove_user(const char *name);
 struct os_array *io_catalogue_copy_all(void);
 
 /* io_personality.c, io_family_match.c */
+int io_pci_match_next(const char **s, u32 default_mask, u32 *value, u32 *mask);
 int io_pci_match_parse(const char *s, const u32 *reg, u32 default_mask);
 int io_personality_validate(const struct os_dictionary *dict, const char **bad_key);
 struct os_dictionary *io_personality_build(const struct io_driver *driver,
