@@ -197,7 +197,7 @@ void io_driver_rematch_all(void)
 		if (os_object_is_kind(&e->obj, &io_service_class) &&
 		    !io_service_from_entry(e)->driver &&
 		    test_bit(IO_SERVICE_REGISTERED, &io_service_from_entry(e)->state))
-			io_service_register(io_service_from_entry(e));
+			io_service_rematch(io_service_from_entry(e));
 	}
 	io_registry_snapshot_free(entries, count);
 }

@@ -13,7 +13,8 @@
  *   1. the victim and each client whose only provider is a victim become
  *      inactive (no new matching, no new clients);
  *   2. willTerminate, providers before clients;
- *   3. Stop, then detach and free, clients before providers.
+ *   3. Stop, terminated notifications, then detach and free, clients
+ *      before providers.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -143,32 +144,53 @@ EXPORT_SYMBOL_GPL(io_service_get_busy_state);
 
 static void io_service_match_work(struct work_struct *work);
 
+/*
+ * @publish: a RegisterService() round, which delivers publish and matched
+ * notifications; a catalogue change's rematching round does not.
+ */
 struct io_match_request {
 	struct work_struct work;
 	struct io_service *service;
+	bool publish;
 };
+
+static void io_service_queue_match(struct io_service *service, bool publish)
+{
+	struct io_match_request *req = kzalloc(sizeof(*req), GFP_KERNEL);
+
+	if (!req)
+		return;
+	INIT_WORK(&req->work, io_service_match_work);
+	req->service = io_service_from_entry(io_registry_entry_get(&service->entry));
+	req->publish = publish;
+	io_service_adjust_busy(service, 1);
+	queue_work(io_match_wq, &req->work);
+}
 
 /**
  * io_service_register() - RegisterService(): publish and start matching
  * @service: a service attached in the registry
  *
  * Matching runs asynchronously; the service is busy until it is done.
+ * Publish notifications are delivered as the round starts, matched ones
+ * when it is over.
  */
 void io_service_register(struct io_service *service)
 {
-	struct io_match_request *req = kzalloc(sizeof(*req), GFP_KERNEL);
-
 	set_bit(IO_SERVICE_REGISTERED, &service->state);
-	if (!req) {
-		pr_warn("no memory to match %s\n", service->entry.name);
-		return;
-	}
-	INIT_WORK(&req->work, io_service_match_work);
-	req->service = io_service_from_entry(io_registry_entry_get(&service->entry));
-	io_service_adjust_busy(service, 1);
-	queue_work(io_match_wq, &req->work);
+	io_service_queue_match(service, true);
 }
 EXPORT_SYMBOL_GPL(io_service_register);
+
+/**
+ * io_service_rematch() - run another matching round on a registered
+ *	service, because the catalogue changed
+ * @service: the service
+ */
+void io_service_rematch(struct io_service *service)
+{
+	io_service_queue_match(service, false);
+}
 
 /**
  * io_service_publish() - attach a new service under its provider and
@@ -199,9 +221,12 @@ static void io_service_match_work(struct work_struct *work)
 	struct io_match_request *req = container_of(work, struct io_match_request, work);
 	struct io_service *service = req->service;
 
+	if (req->publish)
+		io_service_notify_publish(service);
 	if (!test_bit(IO_SERVICE_INACTIVE, &service->state))
 		io_service_match(service);
-	set_bit(IO_SERVICE_MATCHED, &service->state);
+	if (req->publish)
+		io_service_notify_matched(service);
 	io_service_adjust_busy(service, -1);
 	io_registry_entry_put(&service->entry);
 	kfree(req);
@@ -265,11 +290,6 @@ struct io_victims {
 
 static int io_victims_add(struct io_victims *victims, struct io_service *s)
 {
-	unsigned int i;
-
-	for (i = 0; i < victims->count; i++)
-		if (victims->v[i] == s)
-			return 0;
 	if (victims->count == victims->capacity) {
 		unsigned int capacity = victims->capacity ? victims->capacity * 2 : 8;
 		struct io_service **v = iokit_kvgrow(victims->v, victims->count,
@@ -286,6 +306,20 @@ static int io_victims_add(struct io_victims *victims, struct io_service *s)
 }
 
 /*
+ * Make @s a victim unless it already is one, here or in a termination
+ * running elsewhere (which owns it then, as Apple's terminate() returns
+ * false for a service already inactive).
+ */
+static void io_victims_take(struct io_victims *victims, struct io_service *s)
+{
+	if (test_and_set_bit(IO_SERVICE_INACTIVE, &s->state))
+		return;
+	clear_bit(IO_SERVICE_REGISTERED, &s->state);
+	if (io_victims_add(victims, s))
+		pr_warn("no memory to terminate %s\n", s->entry.name);
+}
+
+/*
  * Phase 1, breadth first from @service: every client in the IOService
  * plane whose providers are all victims becomes one, inactive.
  */
@@ -294,14 +328,11 @@ static void io_service_collect_victims(struct io_service *service,
 {
 	unsigned int i, n, j;
 
-	if (io_victims_add(victims, service))
-		return;
+	io_victims_take(victims, service);
 	for (i = 0; i < victims->count; i++) {
 		struct io_service *s = victims->v[i];
 		u64 ids[32];
 
-		set_bit(IO_SERVICE_INACTIVE, &s->state);
-		clear_bit(IO_SERVICE_REGISTERED, &s->state);
 		n = io_registry_entry_copy_relatives(&s->entry, &io_service_plane,
 						     false, ids, ARRAY_SIZE(ids));
 		for (j = 0; j < n && j < ARRAY_SIZE(ids); j++) {
@@ -313,7 +344,7 @@ static void io_service_collect_victims(struct io_service *service,
 			if (io_entry_is_service(c) &&
 			    io_registry_entry_copy_relatives(c, &io_service_plane, true,
 							     parents, 2) == 1)
-				io_victims_add(victims, io_service_from_entry(c));
+				io_victims_take(victims, io_service_from_entry(c));
 			io_registry_entry_put(c);
 		}
 	}
@@ -340,6 +371,7 @@ static void io_service_terminate_victims(struct io_victims *victims)
 		if (s->driver)
 			io_driver_stop_instance(s);
 		mutex_unlock(&s->match_lock);
+		io_service_notify_terminated(s);
 		io_registry_entry_remove(&s->entry);
 	}
 	for (i = 0; i < victims->count; i++)

@@ -184,13 +184,22 @@ static u64 io_test_match_all(void)
 	return total;
 }
 
+static void io_test_entries_publish_locked(void)
+{
+	struct io_test_entry *t;
+
+	list_for_each_entry(t, &io_test_entries, node)
+		if (!test_bit(IO_SERVICE_REGISTERED, &t->service.state))
+			io_service_register(&t->service);
+}
+
 static void io_test_entries_remove_all_locked(void)
 {
 	struct io_test_entry *t, *next;
 
 	list_for_each_entry_safe(t, next, &io_test_entries, node) {
 		list_del(&t->node);
-		io_registry_entry_remove(&t->service.entry);
+		io_service_terminate(&t->service);
 		io_registry_entry_put(&t->service.entry);
 	}
 	io_test_entry_count = 0;
@@ -241,6 +250,12 @@ u32 io_test_cmd_entries(struct file *file, void *arg)
 			ret = IOKIT_RETURN_BAD_ARGUMENT;
 		else
 			io_test_personalities_remove_all();
+		break;
+	case IOKIT_TEST_ENTRIES_PUBLISH:
+		if (te->count)
+			ret = IOKIT_RETURN_BAD_ARGUMENT;
+		else
+			io_test_entries_publish_locked();
 		break;
 	case IOKIT_TEST_MATCH_ALL:
 		if (te->count)

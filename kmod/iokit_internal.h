@@ -8,10 +8,15 @@
 #define IOKIT_INTERNAL_H
 
 #include <linux/fs.h>
+#include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 struct io_personality;
 
@@ -99,6 +104,7 @@ u64 io_family_service_key(struct io_service *service);
 int io_service_lifecycle_init(void);
 void io_service_lifecycle_exit(void);
 void io_service_match(struct io_service *nub);
+void io_service_rematch(struct io_service *service);
 int io_service_start_candidates(struct io_service *nub);
 int io_service_match_candidates(struct io_service *nub, struct io_candidate **out);
 void io_driver_stop_instance(struct io_service *service);
@@ -126,6 +132,46 @@ u32 io_registry_cmd_copy_properties(struct file *file, void *arg);
 u32 io_registry_cmd_search_property(struct file *file, void *arg);
 u32 io_registry_cmd_set_properties(struct file *file, void *arg);
 u32 io_registry_cmd_get_matching(struct file *file, void *arg);
+
+/**
+ * struct io_port - a notification port (io_notification_port.c)
+ * @ref: the file's reference, and one per poster holding the port
+ * @lock: guards @queue, @queued, @dropped and @closed
+ * @read_lock: one reader at a time
+ * @wait: readers and pollers
+ * @queue: struct io_port_record, and @overflow_node while anything was
+ *	dropped since the overflow record was last read
+ * @overflow_node: the overflow record's place in @queue
+ * @queued: records in @queue, not counting the overflow record
+ * @limit: most records @queue may hold
+ * @dropped: records dropped since the overflow record was last read
+ * @closed: the file is gone; posts are discarded
+ * @notifications: the matching notifications armed on this port, guarded
+ *	by io_service_notification.c's lock
+ * @notification_count: their number, likewise
+ */
+struct io_port {
+	struct kref ref;
+	spinlock_t lock;	/* queue, queued, dropped, closed */
+	struct mutex read_lock;
+	wait_queue_head_t wait;
+	struct list_head queue;
+	struct list_head overflow_node;
+	u32 queued;
+	u32 limit;
+	u32 dropped;
+	bool closed;
+	struct list_head notifications;
+	unsigned int notification_count;
+};
+
+/* io_notification_port.c, io_service_notification.c */
+u32 io_port_cmd_create(struct file *file, void *arg);
+u32 io_service_cmd_notification(struct file *file, void *arg);
+void io_service_notifications_port_closed(struct io_port *port);
+void io_service_notify_publish(struct io_service *service);
+void io_service_notify_matched(struct io_service *service);
+void io_service_notify_terminated(struct io_service *service);
 
 /* io_test_entries.c */
 extern bool iokit_test_interface;

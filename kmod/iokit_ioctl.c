@@ -45,6 +45,8 @@ union iokit_arg_buffer {
 	struct iokit_matching matching;
 	struct iokit_wait_quiet wait_quiet;
 	struct iokit_personality personality;
+	struct iokit_port_create port_create;
+	struct iokit_notification notification;
 	struct iokit_test_entries test_entries;
 };
 
@@ -74,7 +76,7 @@ static u32 iokit_cmd_version(struct file *file, void *arg)
 	ver->abi_major = IOKIT_ABI_MAJOR;
 	ver->abi_minor = IOKIT_ABI_MINOR;
 	ver->features = IOKIT_FEATURE_VERSION | IOKIT_FEATURE_REGISTRY |
-			IOKIT_FEATURE_MATCHING;
+			IOKIT_FEATURE_MATCHING | IOKIT_FEATURE_NOTIFY;
 	if (READ_ONCE(iokit_test_interface))
 		ver->features |= IOKIT_FEATURE_TEST;
 	strscpy(ver->module_version, IOKIT_MODULE_VERSION,
@@ -126,6 +128,12 @@ static const struct iokit_ioctl_op iokit_ioctl_ops[] = {
 	IOKIT_IOCTL_OP(IOKIT_CMD_PERSONALITY, IOKIT_IOC_PERSONALITY,
 		       io_catalogue_cmd_personality, struct iokit_personality,
 		       IOKIT_PERSONALITY_SIZE_VER0),
+	IOKIT_IOCTL_OP(IOKIT_CMD_PORT_CREATE, IOKIT_IOC_PORT_CREATE,
+		       io_port_cmd_create, struct iokit_port_create,
+		       IOKIT_PORT_CREATE_SIZE_VER0),
+	IOKIT_IOCTL_OP(IOKIT_CMD_NOTIFICATION, IOKIT_IOC_NOTIFICATION,
+		       io_service_cmd_notification, struct iokit_notification,
+		       IOKIT_NOTIFICATION_SIZE_VER0),
 	IOKIT_IOCTL_OP(IOKIT_CMD_TEST_ENTRIES, IOKIT_IOC_TEST_ENTRIES,
 		       io_test_cmd_entries, struct iokit_test_entries,
 		       IOKIT_TEST_ENTRIES_SIZE_VER0),

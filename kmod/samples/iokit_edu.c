@@ -54,6 +54,8 @@ static int edu_start(struct io_service *service, struct io_service *provider)
 	}
 	io_registry_entry_set_number(&service->entry, "edu-id", id, 32);
 	io_registry_entry_set_string(&service->entry, "edu-liveness", "ok");
+	/* RegisterService(): apps find the driver, and see it terminate. */
+	io_service_register(service);
 	return 0;
 }
 

@@ -71,9 +71,11 @@ static int test_init(struct io_service *service)
 	return 0;
 }
 
+/* Started drivers register, so apps can find them and see them go. */
 static int test_start(struct io_service *service, struct io_service *provider)
 {
 	log_event("start", service, provider);
+	io_service_register(service);
 	return 0;
 }
 
@@ -97,6 +99,7 @@ static int test_start_publishing(struct io_service *service,
 		t->child = NULL;
 		return -ENOMEM;
 	}
+	io_service_register(service);
 	return 0;
 }
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <sys/syscall.h>
 
-#include "registry_util.h"
+#include "notify_util.h"
 
 #define LOG "/sys/kernel/debug/iokit_test_drivers/log"
 
@@ -196,16 +196,32 @@ TEST_F(drv, score_order_categories_and_failed_start)
 TEST_F(drv, sysfs_unbind_terminates_in_order_and_bind_restarts)
 {
 	long baseline = iokit_live_objects();
+	uint64_t ids[8], other[8], grandchild[8];
+	uint32_t count = 0;
 	char cmd[256], *log;
-	uint64_t ids[8];
+	struct events e;
+	int port;
 
 	ASSERT_EQ(0, load("iokit_test_drivers", ""));
 	ASSERT_EQ(0, wait_quiet(self->fd));
 	ASSERT_EQ(1, instances(self->fd, "TestWins", ids));
+	ASSERT_EQ(1, instances(self->fd, "TestOther", other));
+	ASSERT_EQ(1, instances(self->fd, "TestGrandchild", grandchild));
+	port = port_create(self->fd, IOKIT_PORT_NONBLOCK, 0, NULL);
+	ASSERT_LE(0, port);
+	ASSERT_EQ(0, notify_add(self->fd, port, IOKIT_NOTIFY_TERMINATED, "IOProviderClass",
+				"IOService", 1, NULL, &count, NULL));
 	clear_log();
 
 	snprintf(cmd, sizeof(cmd), "echo %s > /sys/bus/pci/drivers/iokit/unbind", self->bdf);
 	ASSERT_EQ(0, system(cmd));
+	/* Apps hear of each published driver going, clients first. */
+	ASSERT_EQ(4, events_read(port, &e, 4, 2000));
+	EXPECT_LE(0, events_find(&e, IOKIT_NOTIFY_TERMINATED, ids[0]));
+	EXPECT_LE(0, events_find(&e, IOKIT_NOTIFY_TERMINATED, other[0]));
+	EXPECT_LT(events_find(&e, IOKIT_NOTIFY_TERMINATED, grandchild[0]),
+		  events_find(&e, IOKIT_NOTIFY_TERMINATED, ids[0]));
+	EXPECT_EQ(0, events_read(port, &e, 1, 100));
 	log = read_log();
 	TH_LOG("%s", log);
 	/* willTerminate for every driver before any Stop, then free. */
@@ -230,6 +246,7 @@ TEST_F(drv, sysfs_unbind_terminates_in_order_and_bind_restarts)
 	EXPECT_EQ(1, instances(self->fd, "TestWins", ids));
 
 	ASSERT_EQ(0, unload("iokit_test_drivers"));
+	close(port);
 	if (baseline >= 0)
 		EXPECT_EQ(baseline, iokit_live_objects());
 }
@@ -237,12 +254,19 @@ TEST_F(drv, sysfs_unbind_terminates_in_order_and_bind_restarts)
 TEST_F(drv, rmmod_stops_drivers_and_releases_the_device)
 {
 	long baseline = iokit_live_objects();
-	uint64_t ids[8];
-	int fd;
+	uint64_t ids[8], kbd[8];
+	uint32_t count = 8;
+	struct events e;
+	int fd, port;
 
 	ASSERT_EQ(0, load("iokit_test_drivers", ""));
 	ASSERT_EQ(0, wait_quiet(self->fd));
 	ASSERT_EQ(1, instances(self->fd, "TestOther", ids));
+	ASSERT_EQ(2, instances(self->fd, "TestKbd", kbd));
+	port = port_create(self->fd, IOKIT_PORT_NONBLOCK, 0, NULL);
+	ASSERT_LE(0, port);
+	ASSERT_EQ(0, notify_add(self->fd, port, IOKIT_NOTIFY_TERMINATED, "IOProviderClass",
+				"TestKbd", 2, NULL, &count, NULL));
 	/* Keep the log file open: the module's debugfs goes with it. */
 	fd = open(LOG, O_RDONLY);
 	ASSERT_LE(0, fd);
@@ -250,6 +274,12 @@ TEST_F(drv, rmmod_stops_drivers_and_releases_the_device)
 
 	ASSERT_EQ(0, unload("iokit_test_drivers"));
 	ASSERT_EQ(0, wait_quiet(self->fd));
+	/* Both keyboard drivers' terminations were delivered. */
+	ASSERT_EQ(2, events_read(port, &e, 2, 2000));
+	EXPECT_LE(0, events_find(&e, IOKIT_NOTIFY_TERMINATED, kbd[0]));
+	EXPECT_LE(0, events_find(&e, IOKIT_NOTIFY_TERMINATED, kbd[1]));
+	EXPECT_EQ(2, e.ev[0].refcon);
+	close(port);
 	EXPECT_EQ(0, instances(self->fd, "TestOther", ids));
 	EXPECT_EQ(0, instances(self->fd, "TestWins", ids));
 	EXPECT_EQ(0, instances(self->fd, "TestKbd", ids));
@@ -302,21 +332,49 @@ TEST_F(drv, usb_interface_is_claimed_and_given_back)
 
 TEST_F(drv, usb_unplug_terminates)
 {
-	uint64_t ids[8];
+	uint64_t ids[8], nubs[8], device = 0;
+	uint32_t count = 8, listed;
+	struct events e;
 	char *log;
+	int port, i;
 
 	if (access("/dev/ttyS1", F_OK))
 		SKIP(return, "needs the iokit-vm hot-plug channel");
 	ASSERT_EQ(0, load("iokit_test_drivers", ""));
+	ASSERT_EQ(0, wait_quiet(self->fd));
+	port = port_create(self->fd, IOKIT_PORT_NONBLOCK, 0, NULL);
+	ASSERT_LE(0, port);
+	/* Keyboards already matched are listed; the new one is posted. */
+	ASSERT_EQ(0, notify_add(self->fd, port, IOKIT_NOTIFY_FIRST_MATCH, "IOProviderClass",
+				"IOUSBHostDevice", 1, nubs, &count, NULL));
+	EXPECT_LE(2, count);
+	listed = count;
+	count = 0;
+	ASSERT_EQ(0, notify_add(self->fd, port, IOKIT_NOTIFY_TERMINATED, "IOProviderClass",
+				"IOUSBHostDevice", 2, NULL, &count, NULL));
 	ASSERT_EQ(0, system("iokit-vm-hotplug add usb-kbd id=drv_kbd bus=xhci.0"));
 	ASSERT_EQ(3, usb_wait_product_count("QEMU USB Keyboard", 2, 5000) + 1);
 	ASSERT_EQ(0, wait_quiet(self->fd));
 	ASSERT_EQ(3, instances(self->fd, "TestKbd", ids));
 	ASSERT_EQ(2, instances(self->fd, "TestHid", ids));
+	ASSERT_EQ(1, events_read(port, &e, 1, 2000));
+	EXPECT_EQ(IOKIT_NOTIFY_FIRST_MATCH, e.ev[0].type);
+	EXPECT_EQ(1, e.ev[0].refcon);
+	device = e.ev[0].entry_id;
+	for (i = 0; i < 8 && i < (int)listed; i++)
+		EXPECT_NE(nubs[i], device);
 	clear_log();
 
 	ASSERT_EQ(0, system("iokit-vm-hotplug del drv_kbd"));
 	ASSERT_EQ(1, usb_wait_product_count("QEMU USB Keyboard", 1, 5000));
+	events_read(port, &e, 1, 5000);
+	for (i = 0; i < e.n; i++)
+		TH_LOG("event %u %llx", e.ev[i].type, (unsigned long long)e.ev[i].entry_id);
+	ASSERT_EQ(1, e.n);
+	EXPECT_EQ(IOKIT_NOTIFY_TERMINATED, e.ev[0].type);
+	EXPECT_EQ(2, e.ev[0].refcon);
+	EXPECT_EQ(device, e.ev[0].entry_id);
+	close(port);
 	log = read_log();
 	TH_LOG("%s", log);
 	/* The interface's driver stops before the device's. */

@@ -36,7 +36,7 @@
  * added command or field.  Feature bits below say what a module offers.
  */
 #define IOKIT_ABI_MAJOR		1
-#define IOKIT_ABI_MINOR		0
+#define IOKIT_ABI_MINOR		1
 
 /* Largest argument struct the kernel will look at; bigger gets E2BIG. */
 #define IOKIT_ARG_SIZE_MAX	4096
@@ -133,6 +133,7 @@ struct iokit_version {
 #define IOKIT_FEATURE_VERSION	_BITULL(0)	/* IOKIT_IOC_VERSION */
 #define IOKIT_FEATURE_REGISTRY	_BITULL(1)	/* registry and matching queries */
 #define IOKIT_FEATURE_MATCHING	_BITULL(2)	/* drivers, IOKIT_IOC_WAIT_QUIET */
+#define IOKIT_FEATURE_NOTIFY	_BITULL(3)	/* notification ports (ABI 1.1) */
 #define IOKIT_FEATURE_TEST	_BITULL(63)	/* test-only commands enabled */
 
 /**
@@ -156,6 +157,9 @@ struct iokit_version {
  * with the personalities, let the registry and the catalogue grow to
  * sizes a real machine does not have.  IOKIT_TEST_MATCH_ALL runs passive
  * and family matching for every test entry without starting anything.
+ * IOKIT_TEST_ENTRIES_PUBLISH registers every test entry not yet
+ * registered (publish notifications, a matching round), with @count 0.
+ * IOKIT_TEST_ENTRIES_REMOVE_ALL terminates them.
  */
 struct iokit_test_entries {
 	__u32 size;
@@ -171,6 +175,7 @@ struct iokit_test_entries {
 #define IOKIT_TEST_PERSONALITIES_ADD		2
 #define IOKIT_TEST_PERSONALITIES_REMOVE_ALL	3
 #define IOKIT_TEST_MATCH_ALL			4
+#define IOKIT_TEST_ENTRIES_PUBLISH		5
 #define IOKIT_TEST_ENTRIES_SIZE_VER0	32
 
 /*
@@ -487,6 +492,131 @@ struct iokit_personality {
 #define IOKIT_PERSONALITY_LIST		2
 #define IOKIT_PERSONALITY_SIZE_VER0	160
 
+/**
+ * struct iokit_port_create - IOKIT_IOC_PORT_CREATE: a notification port
+ *	(IONotificationPortCreate)
+ * @size: in: sizeof this struct as the caller knows it; out: the kernel's
+ * @ioreturn: out: IOKIT_RETURN_BAD_ARGUMENT for unknown @flags or a
+ *	@queue_limit out of range, IOKIT_RETURN_NO_RESOURCES when no file
+ *	descriptor is free
+ * @flags: IOKIT_PORT_NONBLOCK
+ * @queue_limit: how many records may wait to be read, 2 to
+ *	IOKIT_PORT_QUEUE_MAX; 0 for IOKIT_PORT_QUEUE_DEFAULT
+ * @fd: out: the port, a close-on-exec file descriptor
+ * @reserved: must be zero
+ *
+ * A port is a file descriptor that delivers struct iokit_event records:
+ * read() returns as many whole records as fit (EINVAL if not even one
+ * does), blocking unless the port is non-blocking; poll() reports
+ * EPOLLIN while a record waits.  Matching notifications
+ * (IOKIT_IOC_NOTIFICATION) and, in later ABI versions, asynchronous
+ * completions of user clients are delivered through ports.  Records
+ * that find the queue full are dropped and counted, and the count
+ * arrives as one IOKIT_EVENT_OVERFLOW record in their place.  Closing
+ * the port removes every notification armed on it.
+ */
+struct iokit_port_create {
+	__u32 size;
+	__u32 ioreturn;
+	__u32 flags;
+	__u32 queue_limit;
+	__s32 fd;
+	__u32 reserved;
+};
+
+#define IOKIT_PORT_NONBLOCK		0x1
+#define IOKIT_PORT_QUEUE_DEFAULT	256
+#define IOKIT_PORT_QUEUE_MAX		4096
+#define IOKIT_PORT_CREATE_SIZE_VER0	24
+
+/*
+ * IOKIT_NOTIFY_*: matching notification types (Apple's kIO*Notification),
+ * also the type of the records they deliver.
+ */
+#define IOKIT_NOTIFY_FIRST_PUBLISH	1	/* published, first time only */
+#define IOKIT_NOTIFY_PUBLISH		2	/* published (RegisterService) */
+#define IOKIT_NOTIFY_MATCHED		3	/* its matching round finished */
+#define IOKIT_NOTIFY_FIRST_MATCH	4	/* the first such round only */
+#define IOKIT_NOTIFY_TERMINATED		5	/* stopped, out of the registry */
+
+/**
+ * struct iokit_notification - IOKIT_IOC_NOTIFICATION: arm or remove a
+ *	matching notification (IOServiceAddMatchingNotification)
+ * @size: in: sizeof this struct as the caller knows it; out: the kernel's
+ * @ioreturn: out: IOKIT_RETURN_BAD_ARGUMENT for an unknown @op or @type,
+ *	a @port_fd that is not a notification port, or a malformed or
+ *	unknown-keyed dictionary (@bad_*); IOKIT_RETURN_NO_SPACE when @ids
+ *	was short: nothing was armed and @count holds the number needed;
+ *	IOKIT_RETURN_NOT_FOUND for REMOVE of an unknown @notification_id;
+ *	IOKIT_RETURN_NO_RESOURCES past IOKIT_NOTIFICATIONS_MAX on one port
+ * @op: IOKIT_NOTIFICATION_ADD or IOKIT_NOTIFICATION_REMOVE
+ * @type: ADD: an IOKIT_NOTIFY_* type
+ * @port_fd: the port that receives the records
+ * @data_size: ADD: bytes of the matching dictionary at @data
+ * @data: ADD: user pointer to a DICT stream with the keys of
+ *	IOKIT_IOC_GET_MATCHING
+ * @refcon: ADD: the caller's value, returned in every record
+ * @ids: ADD: user pointer to an array of __u64 entry IDs that receives the
+ *	services that already qualify (published or matched; none for
+ *	TERMINATED), as IOServiceAddMatchingNotification's first iteration
+ * @count: ADD: in: capacity of @ids; out: number of such services
+ * @notification_id: ADD: out: names the notification in its records and
+ *	for REMOVE; REMOVE: in
+ * @bad_offset: out: where in @data the dictionary was refused
+ * @bad_reason: out: why, an enum iokit_serial_error
+ * @reserved: must be zero
+ *
+ * The services in @ids and the records that follow are exact: every
+ * qualifying service is reported once, either in @ids or as a record.
+ */
+struct iokit_notification {
+	__u32 size;
+	__u32 ioreturn;
+	__u32 op;
+	__u32 type;
+	__s32 port_fd;
+	__u32 data_size;
+	__u64 data;
+	__u64 refcon;
+	__u64 ids;
+	__u32 count;
+	__u32 bad_offset;
+	__u64 notification_id;
+	__u32 bad_reason;
+	__u32 reserved;
+};
+
+#define IOKIT_NOTIFICATION_ADD		0
+#define IOKIT_NOTIFICATION_REMOVE	1
+#define IOKIT_NOTIFICATIONS_MAX		1024
+#define IOKIT_NOTIFICATION_SIZE_VER0	72
+
+/* IOKIT_EVENT_*: record types other than the IOKIT_NOTIFY_* ones. */
+#define IOKIT_EVENT_OVERFLOW		0x100	/* @count records were dropped */
+
+/**
+ * struct iokit_event - one record read from a notification port
+ * @size: bytes in this record, a multiple of 8; the next record follows
+ * @type: IOKIT_NOTIFY_* for a matching notification, or IOKIT_EVENT_*
+ * @refcon: the @refcon the notification was armed with
+ * @source_id: the notification's @notification_id
+ * @entry_id: the service the record is about
+ * @ioreturn: the result, for records that carry one; else 0
+ * @count: IOKIT_EVENT_OVERFLOW: the number of records dropped; else 0
+ *
+ * Records of later types may be longer, with data after these fields;
+ * readers skip what they do not know by @size.
+ */
+struct iokit_event {
+	__u32 size;
+	__u32 type;
+	__u64 refcon;
+	__u64 source_id;
+	__u64 entry_id;
+	__u32 ioreturn;
+	__u32 count;
+};
+
 /*
  * Command numbers.  The size bits of an IOKIT_IOC_* value follow the struct
  * as this header declares it, so they change when a struct grows; the
@@ -503,6 +633,8 @@ enum {
 	IOKIT_CMD_GET_MATCHING = 0x07,
 	IOKIT_CMD_WAIT_QUIET = 0x08,
 	IOKIT_CMD_PERSONALITY = 0x09,
+	IOKIT_CMD_PORT_CREATE = 0x0a,
+	IOKIT_CMD_NOTIFICATION = 0x0b,
 	/* 0x70-0x7f: test-only commands, see IOKIT_FEATURE_TEST */
 	IOKIT_CMD_TEST_ENTRIES = 0x70,
 };
@@ -527,6 +659,10 @@ enum {
 	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_WAIT_QUIET, struct iokit_wait_quiet)
 #define IOKIT_IOC_PERSONALITY \
 	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_PERSONALITY, struct iokit_personality)
+#define IOKIT_IOC_PORT_CREATE \
+	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_PORT_CREATE, struct iokit_port_create)
+#define IOKIT_IOC_NOTIFICATION \
+	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_NOTIFICATION, struct iokit_notification)
 #define IOKIT_IOC_TEST_ENTRIES \
 	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_TEST_ENTRIES, struct iokit_test_entries)
 

@@ -17,7 +17,8 @@ struct io_driver;
 /* enum io_service_state: bits of io_service.state (Apple's state bits). */
 enum io_service_state {
 	IO_SERVICE_REGISTERED,		/* RegisterService() ran */
-	IO_SERVICE_MATCHED,		/* a matching round completed */
+	IO_SERVICE_MATCHED,		/* a RegisterService round completed */
+	IO_SERVICE_PUBLISHED,		/* publish notifications delivered */
 	IO_SERVICE_STARTED,		/* a driver's Start succeeded */
 	IO_SERVICE_INACTIVE,		/* terminating or terminated */
 	IO_SERVICE_FREED,		/* a driver instance's free ran */
