@@ -18,6 +18,7 @@
 #include <linux/string.h>
 #include <linux/usb.h>
 
+#include <iokit/io_matching.h>
 #include <iokit/io_pci_device.h>
 #include <iokit/io_usb_host.h>
 
@@ -32,8 +33,15 @@ static bool io_pci_key(const struct os_dictionary *dict, const char *key,
 	return !s || io_pci_match_parse(s->str, &reg, mask) == 1;
 }
 
-static bool io_pci_family_match(struct io_pci_nub *nub,
-				const struct os_dictionary *dict, s32 *score)
+static void io_pci_report(struct io_match_report *r, const struct os_dictionary *dict,
+			  const char *key, u32 reg)
+{
+	io_match_report_fail(r, key, "%s", os_string_cast(os_dictionary_get(dict, key))->str);
+	io_match_report_actual(r, "0x%08x", reg);
+}
+
+static bool io_pci_family_match(struct io_pci_nub *nub, const struct os_dictionary *dict,
+				s32 *score, struct io_match_report *r)
 {
 	struct pci_dev *pdev = nub->pdev;
 	u32 primary, secondary, class;
@@ -46,28 +54,50 @@ static bool io_pci_family_match(struct io_pci_nub *nub,
 
 	/* IOPCIMatch: either word. */
 	if (!io_pci_key(dict, "IOPCIMatch", primary, U32_MAX) &&
-	    !io_pci_key(dict, "IOPCIMatch", secondary, U32_MAX))
+	    !io_pci_key(dict, "IOPCIMatch", secondary, U32_MAX)) {
+		io_pci_report(r, dict, "IOPCIMatch", primary);
+		io_match_report_actual(r, "0x%08x or 0x%08x", primary, secondary);
 		return false;
-	return io_pci_key(dict, "IOPCIPrimaryMatch", primary, U32_MAX) &&
-	       io_pci_key(dict, "IOPCISecondaryMatch", secondary, U32_MAX) &&
-	       io_pci_key(dict, "IOPCIClassMatch", class, 0xffffff00);
+	}
+	if (!io_pci_key(dict, "IOPCIPrimaryMatch", primary, U32_MAX)) {
+		io_pci_report(r, dict, "IOPCIPrimaryMatch", primary);
+		return false;
+	}
+	if (!io_pci_key(dict, "IOPCISecondaryMatch", secondary, U32_MAX)) {
+		io_pci_report(r, dict, "IOPCISecondaryMatch", secondary);
+		return false;
+	}
+	if (!io_pci_key(dict, "IOPCIClassMatch", class, 0xffffff00)) {
+		io_pci_report(r, dict, "IOPCIClassMatch", class);
+		return false;
+	}
+	return true;
 }
 
-/* One USB key: absent (0), present and equal (1), present and not (-1). */
-static int io_usb_key(const struct os_dictionary *dict, const char *key, u32 value)
+/*
+ * One USB key: absent (0), present and equal (1), present and not (-1),
+ * which is reported.
+ */
+static int io_usb_key(const struct os_dictionary *dict, const char *key, u32 value,
+		      struct io_match_report *r)
 {
 	struct os_number *n = os_number_cast(os_dictionary_get(dict, key));
 
 	if (!n)
 		return 0;
-	return n->value == value ? 1 : -1;
+	if (n->value == value)
+		return 1;
+	io_match_report_fail(r, key, "0x%llx", n->value);
+	io_match_report_actual(r, "0x%x", value);
+	return -1;
 }
 
 /*
  * idProduct, through idProduct, idProductArray or idProductMask: 0 absent,
  * 1 equal, 2 equal under the mask (scores 500 less), -1 different.
  */
-static int io_usb_product(const struct os_dictionary *dict, u16 product)
+static int io_usb_product(const struct os_dictionary *dict, u16 product,
+			  struct io_match_report *r)
 {
 	struct os_number *mask = os_number_cast(os_dictionary_get(dict, "idProductMask"));
 	struct os_array *array = os_array_cast(os_dictionary_get(dict, "idProductArray"));
@@ -79,12 +109,17 @@ static int io_usb_product(const struct os_dictionary *dict, u16 product)
 		for (i = 0; i < array->count; i++)
 			if ((os_number_cast(array->items[i])->value & m) == (product & m))
 				return mask ? 2 : 1;
+		io_match_report_fail(r, "idProductArray", "one of %u products", array->count);
+		io_match_report_actual(r, "0x%04x", product);
 		return -1;
 	}
 	if (!one)
 		return 0;
-	if ((one->value & m) != (product & m))
+	if ((one->value & m) != (product & m)) {
+		io_match_report_fail(r, "idProduct", "0x%llx&0x%x", one->value, m);
+		io_match_report_actual(r, "0x%04x", product);
 		return -1;
+	}
 	return mask ? 2 : 1;
 }
 
@@ -97,16 +132,24 @@ static s32 io_usb_probe_score(const struct os_dictionary *dict)
 	return s >= 10000 ? 9000 : s;
 }
 
-static bool io_usb_device_match(struct usb_device *udev,
-				const struct os_dictionary *dict, s32 *score)
+/* Every key present matched, but together they make none of Apple's tiers. */
+static bool io_usb_no_tier(struct io_match_report *r)
+{
+	io_match_report_fail(r, "USB precedence tier", "a key set with a tier");
+	io_match_report_actual(r, "keys that make no tier");
+	return false;
+}
+
+static bool io_usb_device_match(struct usb_device *udev, const struct os_dictionary *dict,
+				s32 *score, struct io_match_report *r)
 {
 	const struct usb_device_descriptor *d = &udev->descriptor;
-	int v = io_usb_key(dict, "idVendor", le16_to_cpu(d->idVendor));
-	int p = io_usb_product(dict, le16_to_cpu(d->idProduct));
-	int bcd = io_usb_key(dict, "bcdDevice", le16_to_cpu(d->bcdDevice));
-	int c = io_usb_key(dict, "bDeviceClass", d->bDeviceClass);
-	int sc = io_usb_key(dict, "bDeviceSubClass", d->bDeviceSubClass);
-	int pr = io_usb_key(dict, "bDeviceProtocol", d->bDeviceProtocol);
+	int v = io_usb_key(dict, "idVendor", le16_to_cpu(d->idVendor), r);
+	int p = io_usb_product(dict, le16_to_cpu(d->idProduct), r);
+	int bcd = io_usb_key(dict, "bcdDevice", le16_to_cpu(d->bcdDevice), r);
+	int c = io_usb_key(dict, "bDeviceClass", d->bDeviceClass, r);
+	int sc = io_usb_key(dict, "bDeviceSubClass", d->bDeviceSubClass, r);
+	int pr = io_usb_key(dict, "bDeviceProtocol", d->bDeviceProtocol, r);
 	bool vendor_specific = d->bDeviceClass == USB_CLASS_VENDOR_SPEC;
 	s32 tier;
 
@@ -125,26 +168,26 @@ static bool io_usb_device_match(struct usb_device *udev,
 	else if (c && sc && !pr && !v && !p && !bcd)
 		tier = 50000;
 	else
-		return false;
+		return io_usb_no_tier(r);
 	*score = tier + io_usb_probe_score(dict) - (p == 2 ? 500 : 0);
 	return true;
 }
 
-static bool io_usb_interface_match(struct usb_device *udev,
-				   struct usb_interface *intf,
-				   const struct os_dictionary *dict, s32 *score)
+static bool io_usb_interface_match(struct usb_device *udev, struct usb_interface *intf,
+				   const struct os_dictionary *dict, s32 *score,
+				   struct io_match_report *r)
 {
 	const struct usb_device_descriptor *d = &udev->descriptor;
 	const struct usb_interface_descriptor *id = &intf->cur_altsetting->desc;
 	u8 config = udev->actconfig ? udev->actconfig->desc.bConfigurationValue : 0;
-	int v = io_usb_key(dict, "idVendor", le16_to_cpu(d->idVendor));
-	int p = io_usb_product(dict, le16_to_cpu(d->idProduct));
-	int bcd = io_usb_key(dict, "bcdDevice", le16_to_cpu(d->bcdDevice));
-	int cfg = io_usb_key(dict, "bConfigurationValue", config);
-	int num = io_usb_key(dict, "bInterfaceNumber", id->bInterfaceNumber);
-	int c = io_usb_key(dict, "bInterfaceClass", id->bInterfaceClass);
-	int sc = io_usb_key(dict, "bInterfaceSubClass", id->bInterfaceSubClass);
-	int pr = io_usb_key(dict, "bInterfaceProtocol", id->bInterfaceProtocol);
+	int v = io_usb_key(dict, "idVendor", le16_to_cpu(d->idVendor), r);
+	int p = io_usb_product(dict, le16_to_cpu(d->idProduct), r);
+	int bcd = io_usb_key(dict, "bcdDevice", le16_to_cpu(d->bcdDevice), r);
+	int cfg = io_usb_key(dict, "bConfigurationValue", config, r);
+	int num = io_usb_key(dict, "bInterfaceNumber", id->bInterfaceNumber, r);
+	int c = io_usb_key(dict, "bInterfaceClass", id->bInterfaceClass, r);
+	int sc = io_usb_key(dict, "bInterfaceSubClass", id->bInterfaceSubClass, r);
+	int pr = io_usb_key(dict, "bInterfaceProtocol", id->bInterfaceProtocol, r);
 	bool vendor_specific = id->bInterfaceClass == USB_CLASS_VENDOR_SPEC;
 	bool device_keys = p || bcd || num || cfg;
 	s32 tier;
@@ -164,7 +207,7 @@ static bool io_usb_interface_match(struct usb_device *udev,
 	else if (c && sc && !pr && !v && !device_keys)
 		tier = 50000;
 	else
-		return false;
+		return io_usb_no_tier(r);
 	*score = tier + io_usb_probe_score(dict) - (p == 2 ? 500 : 0);
 	return true;
 }
@@ -275,25 +318,29 @@ u64 io_family_service_key(struct io_service *service)
  * @score: in: the personality's IOProbeScore; out: adjusted by the family
  *	(for USB, the tier plus the clamped IOProbeScore)
  *
+ * @r: where to say which key failed, or NULL
+ *
  * Return: true if the family's keys match (services of no family, and
  * personalities without family keys, always do).
  */
 bool io_family_match(struct io_service *service, const struct os_dictionary *dict,
-		     s32 *score)
+		     s32 *score, struct io_match_report *r)
 {
 	const struct os_object *obj = &service->entry.obj;
 	struct io_usb_nub *usb;
 
 	if (os_object_is_kind(obj, &io_pci_device_class))
 		return io_pci_family_match(container_of(service, struct io_pci_nub,
-							service), dict, score);
+							service), dict, score, r);
 	if (!io_family_has_usb_keys(dict))
 		return true;
 	usb = container_of(service, struct io_usb_nub, service);
 	if (os_object_is_kind(obj, &io_usb_host_interface_class))
-		return io_usb_interface_match(usb->udev, usb->intf, dict, score);
+		return io_usb_interface_match(usb->udev, usb->intf, dict, score, r);
 	if (os_object_is_kind(obj, &io_usb_host_device_class))
-		return io_usb_device_match(usb->udev, dict, score);
+		return io_usb_device_match(usb->udev, dict, score, r);
 	/* USB keys on anything else can never match. */
+	io_match_report_fail(r, "idVendor", "a USB device or interface");
+	io_match_report_actual(r, "%s", os_object_class_name(obj));
 	return false;
 }

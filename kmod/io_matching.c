@@ -6,6 +6,7 @@
  * type is an error the caller sees, not a silent mismatch.
  */
 #include <linux/export.h>
+#include <linux/kernel.h>
 #include <linux/string.h>
 
 #include <iokit/io_matching.h>
@@ -73,6 +74,8 @@ static const struct {
 	{ "IOLocationMatch", io_matching_is_string },
 	{ "IORegistryEntryID", io_matching_is_number },
 	{ "IOParentMatch", io_matching_is_parent },
+	{ "IOPathMatch", io_matching_is_string },
+	{ "IOResourceMatch", io_matching_is_strings },
 };
 
 /**
@@ -104,6 +107,76 @@ int io_matching_validate(const struct os_dictionary *match, const char **bad_key
 	return 0;
 }
 EXPORT_SYMBOL_GPL(io_matching_validate);
+
+/**
+ * io_match_report_fail() - record the key that failed, first failure only
+ * @r: the report, or NULL when nobody asked
+ * @key: the key (a string that outlives the report)
+ * @expected_fmt: printf format of what was asked for
+ *
+ * Later failures of the same evaluation leave the first in place.
+ */
+void io_match_report_fail(struct io_match_report *r, const char *key,
+			  const char *expected_fmt, ...)
+{
+	va_list args;
+
+	if (!r || r->key)
+		return;
+	r->key = key;
+	va_start(args, expected_fmt);
+	vscnprintf(r->expected, sizeof(r->expected), expected_fmt, args);
+	va_end(args);
+	r->actual[0] = '\0';
+}
+EXPORT_SYMBOL_GPL(io_match_report_fail);
+
+/**
+ * io_match_report_actual() - what the entry had, for the failure just
+ *	recorded
+ * @r: the report, or NULL
+ * @fmt: printf format
+ */
+void io_match_report_actual(struct io_match_report *r, const char *fmt, ...)
+{
+	va_list args;
+
+	if (!r)
+		return;
+	va_start(args, fmt);
+	vscnprintf(r->actual, sizeof(r->actual), fmt, args);
+	va_end(args);
+}
+EXPORT_SYMBOL_GPL(io_match_report_actual);
+
+/**
+ * io_match_report_object() - an object as short text for a report
+ * @buf: where
+ * @size: its size
+ * @obj: a string, number, boolean, data or container; NULL for absent
+ */
+void io_match_report_object(char *buf, size_t size, const struct os_object *obj)
+{
+	const struct os_string *str = os_string_cast(obj);
+	const struct os_number *num = os_number_cast(obj);
+	const struct os_boolean *b = os_boolean_cast(obj);
+	const struct os_data *data = os_data_cast(obj);
+
+	if (!obj)
+		scnprintf(buf, size, "(absent)");
+	else if (str)
+		scnprintf(buf, size, "\"%s\"", str->str);
+	else if (num)
+		scnprintf(buf, size, "0x%llx", num->value);
+	else if (b)
+		scnprintf(buf, size, "%s", b->value ? "true" : "false");
+	else if (data)
+		scnprintf(buf, size, "<%*phN>", (int)min_t(size_t, data->length, 16),
+			  data->bytes);
+	else
+		scnprintf(buf, size, "(%s)", os_object_class_name(obj));
+}
+EXPORT_SYMBOL_GPL(io_match_report_object);
 
 /*
  * IONameMatch compares the entry's name and, as Apple's PCI family does,
@@ -159,18 +232,72 @@ static bool io_matching_property_exists(struct io_registry_entry *entry,
 	return io_registry_entry_has_property(entry, key->str);
 }
 
+/* IOResourceMatch: the resource is published on IOResources. */
+static bool io_matching_resource(struct io_registry_entry *entry,
+				 const struct os_string *name)
+{
+	struct io_registry_entry *resources = io_service_get_resources();
+	bool published = resources && io_registry_entry_has_property(resources, name->str);
+
+	io_registry_entry_put(resources);
+	return published;
+}
+
+/* IOPathMatch: the path names this very entry. */
+static bool io_matching_path(struct io_registry_entry *entry,
+			     const struct os_string *path)
+{
+	struct io_registry_entry *e = io_registry_entry_from_path(path->str);
+
+	io_registry_entry_put(e);
+	return e == entry;
+}
+
+/* The first key of @subset whose value differs on @entry, into @r. */
+static void io_matching_report_properties(struct io_registry_entry *entry,
+					  const struct os_dictionary *subset,
+					  struct io_match_report *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < subset->count; i++) {
+		const char *key = subset->entries[i].key->str;
+		struct os_object *have = io_registry_entry_copy_property(entry, key);
+		bool equal = have && os_object_equal(have, subset->entries[i].value);
+
+		if (!equal) {
+			io_match_report_fail(r, "IOPropertyMatch", "%s = ", key);
+			io_match_report_object(r->expected + strlen(r->expected),
+					       sizeof(r->expected) - strlen(r->expected),
+					       subset->entries[i].value);
+			io_match_report_object(r->actual, sizeof(r->actual), have);
+		}
+		if (have)
+			os_object_put(have);
+		if (!equal)
+			return;
+	}
+}
+
 static bool io_matching_properties(struct io_registry_entry *entry,
-				   const struct os_object *v)
+				   const struct os_object *v, struct io_match_report *r)
 {
 	const struct os_array *a = os_array_cast(v);
 	unsigned int i;
 
-	if (!a)
-		return io_registry_entry_match_properties(entry, os_dictionary_cast(v));
+	if (!a) {
+		if (io_registry_entry_match_properties(entry, os_dictionary_cast(v)))
+			return true;
+		if (r)
+			io_matching_report_properties(entry, os_dictionary_cast(v), r);
+		return false;
+	}
 	for (i = 0; i < a->count; i++)
 		if (io_registry_entry_match_properties(entry,
 						       os_dictionary_cast(a->items[i])))
 			return true;
+	io_match_report_fail(r, "IOPropertyMatch", "one of %u dictionaries", a->count);
+	io_match_report_actual(r, "none equal");
 	return false;
 }
 
@@ -194,6 +321,114 @@ static bool io_matching_parent(struct io_registry_entry *entry,
 	return false;
 }
 
+/* A string key's value for a report: the string, or the first of many. */
+static const char *io_matching_first_string(const struct os_object *v, unsigned int *n)
+{
+	const struct os_array *a = os_array_cast(v);
+
+	*n = a ? a->count : 1;
+	return os_string_cast(a ? a->items[0] : v)->str;
+}
+
+static bool io_matching_strings(struct io_registry_entry *entry,
+				const struct os_object *v, const char *key,
+				bool (*test)(struct io_registry_entry *,
+					     const struct os_string *),
+				struct io_match_report *r)
+{
+	unsigned int n;
+	const char *first;
+
+	if (io_matching_any_string(entry, v, test))
+		return true;
+	first = io_matching_first_string(v, &n);
+	if (n > 1)
+		io_match_report_fail(r, key, "\"%s\" or %u more", first, n - 1);
+	else
+		io_match_report_fail(r, key, "\"%s\"", first);
+	return false;
+}
+
+/**
+ * io_matching_match_passive_report() - matchPassive() with the generic
+ *	keys, saying which key failed
+ * @entry: the candidate
+ * @match: a dictionary that passed io_matching_validate()
+ * @r: where to say why not, or NULL
+ *
+ * Return: true if @entry is an IOService and every key of @match holds.
+ */
+bool io_matching_match_passive_report(struct io_registry_entry *entry,
+				      const struct os_dictionary *match,
+				      struct io_match_report *r)
+{
+	char text[IOKIT_NAME_MAX];
+	struct os_object *v;
+
+	if (!os_object_is_kind(&entry->obj, &io_service_class)) {
+		io_match_report_fail(r, "IOProviderClass", "an IOService");
+		io_match_report_actual(r, "%s", os_object_class_name(&entry->obj));
+		return false;
+	}
+
+	v = os_dictionary_get(match, "IOProviderClass");
+	if (v && !os_object_conforms_to(&entry->obj, os_string_cast(v)->str)) {
+		io_match_report_fail(r, "IOProviderClass", "%s", os_string_cast(v)->str);
+		io_match_report_actual(r, "%s", os_object_class_name(&entry->obj));
+		return false;
+	}
+	v = os_dictionary_get(match, "IORegistryEntryID");
+	if (v && os_number_cast(v)->value != entry->id) {
+		io_match_report_fail(r, "IORegistryEntryID", "0x%llx", os_number_cast(v)->value);
+		io_match_report_actual(r, "0x%llx", entry->id);
+		return false;
+	}
+	v = os_dictionary_get(match, "IONameMatch");
+	if (v && !io_matching_strings(entry, v, "IONameMatch", io_matching_name, r)) {
+		io_registry_entry_copy_name(entry, text);
+		io_match_report_actual(r, "\"%s\"", text);
+		return false;
+	}
+	v = os_dictionary_get(match, "IOLocationMatch");
+	if (v) {
+		io_registry_entry_copy_location(entry, text);
+		if (!os_string_equal_cstr(os_string_cast(v), text)) {
+			io_match_report_fail(r, "IOLocationMatch", "\"%s\"",
+					     os_string_cast(v)->str);
+			io_match_report_actual(r, "\"%s\"", text);
+			return false;
+		}
+	}
+	v = os_dictionary_get(match, "IOPropertyExistsMatch");
+	if (v && !io_matching_strings(entry, v, "IOPropertyExistsMatch",
+				      io_matching_property_exists, r)) {
+		io_match_report_actual(r, "(absent)");
+		return false;
+	}
+	v = os_dictionary_get(match, "IOPropertyMatch");
+	if (v && !io_matching_properties(entry, v, r))
+		return false;
+	v = os_dictionary_get(match, "IOPathMatch");
+	if (v && !io_matching_path(entry, os_string_cast(v))) {
+		io_match_report_fail(r, "IOPathMatch", "%s", os_string_cast(v)->str);
+		io_match_report_actual(r, "another entry");
+		return false;
+	}
+	v = os_dictionary_get(match, "IOResourceMatch");
+	if (v && !io_matching_strings(entry, v, "IOResourceMatch", io_matching_resource, r)) {
+		io_match_report_actual(r, "not published");
+		return false;
+	}
+	v = os_dictionary_get(match, "IOParentMatch");
+	if (v && !io_matching_parent(entry, os_dictionary_cast(v))) {
+		io_match_report_fail(r, "IOParentMatch", "a provider that matches");
+		io_match_report_actual(r, "none");
+		return false;
+	}
+	return true;
+}
+EXPORT_SYMBOL_GPL(io_matching_match_passive_report);
+
 /**
  * io_matching_match_passive() - matchPassive() with the generic keys
  * @entry: the candidate
@@ -204,36 +439,6 @@ static bool io_matching_parent(struct io_registry_entry *entry,
 bool io_matching_match_passive(struct io_registry_entry *entry,
 			       const struct os_dictionary *match)
 {
-	char location[IOKIT_NAME_MAX];
-	struct os_object *v;
-
-	if (!os_object_is_kind(&entry->obj, &io_service_class))
-		return false;
-
-	v = os_dictionary_get(match, "IOProviderClass");
-	if (v && !os_object_conforms_to(&entry->obj, os_string_cast(v)->str))
-		return false;
-	v = os_dictionary_get(match, "IORegistryEntryID");
-	if (v && os_number_cast(v)->value != entry->id)
-		return false;
-	v = os_dictionary_get(match, "IONameMatch");
-	if (v && !io_matching_any_string(entry, v, io_matching_name))
-		return false;
-	v = os_dictionary_get(match, "IOLocationMatch");
-	if (v) {
-		io_registry_entry_copy_location(entry, location);
-		if (!os_string_equal_cstr(os_string_cast(v), location))
-			return false;
-	}
-	v = os_dictionary_get(match, "IOPropertyExistsMatch");
-	if (v && !io_matching_any_string(entry, v, io_matching_property_exists))
-		return false;
-	v = os_dictionary_get(match, "IOPropertyMatch");
-	if (v && !io_matching_properties(entry, v))
-		return false;
-	v = os_dictionary_get(match, "IOParentMatch");
-	if (v && !io_matching_parent(entry, os_dictionary_cast(v)))
-		return false;
-	return true;
+	return io_matching_match_passive_report(entry, match, NULL);
 }
 EXPORT_SYMBOL_GPL(io_matching_match_passive);

@@ -10,7 +10,9 @@
  * starts, leaving the device free.  remove() (sysfs unbind, unplug, or
  * iokit unloading) terminates the IOKit drivers on the nub: Stop runs
  * before the device is released.  A device bound to a native Linux driver
- * is left alone.
+ * is left alone unless a matching personality says IOKitLinuxClaim or the
+ * administrator asks (iokitctl claim); then the native driver is unbound
+ * first, and gets the device back when no IOKit driver wants it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -68,10 +70,13 @@ static bool io_pci_nub_has_clients(struct io_service *nub)
  * io_pci_nub_bind() - give a PCI nub's device to its matching drivers
  * @nub: an IOPCIDevice nub
  *
+ * @claim: take the device from a native driver even if no personality
+ *	says IOKitLinuxClaim (iokitctl claim)
+ *
  * Return: 0 if IOKit drivers run on the device, -EBUSY if a native driver
  * holds it, -ENODEV if none matched or started.
  */
-int io_pci_nub_bind(struct io_service *nub)
+int io_pci_nub_bind(struct io_service *nub, bool claim)
 {
 	struct pci_dev *pdev = container_of(nub, struct io_pci_nub, service)->pdev;
 	struct device_driver *owner;
@@ -81,11 +86,20 @@ int io_pci_nub_bind(struct io_service *nub)
 	n = io_service_match_candidates(nub, &c);
 	if (n < 0)
 		return n;
-	io_catalogue_candidates_free(c, n);
+	claim = n && (claim || io_candidates_want_claim(c, n));
 
 	device_lock(&pdev->dev);
 	owner = pdev->dev.driver;
+	if (owner && owner != &io_pci_driver.driver && !claim)
+		io_candidates_note_native(nub, c, n, owner->name);
 	device_unlock(&pdev->dev);
+	io_catalogue_candidates_free(c, n);
+
+	if (owner && owner != &io_pci_driver.driver && claim) {
+		pci_info(pdev, "iokit: taking over from %s\n", owner->name);
+		device_release_driver(&pdev->dev);
+		owner = NULL;
+	}
 
 	if (owner == &io_pci_driver.driver) {
 		/* Ours already: start new categories, or let an idle device go. */
@@ -107,6 +121,31 @@ int io_pci_nub_bind(struct io_service *nub)
 	if (ret == -EEXIST)
 		ret = device_attach(&pdev->dev) == 1 ? 0 : -ENODEV;
 	return ret;
+}
+
+/**
+ * io_pci_nub_native_driver() - the Linux driver, other than iokit's, that
+ *	holds a PCI nub's device
+ * @nub: an IOPCIDevice nub
+ * @buf: receives the driver's name
+ * @size: room at @buf
+ *
+ * Return: true if such a driver holds it.
+ */
+bool io_pci_nub_native_driver(struct io_service *nub, char *buf, size_t size)
+{
+	struct pci_dev *pdev = container_of(nub, struct io_pci_nub, service)->pdev;
+	bool native = false;
+
+	if (!pdev)
+		return false;
+	device_lock(&pdev->dev);
+	if (pdev->dev.driver && pdev->dev.driver != &io_pci_driver.driver) {
+		strscpy(buf, pdev->dev.driver->name, size);
+		native = true;
+	}
+	device_unlock(&pdev->dev);
+	return native;
 }
 
 /**

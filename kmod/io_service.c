@@ -102,6 +102,39 @@ static struct io_registry_entry *io_service_root_child(const struct os_class *cl
 	return entry;
 }
 
+/**
+ * io_service_publish_resource() - publishResource(): make a named resource
+ *	available, starting drivers that wait for it with IOResourceMatch
+ * @name: the resource's name, a property of IOResources from now on
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int io_service_publish_resource(const char *name)
+{
+	struct os_boolean *yes = os_boolean_get(true);
+	int ret;
+
+	ret = io_registry_entry_set_property(io_resources, name, &yes->obj);
+	os_object_put(&yes->obj);
+	/* As Apple's: IOResources registers again, and matches again. */
+	if (!ret)
+		io_service_rematch(io_service_from_entry(io_resources));
+	return ret;
+}
+EXPORT_SYMBOL_GPL(io_service_publish_resource);
+
+/**
+ * io_service_unpublish_resource() - withdraw a resource
+ * @name: the resource's name
+ *
+ * Drivers already started on it keep running; new matches will not see it.
+ */
+void io_service_unpublish_resource(const char *name)
+{
+	io_registry_entry_remove_property(io_resources, name);
+}
+EXPORT_SYMBOL_GPL(io_service_unpublish_resource);
+
 /* The machine's model names the platform entry, as on a Mac. */
 static int io_service_platform_init(void)
 {

@@ -9,9 +9,11 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include <iokit/io_driver.h>
 #include <iokit/io_matching.h>
@@ -49,10 +51,18 @@ int io_service_match_candidates(struct io_service *nub, struct io_candidate **ou
 	if (n < 0)
 		return n;
 	for (i = 0; i < n; i++) {
+		struct io_match_report r = {};
 		s32 score = c[i].score;
+		u32 phase;
 
-		if (io_matching_match_passive(&nub->entry, c[i].dict) &&
-		    io_family_match(nub, c[i].dict, &score)) {
+		if (!io_matching_match_passive_report(&nub->entry, c[i].dict, &r))
+			phase = IOKIT_MATCH_PASSIVE_FAILED;
+		else if (!io_family_match(nub, c[i].dict, &score, &r))
+			phase = IOKIT_MATCH_FAMILY_FAILED;
+		else
+			phase = IOKIT_MATCH_MATCHED;
+		io_match_ledger_note(nub->entry.id, c[i].dict, phase, score, 0, &r);
+		if (phase == IOKIT_MATCH_MATCHED) {
 			c[i].score = score;
 			c[keep++] = c[i];
 		} else {
@@ -71,8 +81,12 @@ static const char *io_candidate_category(const struct io_candidate *c)
 	return s ? s->str : IO_DEFAULT_MATCH_CATEGORY;
 }
 
-/* Whether a started client of @nub holds @category. */
-static bool io_category_taken(struct io_service *nub, const char *category)
+/*
+ * Whether a started client of @nub holds @category; if so, and @holder is
+ * given, its class name goes there.
+ */
+static bool io_category_taken(struct io_service *nub, const char *category,
+			      char holder[IOKIT_MATCH_STR_MAX])
 {
 	bool taken = false;
 	u64 ids[32];
@@ -90,6 +104,8 @@ static bool io_category_taken(struct io_service *nub, const char *category)
 		taken = os_object_is_kind(&e->obj, &io_service_class) && s->driver &&
 			test_bit(IO_SERVICE_STARTED, &s->state) && s->category &&
 			os_string_equal_cstr(s->category, category);
+		if (taken && holder)
+			strscpy(holder, os_object_class_name(&e->obj), IOKIT_MATCH_STR_MAX);
 		io_registry_entry_put(e);
 	}
 	return taken;
@@ -143,6 +159,7 @@ static int io_service_try_candidate(struct io_service *nub, struct io_candidate 
 				    const char *category)
 {
 	const struct io_service_ops *ops = c->driver->ops;
+	u32 phase = IOKIT_MATCH_INIT_FAILED;
 	struct io_service *service;
 	s32 score = c->score;
 	int ret;
@@ -156,8 +173,10 @@ static int io_service_try_candidate(struct io_service *nub, struct io_candidate 
 	/* Like DriverKit's free(), ops->free runs even after a failed init. */
 	if (ops->init) {
 		ret = ops->init(service);
-		if (ret)
+		if (ret) {
+			phase = IOKIT_MATCH_INIT_FAILED;
 			goto free;
+		}
 	}
 	ret = io_registry_entry_attach(&service->entry, &nub->entry, &io_service_plane);
 	if (ret)
@@ -165,13 +184,18 @@ static int io_service_try_candidate(struct io_service *nub, struct io_candidate 
 	service->provider = io_service_from_entry(io_registry_entry_get(&nub->entry));
 	if (ops->probe) {
 		ret = ops->probe(service, nub, &score);
-		if (ret)
+		if (ret) {
+			phase = IOKIT_MATCH_PROBE_FAILED;
 			goto detach;
+		}
 	}
 	ret = ops->start(service, nub);
-	if (ret)
+	if (ret) {
+		phase = IOKIT_MATCH_START_FAILED;
 		goto detach;
+	}
 	set_bit(IO_SERVICE_STARTED, &service->state);
+	io_match_ledger_note(nub->entry.id, c->dict, IOKIT_MATCH_STARTED, score, 0, NULL);
 	pr_debug("%s started on %s (score %d, %s)\n", c->driver->cls.name,
 		 nub->entry.name, score, category);
 	io_registry_entry_put(&service->entry);
@@ -183,10 +207,52 @@ free:
 	if (ops->free && !test_and_set_bit(IO_SERVICE_FREED, &service->state))
 		ops->free(service);
 put:
+	io_match_ledger_note(nub->entry.id, c->dict, phase, score, ret ?: -ENODEV, NULL);
 	pr_info("%s: not started on %s: %d\n", c->driver->cls.name,
 		nub->entry.name, ret);
 	io_registry_entry_put(&service->entry);
 	return ret ?: -ENODEV;
+}
+
+/**
+ * io_candidates_want_claim() - whether a candidate says IOKitLinuxClaim
+ * @c: candidates
+ * @n: how many
+ *
+ * Return: true if any of them asks to take the device from a native driver.
+ */
+bool io_candidates_want_claim(const struct io_candidate *c, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct os_boolean *b = os_boolean_cast(os_dictionary_get(c[i].dict,
+									"IOKitLinuxClaim"));
+
+		if (b && b->value)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * io_candidates_note_native() - tell the ledger a native driver is in the way
+ * @nub: the provider
+ * @c: its candidates
+ * @n: how many
+ * @owner: the Linux driver that holds the device
+ */
+void io_candidates_note_native(struct io_service *nub, const struct io_candidate *c,
+			       int n, const char *owner)
+{
+	struct io_match_report r = { .key = "IOKitLinuxClaim" };
+	int i;
+
+	strscpy(r.expected, "true, or iokitctl claim", sizeof(r.expected));
+	strscpy(r.actual, owner, sizeof(r.actual));
+	for (i = 0; i < n; i++)
+		io_match_ledger_note(nub->entry.id, c[i].dict, IOKIT_MATCH_NATIVE_DRIVER,
+				     c[i].score, 0, &r);
 }
 
 /**
@@ -212,8 +278,19 @@ int io_service_start_candidates(struct io_service *nub)
 	n = io_service_match_candidates(nub, &c);
 	for (i = 0; i < n; i++) {
 		const char *category = io_candidate_category(&c[i]);
+		struct io_match_report r = { .key = "IOMatchCategory" };
+		const char *cls = c[i].driver->cls.name;
 
-		if (io_category_taken(nub, category)) {
+		strscpy(r.expected, category, sizeof(r.expected));
+		if (io_category_taken(nub, category, r.actual)) {
+			/* Held by this very driver: it is still started. */
+			if (!strcmp(r.actual, cls))
+				io_match_ledger_note(nub->entry.id, c[i].dict,
+						     IOKIT_MATCH_STARTED, c[i].score, 0, NULL);
+			else
+				io_match_ledger_note(nub->entry.id, c[i].dict,
+						     IOKIT_MATCH_CATEGORY_TAKEN, c[i].score,
+						     0, &r);
 			started++;
 			continue;
 		}
@@ -242,11 +319,11 @@ void io_service_match(struct io_service *nub)
 	int n;
 
 	if (os_object_is_kind(&nub->entry.obj, &io_pci_device_class)) {
-		io_pci_nub_bind(nub);
+		io_pci_nub_bind(nub, false);
 		return;
 	}
 	if (os_object_is_kind(&nub->entry.obj, &io_usb_host_interface_class)) {
-		io_usb_interface_bind(nub);
+		io_usb_interface_bind(nub, false);
 		return;
 	}
 	n = io_service_match_candidates(nub, &c);
@@ -254,4 +331,149 @@ void io_service_match(struct io_service *nub)
 		io_service_start_candidates(nub);
 	if (n >= 0)
 		io_catalogue_candidates_free(c, n);
+}
+
+/* The Linux driver, not iokit's, that holds a PCI or USB interface nub. */
+static bool io_service_native_driver(struct io_service *nub, char *buf, size_t size)
+{
+	if (os_object_is_kind(&nub->entry.obj, &io_pci_device_class))
+		return io_pci_nub_native_driver(nub, buf, size);
+	if (os_object_is_kind(&nub->entry.obj, &io_usb_host_interface_class))
+		return io_usb_interface_native_driver(nub, buf, size);
+	return false;
+}
+
+/* How far @dict would get on @nub, without starting anything. */
+static void io_service_match_test_one(struct io_service *nub, const struct os_dictionary *dict,
+				      struct iokit_match_record *rec)
+{
+	struct os_number *n = os_number_cast(os_dictionary_get(dict, "IOProbeScore"));
+	struct io_match_report r = {};
+	s32 score = n ? (s32)n->value : 0;
+	u32 phase = IOKIT_MATCH_MATCHED;
+	struct io_candidate c = { .dict = (struct os_dictionary *)dict };
+	const char *category;
+
+	if (!io_matching_match_passive_report(&nub->entry, dict, &r)) {
+		phase = IOKIT_MATCH_PASSIVE_FAILED;
+		goto out;
+	}
+	if (!io_family_match(nub, dict, &score, &r)) {
+		phase = IOKIT_MATCH_FAMILY_FAILED;
+		goto out;
+	}
+	category = io_candidate_category(&c);
+	if (io_category_taken(nub, category, r.actual)) {
+		r.key = "IOMatchCategory";
+		strscpy(r.expected, category, sizeof(r.expected));
+		phase = IOKIT_MATCH_CATEGORY_TAKEN;
+	} else if (!io_candidates_want_claim(&c, 1) &&
+		   io_service_native_driver(nub, r.actual, sizeof(r.actual))) {
+		r.key = "IOKitLinuxClaim";
+		strscpy(r.expected, "true, or iokitctl claim", sizeof(r.expected));
+		phase = IOKIT_MATCH_NATIVE_DRIVER;
+	}
+out:
+	io_match_record_fill(rec, nub->entry.id, dict, phase, score, 0, &r);
+}
+
+/**
+ * io_service_cmd_match_test() - IOKIT_IOC_MATCH_TEST
+ * @file: the control node
+ * @arg: struct iokit_match_test
+ *
+ * Return: an IOReturn.
+ */
+u32 io_service_cmd_match_test(struct file *file, void *arg)
+{
+	struct iokit_match_test *mt = arg;
+	u32 capacity = min_t(u32, mt->count, IOKIT_MATCH_LEDGER_MAX);
+	struct iokit_match_record *out = NULL;
+	struct io_registry_entry **entries;
+	u32 ret = IOKIT_RETURN_SUCCESS;
+	struct os_dictionary *dict;
+	const char *bad_key = NULL;
+	unsigned int count, i, n = 0;
+	const char *provider;
+	int reason;
+
+	if (mt->record_size != sizeof(*out) || mt->reserved)
+		return IOKIT_RETURN_BAD_ARGUMENT;
+	dict = iokit_copy_dictionary(mt->data, mt->data_size, &mt->bad_offset,
+				     &mt->bad_reason, &ret);
+	if (!dict)
+		return ret;
+	reason = io_personality_validate(dict, &bad_key);
+	if (reason) {
+		mt->bad_offset = 0;
+		mt->bad_reason = reason;
+		strscpy(mt->bad_key, bad_key ?: "", sizeof(mt->bad_key));
+		ret = IOKIT_RETURN_BAD_ARGUMENT;
+		goto put;
+	}
+	provider = os_string_cast(os_dictionary_get(dict, "IOProviderClass"))->str;
+	if (capacity) {
+		out = kvmalloc_array(capacity, sizeof(*out), GFP_KERNEL);
+		if (!out) {
+			ret = IOKIT_RETURN_NO_MEMORY;
+			goto put;
+		}
+	}
+	entries = io_registry_snapshot(&io_service_plane, &count);
+	if (!entries) {
+		ret = IOKIT_RETURN_NO_MEMORY;
+		goto free;
+	}
+	for (i = 0; i < count; i++) {
+		struct io_registry_entry *e = entries[i];
+
+		if (!os_object_conforms_to(&e->obj, provider) ||
+		    !os_object_is_kind(&e->obj, &io_service_class) ||
+		    !test_bit(IO_SERVICE_REGISTERED, &io_service_from_entry(e)->state))
+			continue;
+		if (n < capacity)
+			io_service_match_test_one(io_service_from_entry(e), dict, &out[n]);
+		n++;
+	}
+	io_registry_snapshot_free(entries, count);
+	if (copy_to_user(u64_to_user_ptr(mt->records), out, min(n, capacity) * sizeof(*out)))
+		ret = IOKIT_RETURN_VM_ERROR;
+	else if (n > capacity)
+		ret = IOKIT_RETURN_NO_SPACE;
+	mt->count = n;
+free:
+	kvfree(out);
+put:
+	os_object_put(&dict->obj);
+	return ret;
+}
+
+/**
+ * io_service_cmd_claim() - IOKIT_IOC_CLAIM
+ * @file: the control node
+ * @arg: struct iokit_claim
+ *
+ * Return: an IOReturn.
+ */
+u32 io_service_cmd_claim(struct file *file, void *arg)
+{
+	struct iokit_claim *cl = arg;
+	struct io_registry_entry *e;
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return IOKIT_RETURN_NOT_PRIVILEGED;
+	e = io_registry_entry_from_id(cl->entry_id);
+	if (!e)
+		return IOKIT_RETURN_NOT_FOUND;
+	if (os_object_is_kind(&e->obj, &io_pci_device_class))
+		ret = io_pci_nub_bind(io_service_from_entry(e), true);
+	else if (os_object_is_kind(&e->obj, &io_usb_host_interface_class))
+		ret = io_usb_interface_bind(io_service_from_entry(e), true);
+	else
+		ret = -EOPNOTSUPP;
+	io_registry_entry_put(e);
+	if (ret == -EOPNOTSUPP)
+		return IOKIT_RETURN_UNSUPPORTED;
+	return ret ? IOKIT_RETURN_NO_DEVICE : IOKIT_RETURN_SUCCESS;
 }

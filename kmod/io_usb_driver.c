@@ -43,41 +43,27 @@ static struct usb_driver io_usb_driver = {
 	.disconnect = io_usb_disconnect,
 };
 
-/* Whether the best candidate asks to take the interface from Linux. */
-static bool io_usb_wants_claim(struct io_candidate *c, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		struct os_boolean *b = os_boolean_cast(os_dictionary_get(c[i].dict,
-									"IOKitLinuxClaim"));
-
-		if (b && b->value)
-			return true;
-	}
-	return false;
-}
-
 /**
  * io_usb_interface_bind() - give a USB interface nub to its matching drivers
  * @nub: an IOUSBHostInterface nub
+ * @claim: take the interface from a native driver even if no personality
+ *	says IOKitLinuxClaim (iokitctl claim)
  *
  * Return: 0 if IOKit drivers run on the interface, -EBUSY if a native
  * driver keeps it, -ENODEV if none matched or started.
  */
-int io_usb_interface_bind(struct io_service *nub)
+int io_usb_interface_bind(struct io_service *nub, bool claim)
 {
 	struct io_usb_nub *usb = container_of(nub, struct io_usb_nub, service);
 	struct usb_interface *intf = usb->intf;
 	struct io_candidate *c;
-	bool claim, ours;
+	bool ours;
 	int n, ret = 0;
 
 	n = io_service_match_candidates(nub, &c);
 	if (n < 0)
 		return n;
-	claim = io_usb_wants_claim(c, n);
-	io_catalogue_candidates_free(c, n);
+	claim = claim || io_candidates_want_claim(c, n);
 
 	/* Interface drivers bind and unbind under their device's lock. */
 	usb_lock_device(usb->udev);
@@ -95,10 +81,12 @@ int io_usb_interface_bind(struct io_service *nub)
 				io_registry_entry_put(&nub->entry);
 			ours = !ret;
 		} else {
+			io_candidates_note_native(nub, c, n, intf->dev.driver->name);
 			ret = -EBUSY;
 		}
 	}
 	usb_unlock_device(usb->udev);
+	io_catalogue_candidates_free(c, n);
 	if (!ours)
 		return n ? ret : -ENODEV;
 
@@ -114,6 +102,30 @@ int io_usb_interface_bind(struct io_service *nub)
 		usb_unlock_device(usb->udev);
 	}
 	return ret;
+}
+
+/**
+ * io_usb_interface_native_driver() - the Linux driver, other than iokit's,
+ *	bound to a USB interface nub's interface
+ * @nub: an IOUSBHostInterface nub
+ * @buf: receives the driver's name
+ * @size: room at @buf
+ *
+ * Return: true if such a driver holds it.
+ */
+bool io_usb_interface_native_driver(struct io_service *nub, char *buf, size_t size)
+{
+	struct io_usb_nub *usb = container_of(nub, struct io_usb_nub, service);
+	struct usb_interface *intf = usb->intf;
+	bool native = false;
+
+	usb_lock_device(usb->udev);
+	if (intf->dev.driver && intf->dev.driver != &io_usb_driver.driver) {
+		strscpy(buf, intf->dev.driver->name, size);
+		native = true;
+	}
+	usb_unlock_device(usb->udev);
+	return native;
 }
 
 /**

@@ -95,8 +95,9 @@ int io_pci_match_parse(const char *s, const u32 *reg, u32 default_mask);
 int io_personality_validate(const struct os_dictionary *dict, const char **bad_key);
 struct os_dictionary *io_personality_build(const struct io_driver *driver,
 					   const struct io_personality *p);
+struct io_match_report;
 bool io_family_match(struct io_service *service, const struct os_dictionary *dict,
-		     s32 *score);
+		     s32 *score, struct io_match_report *r);
 u64 io_family_personality_key(const struct os_dictionary *dict);
 u64 io_family_service_key(struct io_service *service);
 
@@ -107,18 +108,36 @@ void io_service_match(struct io_service *nub);
 void io_service_rematch(struct io_service *service);
 int io_service_start_candidates(struct io_service *nub);
 int io_service_match_candidates(struct io_service *nub, struct io_candidate **out);
+bool io_candidates_want_claim(const struct io_candidate *c, int n);
+void io_candidates_note_native(struct io_service *nub, const struct io_candidate *c,
+			       int n, const char *owner);
+u32 io_service_cmd_claim(struct file *file, void *arg);
+u32 io_service_cmd_match_test(struct file *file, void *arg);
+
+/* io_match_ledger.c */
+struct iokit_match_record;
+const char *io_match_personality_name(const struct os_dictionary *dict);
+void io_match_record_fill(struct iokit_match_record *rec, u64 entry_id,
+			  const struct os_dictionary *dict, u32 phase, s32 score,
+			  int error, const struct io_match_report *r);
+void io_match_ledger_note(u64 entry_id, const struct os_dictionary *dict, u32 phase,
+			  s32 score, int error, const struct io_match_report *r);
+u32 io_match_ledger_cmd(struct file *file, void *arg);
+void io_match_ledger_exit(void);
 void io_driver_stop_instance(struct io_service *service);
 void io_driver_rematch_all(void);
 
 /* io_usb_driver.c */
 int io_usb_driver_init(void);
 void io_usb_driver_exit(void);
-int io_usb_interface_bind(struct io_service *nub);
+int io_usb_interface_bind(struct io_service *nub, bool claim);
+bool io_usb_interface_native_driver(struct io_service *nub, char *buf, size_t size);
 
 /* io_pci_driver.c */
 int io_pci_driver_init(void);
 void io_pci_driver_exit(void);
-int io_pci_nub_bind(struct io_service *nub);
+int io_pci_nub_bind(struct io_service *nub, bool claim);
+bool io_pci_nub_native_driver(struct io_service *nub, char *buf, size_t size);
 
 /* io_registry_ioctl.c: helpers and command handlers (IOReturns) */
 u32 iokit_copy_out_object(const struct os_object *obj, u64 data, u32 *data_size);

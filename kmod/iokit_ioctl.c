@@ -47,6 +47,9 @@ union iokit_arg_buffer {
 	struct iokit_personality personality;
 	struct iokit_port_create port_create;
 	struct iokit_notification notification;
+	struct iokit_match_ledger match_ledger;
+	struct iokit_match_test match_test;
+	struct iokit_claim claim;
 	struct iokit_test_entries test_entries;
 };
 
@@ -76,7 +79,8 @@ static u32 iokit_cmd_version(struct file *file, void *arg)
 	ver->abi_major = IOKIT_ABI_MAJOR;
 	ver->abi_minor = IOKIT_ABI_MINOR;
 	ver->features = IOKIT_FEATURE_VERSION | IOKIT_FEATURE_REGISTRY |
-			IOKIT_FEATURE_MATCHING | IOKIT_FEATURE_NOTIFY;
+			IOKIT_FEATURE_MATCHING | IOKIT_FEATURE_NOTIFY |
+			IOKIT_FEATURE_LEDGER;
 	if (READ_ONCE(iokit_test_interface))
 		ver->features |= IOKIT_FEATURE_TEST;
 	strscpy(ver->module_version, IOKIT_MODULE_VERSION,
@@ -134,6 +138,15 @@ static const struct iokit_ioctl_op iokit_ioctl_ops[] = {
 	IOKIT_IOCTL_OP(IOKIT_CMD_NOTIFICATION, IOKIT_IOC_NOTIFICATION,
 		       io_service_cmd_notification, struct iokit_notification,
 		       IOKIT_NOTIFICATION_SIZE_VER0),
+	IOKIT_IOCTL_OP(IOKIT_CMD_MATCH_LEDGER, IOKIT_IOC_MATCH_LEDGER,
+		       io_match_ledger_cmd, struct iokit_match_ledger,
+		       IOKIT_MATCH_LEDGER_SIZE_VER0),
+	IOKIT_IOCTL_OP(IOKIT_CMD_MATCH_TEST, IOKIT_IOC_MATCH_TEST,
+		       io_service_cmd_match_test, struct iokit_match_test,
+		       IOKIT_MATCH_TEST_SIZE_VER0),
+	IOKIT_IOCTL_OP(IOKIT_CMD_CLAIM, IOKIT_IOC_CLAIM,
+		       io_service_cmd_claim, struct iokit_claim,
+		       IOKIT_CLAIM_SIZE_VER0),
 	IOKIT_IOCTL_OP(IOKIT_CMD_TEST_ENTRIES, IOKIT_IOC_TEST_ENTRIES,
 		       io_test_cmd_entries, struct iokit_test_entries,
 		       IOKIT_TEST_ENTRIES_SIZE_VER0),

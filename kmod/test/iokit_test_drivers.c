@@ -12,13 +12,19 @@
  * of its own, TestChildNub, which TestGrandchild matches by name: a
  * driver's service is a provider too.  On USB: TestKbd on QEMU's
  * 0627:0001 devices by idVendor/idProduct, TestHid on HID boot keyboard
- * interfaces by class/subclass/protocol.
+ * interfaces by class/subclass/protocol; TestTablet on other HID
+ * interfaces, which usbhid keeps (no IOKitLinuxClaim) until iokitctl
+ * claim.  TestWrongDevice and TestWrongName never match the edu device,
+ * so the match ledger has a failed key to explain; TestResourceUser waits
+ * on IOResources for "TestResource", written to debugfs "resource".
  */
 #include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/seq_buf.h>
 #include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include <iokit/io_driver.h>
 
@@ -208,6 +214,38 @@ static const struct io_property test_hid_personality[] = {
 	{ }
 };
 
+/* Never match the edu device, each for a reason the ledger must name. */
+static const struct io_property test_wrong_device_personality[] = {
+	IO_PROP_STRING("IOProviderClass", "IOPCIDevice"),
+	IO_PROP_STRING("IOPCIMatch", "0x11e91234"),
+	IO_PROP_STRING("IOMatchCategory", "TestWrong"),
+	{ }
+};
+
+static const struct io_property test_wrong_name_personality[] = {
+	IO_PROP_STRING("IOProviderClass", "IOPCIDevice"),
+	IO_PROP_STRING("IOPCIMatch", "0x11e81234"),
+	IO_PROP_STRING("IONameMatch", "pci1234,0000"),
+	IO_PROP_STRING("IOMatchCategory", "TestWrong"),
+	{ }
+};
+
+/* Starts once "TestResource" is published (debugfs "resource"). */
+static const struct io_property test_resource_personality[] = {
+	IO_PROP_STRING("IOProviderClass", "IOResources"),
+	IO_PROP_STRING("IOResourceMatch", "TestResource"),
+	{ }
+};
+
+/* HID interfaces other than boot keyboards, without IOKitLinuxClaim. */
+static const struct io_property test_tablet_personality[] = {
+	IO_PROP_STRING("IOProviderClass", "IOUSBHostInterface"),
+	IO_PROP_NUMBER("bInterfaceClass", 3),
+	IO_PROP_NUMBER("bInterfaceSubClass", 0),
+	IO_PROP_STRING("IOMatchCategory", "TestTablet"),
+	{ }
+};
+
 static const struct io_property test_grandchild_personality[] = {
 	IO_PROP_STRING("IOProviderClass", "IOService"),
 	IO_PROP_STRING("IONameMatch", "TestChildNub"),
@@ -238,9 +276,42 @@ static struct io_driver test_kbd =
 static struct io_driver test_hid =
 	TEST_DRIVER("TestHid", test_ops, test_hid_personality);
 
+static struct io_driver test_wrong_device =
+	TEST_DRIVER("TestWrongDevice", test_ops, test_wrong_device_personality);
+static struct io_driver test_wrong_name =
+	TEST_DRIVER("TestWrongName", test_ops, test_wrong_name_personality);
+static struct io_driver test_resource =
+	TEST_DRIVER("TestResourceUser", test_ops, test_resource_personality);
+static struct io_driver test_tablet =
+	TEST_DRIVER("TestTablet", test_ops, test_tablet_personality);
+
 static struct io_driver *const test_drivers[] = {
 	&test_fails, &test_wins, &test_loses, &test_other, &test_kbd, &test_hid,
-	&test_grandchild,
+	&test_grandchild, &test_wrong_device, &test_wrong_name, &test_resource,
+	&test_tablet,
+};
+
+/* Writing a name to debugfs "resource" publishes it on IOResources. */
+static ssize_t resource_write(struct file *file, const char __user *buf, size_t len,
+			      loff_t *pos)
+{
+	char name[64];
+	int ret;
+
+	if (!len || len >= sizeof(name))
+		return -EINVAL;
+	if (copy_from_user(name, buf, len))
+		return -EFAULT;
+	name[len] = '\0';
+	strim(name);
+	ret = io_service_publish_resource(name);
+	return ret ?: len;
+}
+
+static const struct file_operations resource_fops = {
+	.owner = THIS_MODULE,
+	.write = resource_write,
+	.llseek = noop_llseek,
 };
 
 static int __init test_drivers_init(void)
@@ -253,6 +324,7 @@ static int __init test_drivers_init(void)
 	seq_buf_init(&log_seq, log_buf, LOG_SIZE);
 	debug_dir = debugfs_create_dir("iokit_test_drivers", NULL);
 	debugfs_create_file("log", 0600, debug_dir, NULL, &log_fops);
+	debugfs_create_file("resource", 0200, debug_dir, NULL, &resource_fops);
 	for (i = 0; i < ARRAY_SIZE(test_drivers); i++) {
 		ret = io_driver_register(test_drivers[i]);
 		if (ret)
@@ -273,6 +345,7 @@ static void __exit test_drivers_exit(void)
 
 	while (i--)
 		io_driver_unregister(test_drivers[i]);
+	io_service_unpublish_resource("TestResource");
 	debugfs_remove_recursive(debug_dir);
 	kfree(log_buf);
 }

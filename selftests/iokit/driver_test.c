@@ -245,6 +245,8 @@ TEST_F(drv, sysfs_unbind_terminates_in_order_and_bind_restarts)
 	EXPECT_LE(0, log_pos(read_log(), "start TestWins pci1234,11e8"));
 	EXPECT_EQ(1, instances(self->fd, "TestWins", ids));
 
+	/* The drivers registered in Start: let their matching rounds end. */
+	ASSERT_EQ(0, wait_quiet(self->fd));
 	ASSERT_EQ(0, unload("iokit_test_drivers"));
 	close(port);
 	if (baseline >= 0)
@@ -515,6 +517,178 @@ TEST_F(drv, user_personality_errors_name_the_key)
 	EXPECT_EQ(0, system("grep -q 'NoSuchDriver is not loaded' /tmp/err"));
 	if (baseline >= 0)
 		EXPECT_EQ(baseline, iokit_live_objects());
+}
+
+/* The ledger's records for @id (0: all), personality @p ("" all). */
+static int ledger(int fd, uint64_t id, const char *p, struct iokit_match_record *recs,
+		  uint32_t cap)
+{
+	struct iokit_match_ledger ml = {
+		.size = sizeof(ml), .record_size = sizeof(*recs), .count = cap,
+		.entry_id = id, .records = (uintptr_t)recs,
+	};
+
+	snprintf(ml.personality, sizeof(ml.personality), "%s", p);
+	if (ioctl(fd, IOKIT_IOC_MATCH_LEDGER, &ml))
+		return -(int)ml.ioreturn;
+	return ml.count;
+}
+
+static const struct iokit_match_record *ledger_find(const struct iokit_match_record *recs,
+						    int n, const char *personality)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(recs[i].personality, personality))
+			return &recs[i];
+	return NULL;
+}
+
+/* ioreg --why: every outcome, with the key, the values and the reason. */
+TEST_F(drv, match_ledger_explains_each_outcome)
+{
+	struct iokit_match_record recs[32];
+	const struct iokit_match_record *r;
+	uint64_t nub;
+	uint32_t count = 1;
+	struct ioks s;
+	int n;
+
+	match_str(&s, "IONameMatch", "pci1234,11e8");
+	ASSERT_EQ(0, reg_matching(self->fd, s.buf, s.w.len, &nub, &count, NULL));
+	ASSERT_EQ(0, load("iokit_test_drivers", ""));
+	ASSERT_EQ(0, wait_quiet(self->fd));
+	n = ledger(self->fd, nub, "", recs, 32);
+	ASSERT_LE(6, n);
+
+	r = ledger_find(recs, n, "TestWins");
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(IOKIT_MATCH_STARTED, r->phase);
+	EXPECT_EQ(1000, r->score);
+	r = ledger_find(recs, n, "TestFails");
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(IOKIT_MATCH_START_FAILED, r->phase);
+	EXPECT_EQ(-EIO, r->error);
+	r = ledger_find(recs, n, "TestLoses");
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(IOKIT_MATCH_CATEGORY_TAKEN, r->phase);
+	EXPECT_STREQ("TestWins", r->actual);
+	EXPECT_STREQ("TestCat", r->expected);
+	r = ledger_find(recs, n, "TestWrongDevice");
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(IOKIT_MATCH_FAMILY_FAILED, r->phase);
+	EXPECT_STREQ("IOPCIMatch", r->key);
+	EXPECT_STREQ("0x11e91234", r->expected);
+	EXPECT_NE(NULL, strstr(r->actual, "0x11e81234"));
+	r = ledger_find(recs, n, "TestWrongName");
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(IOKIT_MATCH_PASSIVE_FAILED, r->phase);
+	EXPECT_STREQ("IONameMatch", r->key);
+	EXPECT_STREQ("\"pci1234,0000\"", r->expected);
+	EXPECT_STREQ("\"pci1234,11e8\"", r->actual);
+
+	/* One personality; a short buffer reports the count. */
+	EXPECT_EQ(1, ledger(self->fd, nub, "TestOther", recs, 32));
+	EXPECT_EQ(-(int)IOKIT_RETURN_NO_SPACE, ledger(self->fd, nub, "", recs, 1));
+
+	/* The same, as a person reads it. */
+	EXPECT_EQ(0, system("ioreg --why pci1234,11e8 > /tmp/why.txt"));
+	EXPECT_EQ(0, system("grep -q 'Linux device .*: bound to iokit' /tmp/why.txt"));
+	EXPECT_EQ(0, system("grep -q 'TestLoses .*but TestWins holds category TestCat' /tmp/why.txt"));
+	EXPECT_EQ(0, system("grep -q 'TestFails .*Start failed' /tmp/why.txt"));
+	EXPECT_EQ(0, system("grep -q 'TestWrongDevice .*no match: IOPCIMatch wants 0x11e91234' "
+			    "/tmp/why.txt"));
+	EXPECT_EQ(0, system("ioreg --why pci1234,11e8 --personality TestWins | "
+			    "grep -q 'TestWins .*started (score 1000)'"));
+	EXPECT_NE(0, system("ioreg --why no-such-entry 2>/dev/null"));
+	system("cat /tmp/why.txt");
+}
+
+/* IOResourceMatch: a driver on IOResources starts once its resource is. */
+TEST_F(drv, resource_match_waits_for_publish_resource)
+{
+	struct iokit_match_record recs[4];
+	uint64_t ids[8];
+	int n;
+
+	ASSERT_EQ(0, load("iokit_test_drivers", ""));
+	ASSERT_EQ(0, wait_quiet(self->fd));
+	EXPECT_EQ(0, instances(self->fd, "TestResourceUser", ids));
+	n = ledger(self->fd, 0, "TestResourceUser", recs, 4);
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(IOKIT_MATCH_PASSIVE_FAILED, recs[0].phase);
+	EXPECT_STREQ("IOResourceMatch", recs[0].key);
+	EXPECT_STREQ("not published", recs[0].actual);
+
+	ASSERT_EQ(0, system("echo TestResource > /sys/kernel/debug/iokit_test_drivers/resource"));
+	ASSERT_EQ(0, wait_quiet(self->fd));
+	EXPECT_EQ(1, instances(self->fd, "TestResourceUser", ids));
+	ASSERT_EQ(1, ledger(self->fd, 0, "TestResourceUser", recs, 4));
+	EXPECT_EQ(IOKIT_MATCH_STARTED, recs[0].phase);
+}
+
+/* A native driver holds the tablet's interface until iokitctl claim. */
+TEST_F(drv, native_driver_is_named_and_claim_takes_over)
+{
+	struct iokit_match_record recs[8];
+	struct prop_find p;
+	uint64_t ids[8], intf = 0;
+	char cmd[256];
+	int n, i;
+
+	ASSERT_EQ(0, load("iokit_test_drivers", ""));
+	ASSERT_EQ(0, wait_quiet(self->fd));
+	EXPECT_EQ(0, instances(self->fd, "TestTablet", ids));
+	n = ledger(self->fd, 0, "TestTablet", recs, 8);
+	for (i = 0; i < n; i++)
+		if (recs[i].phase == IOKIT_MATCH_NATIVE_DRIVER)
+			intf = recs[i].entry_id;
+	ASSERT_NE(0, intf);
+	for (i = 0; i < n; i++)
+		if (recs[i].entry_id == intf) {
+			EXPECT_STREQ("usbhid", recs[i].actual);
+			EXPECT_STREQ("IOKitLinuxClaim", recs[i].key);
+		}
+	ASSERT_TRUE(reg_property(self->fd, intf, "IOLinuxDevice", &p));
+	snprintf(cmd, sizeof(cmd), "%s", p.str);
+	EXPECT_TRUE(linux_driver_is("usb", cmd, "usbhid"));
+
+	snprintf(cmd, sizeof(cmd), "iokitctl claim 0x%llx", (unsigned long long)intf);
+	ASSERT_EQ(0, system(cmd));
+	ASSERT_EQ(0, wait_quiet(self->fd));
+	EXPECT_EQ(1, instances(self->fd, "TestTablet", ids));
+	EXPECT_TRUE(linux_driver_is("usb", p.str, "iokit"));
+	/* An entry that is not there is refused. */
+	EXPECT_NE(0, system("iokitctl claim 0x1 2>/dev/null"));
+
+	ASSERT_EQ(0, unload("iokit_test_drivers"));
+	ASSERT_EQ(0, wait_quiet(self->fd));
+	EXPECT_TRUE(linux_driver_is("usb", p.str, "usbhid"));
+}
+
+/* iokitctl match-test: the real matcher, nothing installed. */
+TEST_F(drv, match_test_evaluates_without_installing)
+{
+	FILE *f = fopen("/tmp/mt.json", "w");
+
+	ASSERT_NE(NULL, f);
+	fputs("{\"IOProviderClass\": \"IOPCIDevice\", \"IOClass\": \"NotLoaded\",\n"
+	      " \"IOPCIMatch\": \"0x11e81234\"}\n", f);
+	fclose(f);
+	EXPECT_EQ(0, system("iokitctl match-test /tmp/mt.json > /tmp/mt.txt"));
+	system("cat /tmp/mt.txt");
+	EXPECT_EQ(0, system("grep -q 'NotLoaded .*matches (score 0)' /tmp/mt.txt"));
+	EXPECT_EQ(0, system("grep -q 'no match: IOPCIMatch wants 0x11e81234' /tmp/mt.txt"));
+	/* Not installed: the catalogue does not know it. */
+	EXPECT_NE(0, system("iokitctl personality list | grep -q NotLoaded"));
+
+	f = fopen("/tmp/mt.json", "w");
+	ASSERT_NE(NULL, f);
+	fputs("{\"IOProviderClass\": \"IOPCIDevice\", \"IOPCIMach\": \"0x11e81234\"}\n", f);
+	fclose(f);
+	EXPECT_NE(0, system("iokitctl match-test /tmp/mt.json 2>/tmp/mt.err"));
+	EXPECT_EQ(0, system("grep -q 'IOPCIMach' /tmp/mt.err"));
 }
 
 TEST_HARNESS_MAIN

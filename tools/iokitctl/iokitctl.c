@@ -9,6 +9,8 @@
  *   iokitctl personality add FILE.json
  *   iokitctl personality remove NAME
  *   iokitctl personality list
+ *   iokitctl match-test FILE.json
+ *   iokitctl claim ENTRY-ID
  *   iokitctl wait-quiet [SECONDS]
  *
  * A personality whose IOClass is not loaded but names its module in
@@ -28,6 +30,8 @@
 
 #include <IOKit/IOKitLib.h>
 #include <linux/iokit.h>
+
+#include "iokit_match_text.h"
 
 static int iokit_fd = -1;
 
@@ -156,14 +160,12 @@ static int personality_ioctl(struct iokit_personality *p)
 	return ioctl(control(), IOKIT_IOC_PERSONALITY, p) ? -1 : 0;
 }
 
-static int personality_add(const char *file)
+/* A personality from a JSON file, as an IOKS stream of *len bytes. */
+static void *read_personality(const char *file, size_t *len)
 {
-	struct iokit_personality p;
 	IOCFTypeRef dict;
 	char *text, *err = NULL;
-	size_t len;
 	void *data;
-	int loaded = 0;
 
 	text = read_file(file);
 	dict = IOCFCreateFromJSON(text, &err);
@@ -172,10 +174,21 @@ static int personality_add(const char *file)
 		die("%s: %s", file, err ? err : "not a personality");
 	if (IOCFGetTypeID(dict) != kIOCFDictionaryTypeID)
 		die("%s: a personality is a JSON object", file);
-	data = IOCFSerialize(dict, &len);
+	data = IOCFSerialize(dict, len);
 	IOCFRelease(dict);
 	if (!data)
 		die("%s: cannot serialize: %s", file, strerror(errno));
+	return data;
+}
+
+static int personality_add(const char *file)
+{
+	struct iokit_personality p;
+	int loaded = 0;
+	size_t len;
+	void *data;
+
+	data = read_personality(file, &len);
 
 	for (;;) {
 		memset(&p, 0, sizeof(p));
@@ -249,6 +262,68 @@ static int personality_list(void)
 	return 0;
 }
 
+/* Evaluate a personality against every service it could match, installing nothing. */
+static int match_test(const char *file)
+{
+	struct iokit_match_test mt = {
+		.size = sizeof(mt), .record_size = sizeof(struct iokit_match_record),
+	};
+	struct iokit_match_record *recs = NULL;
+	size_t len;
+	uint32_t i;
+
+	mt.data = (uintptr_t)read_personality(file, &len);
+	mt.data_size = len;
+	while (ioctl(control(), IOKIT_IOC_MATCH_TEST, &mt) &&
+	       (kern_return_t)mt.ioreturn == kIOReturnNoSpace) {
+		free(recs);
+		recs = calloc(mt.count, sizeof(*recs));
+		if (!recs)
+			die("out of memory");
+		mt.records = (uintptr_t)recs;
+	}
+	free((void *)(uintptr_t)mt.data);
+	if ((kern_return_t)mt.ioreturn == kIOReturnBadArgument && mt.bad_key[0])
+		die("%s: %s \"%s\"", file, IOCFSerialErrorString(mt.bad_reason), mt.bad_key);
+	if (mt.ioreturn)
+		die("%s: %s", file, mach_error_string(mt.ioreturn));
+	if (!mt.count)
+		printf("no registered service of its IOProviderClass\n");
+	for (i = 0; i < mt.count; i++) {
+		io_service_t s = IOServiceGetMatchingService(kIOMainPortDefault,
+							     IORegistryEntryIDMatching(recs[i].entry_id));
+		io_name_t name = "(gone)";
+
+		if (s) {
+			IORegistryEntryGetName(s, name);
+			IOObjectRelease(s);
+		}
+		printf("%s <id 0x%llx>\n", name, (unsigned long long)recs[i].entry_id);
+		iokit_match_record_print(stdout, &recs[i]);
+	}
+	free(recs);
+	return 0;
+}
+
+/* Take a device from its native Linux driver for the IOKit drivers that match it. */
+static int claim(const char *entry)
+{
+	struct iokit_claim cl = { .size = sizeof(cl) };
+	char *end;
+
+	errno = 0;
+	cl.entry_id = strtoull(entry, &end, 0);
+	if (errno || end == entry || *end)
+		die("claim: not a registry entry ID: %s", entry);
+	if (ioctl(control(), IOKIT_IOC_CLAIM, &cl)) {
+		if ((kern_return_t)cl.ioreturn == kIOReturnNoDevice)
+			die("claim: %s: no IOKit driver matched and started (see ioreg --why %s)",
+			    entry, entry);
+		die("claim: %s: %s", entry, mach_error_string(cl.ioreturn));
+	}
+	return 0;
+}
+
 static int wait_quiet(const char *seconds)
 {
 	struct iokit_wait_quiet wq = { .size = sizeof(wq) };
@@ -266,6 +341,8 @@ static void usage(void)
 	      "       iokitctl load MODULE|FILE.ko [PARAMS]\n"
 	      "       iokitctl unload MODULE\n"
 	      "       iokitctl personality add FILE.json | remove NAME | list\n"
+	      "       iokitctl match-test FILE.json\n"
+	      "       iokitctl claim ENTRY-ID\n"
 	      "       iokitctl wait-quiet [SECONDS]\n", stderr);
 	exit(2);
 }
@@ -287,6 +364,10 @@ int main(int argc, char **argv)
 		return load_module(argv[2], argc == 4 ? argv[3] : "") ? 1 : 0;
 	if (!strcmp(argv[1], "unload") && argc == 3)
 		return unload_module(argv[2]) ? 1 : 0;
+	if (!strcmp(argv[1], "match-test") && argc == 3)
+		return match_test(argv[2]);
+	if (!strcmp(argv[1], "claim") && argc == 3)
+		return claim(argv[2]);
 	if (!strcmp(argv[1], "wait-quiet") && argc <= 3)
 		return wait_quiet(argc == 3 ? argv[2] : NULL);
 	if (!strcmp(argv[1], "personality") && argc >= 3) {

@@ -20,6 +20,8 @@
 
 #include <IOKit/IOKitLib.h>
 
+#include "ioreg.h"
+
 #define __noreturn		__attribute__((noreturn))
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 
@@ -599,6 +601,7 @@ static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ioreg [-alrtx] [-c class] [-d depth] [-k key] [-n name] [-p plane] [-w width]\n"
+		"       ioreg --why entry [--personality name]\n"
 		"where options are:\n"
 		"\t-a archive output (JSON)\n"
 		"\t-c list properties of objects with the given class\n"
@@ -611,7 +614,10 @@ static void print_usage(FILE *f)
 		"\t-r show subtrees rooted by the given criteria\n"
 		"\t-t show location of each subtree\n"
 		"\t-w clip output to the given line width (0 is unlimited)\n"
-		"\t-x show data and numbers as hexadecimal\n");
+		"\t-x show data and numbers as hexadecimal\n"
+		"\t--why explain which drivers matched the entry (ID, path or name),\n"
+		"\t      how far each got, and which Linux driver holds its device\n"
+		"\t--personality with --why, only the given personality or IOClass\n");
 }
 
 static unsigned int parse_number(const char *arg, char option)
@@ -628,6 +634,12 @@ static unsigned int parse_number(const char *arg, char option)
 
 int main(int argc, char **argv)
 {
+	static const struct option long_options[] = {
+		{ "why", required_argument, NULL, 'W' },
+		{ "personality", required_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *why = NULL, *personality = NULL;
 	io_registry_entry_t root;
 	struct path path = { NULL, 0 };
 	struct winsize ws;
@@ -638,8 +650,14 @@ int main(int argc, char **argv)
 	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws))
 		opt.width = ws.ws_col;
 
-	while ((c = getopt(argc, argv, "ac:d:hk:ln:p:rtw:x")) != -1) {
+	while ((c = getopt_long(argc, argv, "ac:d:hk:ln:p:rtw:x", long_options, NULL)) != -1) {
 		switch (c) {
+		case 'W':
+			why = optarg;
+			break;
+		case 'P':
+			personality = optarg;
+			break;
 		case 'a':
 			opt.archive = true;
 			break;
@@ -681,7 +699,7 @@ int main(int argc, char **argv)
 			return EXIT_FAILURE;
 		}
 	}
-	if (optind < argc) {
+	if (optind < argc || (personality && !why)) {
 		print_usage(stderr);
 		return EXIT_FAILURE;
 	}
@@ -693,6 +711,9 @@ int main(int argc, char **argv)
 		die("cannot open /dev/iokit: no such device (iokit.ko not loaded?)");
 	if (ret != kIOReturnSuccess)
 		die("cannot open /dev/iokit: %s", mach_error_string(ret));
+
+	if (why)
+		return ioreg_why(why, personality) ? EXIT_FAILURE : EXIT_SUCCESS;
 
 	root = IORegistryGetRootEntry(kIOMainPortDefault);
 	if (!root)

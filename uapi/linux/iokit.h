@@ -134,6 +134,7 @@ struct iokit_version {
 #define IOKIT_FEATURE_REGISTRY	_BITULL(1)	/* registry and matching queries */
 #define IOKIT_FEATURE_MATCHING	_BITULL(2)	/* drivers, IOKIT_IOC_WAIT_QUIET */
 #define IOKIT_FEATURE_NOTIFY	_BITULL(3)	/* notification ports (ABI 1.1) */
+#define IOKIT_FEATURE_LEDGER	_BITULL(4)	/* match ledger, match test, claim (1.1) */
 #define IOKIT_FEATURE_TEST	_BITULL(63)	/* test-only commands enabled */
 
 /**
@@ -617,6 +618,143 @@ struct iokit_event {
 	__u32 count;
 };
 
+/* IOKIT_MATCH_*: how far one (service, personality) evaluation got. */
+#define IOKIT_MATCH_PASSIVE_FAILED	1	/* a generic key failed (@key) */
+#define IOKIT_MATCH_FAMILY_FAILED	2	/* a PCI/USB key failed (@key) */
+#define IOKIT_MATCH_MATCHED		3	/* a candidate, with @score */
+#define IOKIT_MATCH_CATEGORY_TAKEN	4	/* @actual holds its category */
+#define IOKIT_MATCH_NATIVE_DRIVER	5	/* Linux driver @actual owns it */
+#define IOKIT_MATCH_NOT_LOADED		6	/* IOClass's module not loaded */
+#define IOKIT_MATCH_INIT_FAILED		7	/* init returned @error */
+#define IOKIT_MATCH_PROBE_FAILED	8	/* probe returned @error */
+#define IOKIT_MATCH_START_FAILED	9	/* Start returned @error */
+#define IOKIT_MATCH_STARTED		10	/* Start succeeded */
+
+#define IOKIT_MATCH_STR_MAX		64
+
+/**
+ * struct iokit_match_record - one evaluation of a personality against a
+ *	service, as the match ledger and IOKIT_IOC_MATCH_TEST report it
+ * @entry_id: the service (provider) evaluated
+ * @time_ns: when, in CLOCK_BOOTTIME nanoseconds
+ * @phase: an IOKIT_MATCH_* value: the furthest phase reached
+ * @score: the probe score so far (for USB, with the family's tier)
+ * @error: for the *_FAILED phases after matching, the negative errno
+ * @reserved: zero
+ * @personality: the personality's IOPersonalityName, else its IOClass
+ * @driver: its IOClass
+ * @key: the key that decided a failure ("IOPCIMatch", "idProduct", ...)
+ * @expected: what the personality asked for, as text
+ * @actual: what the service has, as text; for IOKIT_MATCH_NATIVE_DRIVER
+ *	the Linux driver, for IOKIT_MATCH_CATEGORY_TAKEN the class holding it
+ *
+ * Strings are NUL-terminated and cut to fit.
+ */
+struct iokit_match_record {
+	__u64 entry_id;
+	__u64 time_ns;
+	__u32 phase;
+	__s32 score;
+	__s32 error;
+	__u32 reserved;
+	char personality[IOKIT_MATCH_STR_MAX];
+	char driver[IOKIT_MATCH_STR_MAX];
+	char key[IOKIT_MATCH_STR_MAX];
+	char expected[IOKIT_MATCH_STR_MAX];
+	char actual[IOKIT_MATCH_STR_MAX];
+};
+
+/**
+ * struct iokit_match_ledger - IOKIT_IOC_MATCH_LEDGER: why matching did
+ *	(or did not) happen
+ * @size: in: sizeof this struct as the caller knows it; out: the kernel's
+ * @ioreturn: out: IOKIT_RETURN_NO_SPACE if @records was short (@count then
+ *	holds the number available)
+ * @count: in: capacity of @records; out: number of records
+ * @record_size: sizeof(struct iokit_match_record) as the caller knows it
+ * @entry_id: the service to explain; 0 for all
+ * @records: user pointer to an array of struct iokit_match_record,
+ *	oldest first
+ * @personality: only records of this personality (name or IOClass); ""
+ *	for all
+ *
+ * The ledger keeps the latest outcome of each (service, personality)
+ * pair that got past the catalogue's index, for the most recent
+ * IOKIT_MATCH_LEDGER_MAX pairs; records outlive their service, so an
+ * unplugged device can still be explained.
+ */
+struct iokit_match_ledger {
+	__u32 size;
+	__u32 ioreturn;
+	__u32 count;
+	__u32 record_size;
+	__u64 entry_id;
+	__u64 records;
+	char personality[IOKIT_MATCH_STR_MAX];
+};
+
+#define IOKIT_MATCH_LEDGER_MAX		4096
+#define IOKIT_MATCH_LEDGER_SIZE_VER0	96
+
+/**
+ * struct iokit_match_test - IOKIT_IOC_MATCH_TEST: evaluate a personality
+ *	against the live registry without installing it
+ * @size: in: sizeof this struct as the caller knows it; out: the kernel's
+ * @ioreturn: out: IOKIT_RETURN_BAD_ARGUMENT for a malformed stream or
+ *	personality (@bad_reason, @bad_key), IOKIT_RETURN_NO_SPACE if
+ *	@records was short (@count then holds the number needed)
+ * @data_size: bytes of the personality at @data
+ * @count: in: capacity of @records; out: number of records
+ * @data: user pointer to one personality, an IOKS dictionary
+ * @records: user pointer to an array of struct iokit_match_record: one
+ *	per registered service of the personality's IOProviderClass
+ * @record_size: sizeof(struct iokit_match_record) as the caller knows it
+ * @bad_offset: out: where a malformed stream was refused
+ * @bad_reason: out: an enum iokit_serial_error
+ * @reserved: zero
+ * @bad_key: out: the personality key that was refused
+ *
+ * Nothing is started, bound or recorded: each record says how far the
+ * real matcher would get (up to IOKIT_MATCH_MATCHED, or the category or
+ * native driver in the way).
+ */
+struct iokit_match_test {
+	__u32 size;
+	__u32 ioreturn;
+	__u32 data_size;
+	__u32 count;
+	__u64 data;
+	__u64 records;
+	__u32 record_size;
+	__u32 bad_offset;
+	__u32 bad_reason;
+	__u32 reserved;
+	char bad_key[IOKIT_MATCH_STR_MAX];
+};
+
+#define IOKIT_MATCH_TEST_SIZE_VER0	112
+
+/**
+ * struct iokit_claim - IOKIT_IOC_CLAIM: take a device from its native
+ *	Linux driver for the IOKit drivers that match it (iokitctl claim)
+ * @size: in: sizeof this struct as the caller knows it; out: the kernel's
+ * @ioreturn: out: IOKIT_RETURN_NOT_PRIVILEGED without CAP_SYS_ADMIN,
+ *	IOKIT_RETURN_NOT_FOUND for an unknown entry, IOKIT_RETURN_UNSUPPORTED
+ *	for a service that is not an IOPCIDevice or IOUSBHostInterface,
+ *	IOKIT_RETURN_NO_DEVICE when no IOKit driver matches or starts (a
+ *	native driver then keeps, or gets back, the device)
+ * @entry_id: the nub
+ *
+ * The device stays with iokit until its IOKit drivers are gone.
+ */
+struct iokit_claim {
+	__u32 size;
+	__u32 ioreturn;
+	__u64 entry_id;
+};
+
+#define IOKIT_CLAIM_SIZE_VER0		16
+
 /*
  * Command numbers.  The size bits of an IOKIT_IOC_* value follow the struct
  * as this header declares it, so they change when a struct grows; the
@@ -635,6 +773,9 @@ enum {
 	IOKIT_CMD_PERSONALITY = 0x09,
 	IOKIT_CMD_PORT_CREATE = 0x0a,
 	IOKIT_CMD_NOTIFICATION = 0x0b,
+	IOKIT_CMD_MATCH_LEDGER = 0x0c,
+	IOKIT_CMD_MATCH_TEST = 0x0d,
+	IOKIT_CMD_CLAIM = 0x0e,
 	/* 0x70-0x7f: test-only commands, see IOKIT_FEATURE_TEST */
 	IOKIT_CMD_TEST_ENTRIES = 0x70,
 };
@@ -663,6 +804,12 @@ enum {
 	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_PORT_CREATE, struct iokit_port_create)
 #define IOKIT_IOC_NOTIFICATION \
 	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_NOTIFICATION, struct iokit_notification)
+#define IOKIT_IOC_MATCH_LEDGER \
+	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_MATCH_LEDGER, struct iokit_match_ledger)
+#define IOKIT_IOC_MATCH_TEST \
+	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_MATCH_TEST, struct iokit_match_test)
+#define IOKIT_IOC_CLAIM \
+	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_CLAIM, struct iokit_claim)
 #define IOKIT_IOC_TEST_ENTRIES \
 	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_TEST_ENTRIES, struct iokit_test_entries)
 

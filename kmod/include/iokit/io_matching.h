@@ -7,10 +7,34 @@
 #ifndef _IOKIT_IO_MATCHING_H
 #define _IOKIT_IO_MATCHING_H
 
+#include <linux/compiler_attributes.h>
+
 #include <iokit/io_registry_entry.h>
+
+/**
+ * struct io_match_report - why a match failed, for the match ledger
+ * @key: the key that failed, or NULL while none has
+ * @expected: what the dictionary asked for, as text
+ * @actual: what the entry has, as text
+ */
+struct io_match_report {
+	const char *key;
+	char expected[IOKIT_MATCH_STR_MAX];
+	char actual[IOKIT_MATCH_STR_MAX];
+};
+
+__printf(3, 4)
+void io_match_report_fail(struct io_match_report *r, const char *key,
+			  const char *expected_fmt, ...);
+__printf(2, 3)
+void io_match_report_actual(struct io_match_report *r, const char *fmt, ...);
+void io_match_report_object(char *buf, size_t size, const struct os_object *obj);
 
 int io_matching_validate(const struct os_dictionary *match, const char **bad_key);
 bool io_matching_match_passive(struct io_registry_entry *entry,
 			       const struct os_dictionary *match);
+bool io_matching_match_passive_report(struct io_registry_entry *entry,
+				      const struct os_dictionary *match,
+				      struct io_match_report *r);
 
 #endif /* _IOKIT_IO_MATCHING_H */

@@ -68,6 +68,8 @@ void io_service_fini(struct io_service *service);
 
 struct io_registry_entry *io_service_get_platform(void);
 struct io_registry_entry *io_service_get_resources(void);
+int io_service_publish_resource(const char *name);
+void io_service_unpublish_resource(const char *name);
 
 void io_service_register(struct io_service *service);
 int io_service_publish(struct io_service *service,
