@@ -595,12 +595,11 @@ TEST_F(drv, match_ledger_explains_each_outcome)
 	/* The same, as a person reads it. */
 	EXPECT_EQ(0, system("ioreg --why pci1234,11e8 > /tmp/why.txt"));
 	EXPECT_EQ(0, system("grep -q 'Linux device .*: bound to iokit' /tmp/why.txt"));
-	EXPECT_EQ(0, system("grep -q 'TestLoses .*but TestWins holds category TestCat' /tmp/why.txt"));
+	EXPECT_EQ(0, system("grep -q 'TestLoses .*but TestWins holds category' /tmp/why.txt"));
 	EXPECT_EQ(0, system("grep -q 'TestFails .*Start failed' /tmp/why.txt"));
-	EXPECT_EQ(0, system("grep -q 'TestWrongDevice .*no match: IOPCIMatch wants 0x11e91234' "
-			    "/tmp/why.txt"));
-	EXPECT_EQ(0, system("ioreg --why pci1234,11e8 --personality TestWins | "
-			    "grep -q 'TestWins .*started (score 1000)'"));
+	EXPECT_EQ(0, system("grep -q 'TestWrongDevice .*IOPCIMatch wants 0x11e91234' /tmp/why.txt"));
+	EXPECT_EQ(0, system("ioreg --why pci1234,11e8 --personality TestWins > /tmp/why1.txt"));
+	EXPECT_EQ(0, system("grep -q 'TestWins .*started (score 1000)' /tmp/why1.txt"));
 	EXPECT_NE(0, system("ioreg --why no-such-entry 2>/dev/null"));
 	system("cat /tmp/why.txt");
 }

@@ -28,11 +28,11 @@ void iokit_match_record_print(FILE *f, const struct iokit_match_record *rec)
 		break;
 	case IOKIT_MATCH_CATEGORY_TAKEN:
 		fprintf(f, "matches (score %d), but %s holds category %s\n", rec->score,
-		       rec->actual, rec->expected);
+			rec->actual, rec->expected);
 		break;
 	case IOKIT_MATCH_NATIVE_DRIVER:
 		fprintf(f, "matches (score %d), but Linux driver %s holds the device (%s: %s)\n",
-		       rec->score, rec->actual, rec->key, rec->expected);
+			rec->score, rec->actual, rec->key, rec->expected);
 		break;
 	case IOKIT_MATCH_NOT_LOADED:
 		fprintf(f, "matches (score %d), but its module is not loaded\n", rec->score);
@@ -41,9 +41,9 @@ void iokit_match_record_print(FILE *f, const struct iokit_match_record *rec)
 	case IOKIT_MATCH_PROBE_FAILED:
 	case IOKIT_MATCH_START_FAILED:
 		fprintf(f, "%s failed: %s (score %d)\n",
-		       rec->phase == IOKIT_MATCH_INIT_FAILED ? "init" :
-		       rec->phase == IOKIT_MATCH_PROBE_FAILED ? "probe" : "Start",
-		       strerror(-rec->error), rec->score);
+			rec->phase == IOKIT_MATCH_INIT_FAILED ? "init" :
+			rec->phase == IOKIT_MATCH_PROBE_FAILED ? "probe" : "Start",
+			strerror(-rec->error), rec->score);
 		break;
 	case IOKIT_MATCH_STARTED:
 		fprintf(f, "started (score %d)\n", rec->score);

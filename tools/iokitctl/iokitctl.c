@@ -290,8 +290,9 @@ static int match_test(const char *file)
 	if (!mt.count)
 		printf("no registered service of its IOProviderClass\n");
 	for (i = 0; i < mt.count; i++) {
+		uint64_t id = recs[i].entry_id;
 		io_service_t s = IOServiceGetMatchingService(kIOMainPortDefault,
-							     IORegistryEntryIDMatching(recs[i].entry_id));
+							     IORegistryEntryIDMatching(id));
 		io_name_t name = "(gone)";
 
 		if (s) {
@@ -306,7 +307,7 @@ static int match_test(const char *file)
 }
 
 /* Take a device from its native Linux driver for the IOKit drivers that match it. */
-static int claim(const char *entry)
+static int claim_device(const char *entry)
 {
 	struct iokit_claim cl = { .size = sizeof(cl) };
 	char *end;
@@ -314,12 +315,12 @@ static int claim(const char *entry)
 	errno = 0;
 	cl.entry_id = strtoull(entry, &end, 0);
 	if (errno || end == entry || *end)
-		die("claim: not a registry entry ID: %s", entry);
+		die("not a registry entry ID: %s", entry);
 	if (ioctl(control(), IOKIT_IOC_CLAIM, &cl)) {
 		if ((kern_return_t)cl.ioreturn == kIOReturnNoDevice)
-			die("claim: %s: no IOKit driver matched and started (see ioreg --why %s)",
+			die("%s: no IOKit driver matched and started (see ioreg --why %s)",
 			    entry, entry);
-		die("claim: %s: %s", entry, mach_error_string(cl.ioreturn));
+		die("%s: %s", entry, mach_error_string(cl.ioreturn));
 	}
 	return 0;
 }
@@ -367,7 +368,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "match-test") && argc == 3)
 		return match_test(argv[2]);
 	if (!strcmp(argv[1], "claim") && argc == 3)
-		return claim(argv[2]);
+		return claim_device(argv[2]);
 	if (!strcmp(argv[1], "wait-quiet") && argc <= 3)
 		return wait_quiet(argc == 3 ? argv[2] : NULL);
 	if (!strcmp(argv[1], "personality") && argc >= 3) {

@@ -21,6 +21,8 @@
 #include <IOKit/IOKitLib.h>
 
 #include "iokit_match_text.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #include "ioreg.h"
 
 /* ENTRY: a registry entry ID, an IOService path, or a name. */
@@ -54,7 +56,7 @@ static void why_linux_driver(io_registry_entry_t entry)
 
 	if (key)
 		CFRelease(key);
-	for (i = 0; name && i < sizeof(buses) / sizeof(buses[0]); i++) {
+	for (i = 0; name && i < ARRAY_SIZE(buses); i++) {
 		snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s", buses[i], name);
 		if (access(path, F_OK))
 			continue;
