@@ -115,11 +115,15 @@ void io_service_notify_matched(struct io_service *service)
  */
 void io_service_notify_terminated(struct io_service *service)
 {
-	if (!test_bit(IO_SERVICE_PUBLISHED, &service->state))
-		return;
-	down_read(&io_notify_lock);
-	io_notify_locked(service, IOKIT_NOTIFY_TERMINATED);
-	up_read(&io_notify_lock);
+	/*
+	 * The write side waits out a publish or matched delivery that began
+	 * before the service went inactive, and every later one sees it
+	 * inactive: terminated is never missed, and nothing follows it.
+	 */
+	down_write(&io_notify_lock);
+	if (test_bit(IO_SERVICE_PUBLISHED, &service->state))
+		io_notify_locked(service, IOKIT_NOTIFY_TERMINATED);
+	up_write(&io_notify_lock);
 }
 
 /* Whether @service already qualifies for a new notification of @type. */
