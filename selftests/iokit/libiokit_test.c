@@ -2,8 +2,10 @@
 /*
  * libiokit and ioreg against the real module: IOKitLib's calls walk the
  * registry, read properties, search and match as on macOS, and both the
- * library and ioreg follow a USB keyboard plugged in and out.
+ * library and ioreg follow a USB keyboard plugged in and out, the library
+ * also through matching notifications.
  */
+#include <poll.h>
 #include <stdlib.h>
 
 #include <IOKit/IOKitLib.h>
@@ -172,6 +174,230 @@ TEST(ioreg_shows_the_machine)
 	EXPECT_EQ(1, ioreg_count("-c IOResources", "IOResources"));
 }
 
+/* ---- Matching notifications ---------------------------------------------- */
+
+#define REPORTS_MAX	16
+
+/* What a notification's callback was told; it drains as a macOS one does. */
+struct reports {
+	int calls;
+	int n;				/* services taken, all told */
+	uint64_t ids[REPORTS_MAX];	/* the first of them */
+};
+
+static void collect(void *refcon, io_iterator_t iterator)
+{
+	struct reports *r = refcon;
+	io_object_t o;
+	uint64_t id;
+
+	r->calls++;
+	while ((o = IOIteratorNext(iterator))) {
+		if (r->n < REPORTS_MAX && !IORegistryEntryGetRegistryEntryID(o, &id))
+			r->ids[r->n] = id;
+		r->n++;
+		IOObjectRelease(o);
+	}
+}
+
+/* A callback that removes its own notification. */
+static void release_self(void *refcon, io_iterator_t iterator)
+{
+	(*(int *)refcon)++;
+	IOObjectRelease(iterator);
+}
+
+/* The kernel's live-object count (debugfs), or -1 if it cannot be read. */
+static long live_objects(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/iokit/objects", "r");
+	long n = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
+static uint32_t test_entries(int fd, uint32_t op, uint32_t count)
+{
+	struct iokit_test_entries te = { .size = sizeof(te), .op = op, .count = count };
+
+	ioctl(fd, IOKIT_IOC_TEST_ENTRIES, &te);
+	return te.ioreturn;
+}
+
+static uint32_t wait_quiet(int fd)
+{
+	struct iokit_wait_quiet wq = { .size = sizeof(wq), .timeout_ns = 30000000000ull };
+
+	ioctl(fd, IOKIT_IOC_WAIT_QUIET, &wq);
+	return wq.ioreturn;
+}
+
+TEST(notification_bad_arguments)
+{
+	IONotificationPortRef port = IONotificationPortCreate(kIOMainPortDefault);
+	CFMutableDictionaryRef match = IOServiceMatching("IOService");
+	IOCFStringRef v = IOCFStringCreate("IOService");
+	io_iterator_t it = 1;
+
+	ASSERT_NE(NULL, port);
+	ASSERT_NE(NULL, match);
+	EXPECT_LE(0, IONotificationPortGetFileDescriptor(port));
+	EXPECT_EQ(-1, IONotificationPortGetFileDescriptor(NULL));
+	/* Each refusal consumes the one reference it was given. */
+	IOCFRetain(match);
+	EXPECT_EQ(kIOReturnBadArgument,
+		  IOServiceAddMatchingNotification(port, "IOServicePublished", match, collect,
+						   NULL, &it));
+	EXPECT_EQ(IO_OBJECT_NULL, it);
+	EXPECT_EQ(1, IOCFGetRetainCount(match));
+	IOCFRetain(match);
+	EXPECT_EQ(kIOReturnBadArgument,
+		  IOServiceAddMatchingNotification(NULL, kIOPublishNotification, match, collect,
+						   NULL, &it));
+	EXPECT_EQ(1, IOCFGetRetainCount(match));
+	IOCFRetain(match);
+	EXPECT_EQ(kIOReturnBadArgument,
+		  IOServiceAddMatchingNotification(port, kIOPublishNotification, match, collect,
+						   NULL, NULL));
+	EXPECT_EQ(1, IOCFGetRetainCount(match));
+	IOCFRetain(match);
+	EXPECT_EQ(kIOReturnBadArgument,
+		  IOServiceAddMatchingNotification(port, kIOPublishNotification, NULL, collect,
+						   NULL, &it));
+	EXPECT_EQ(2, IOCFGetRetainCount(match));
+	IOCFRelease(match);
+	/* The kernel refuses a misspelt key, as for IOServiceGetMatchingServices. */
+	IOCFDictionarySetValue(match, "IOProviderClas", v);
+	IOCFRelease(v);
+	EXPECT_EQ(kIOReturnBadArgument,
+		  IOServiceAddMatchingNotification(port, kIOPublishNotification, match, collect,
+						   NULL, &it));
+	EXPECT_EQ(IO_OBJECT_NULL, it);
+	EXPECT_EQ(kIOReturnBadArgument, IONotificationPortDispatch(NULL, 0));
+	EXPECT_EQ(kIOReturnTimeout, IONotificationPortDispatch(port, 0));
+	EXPECT_EQ(kIOReturnTimeout, IONotificationPortDispatch(port, 50));
+	IONotificationPortDestroy(port);
+	IONotificationPortDestroy(NULL);
+}
+
+/* Releasing a notification removes it; destroying its port removes the rest. */
+TEST(notification_release_leaves_nothing_behind)
+{
+	long baseline = live_objects();
+	IONotificationPortRef port = IONotificationPortCreate(kIOMainPortDefault);
+	struct reports r = { 0 };
+	io_iterator_t it, term;
+	io_name_t cls;
+
+	ASSERT_NE(NULL, port);
+	ASSERT_EQ(kIOReturnSuccess,
+		  IOServiceAddMatchingNotification(port, kIOFirstMatchNotification,
+						   IOServiceMatching("IOUSBHostDevice"),
+						   collect, &r, &it));
+	ASSERT_EQ(kIOReturnSuccess, IOObjectGetClass(it, cls));
+	EXPECT_STREQ("IOServiceUserNotification", cls);
+	EXPECT_TRUE(IOObjectConformsTo(it, "OSIterator"));
+	EXPECT_FALSE(IOObjectConformsTo(it, "IOService"));
+	EXPECT_TRUE(IOIteratorIsValid(it));
+	/* The kernel holds the matching dictionary while it is armed. */
+	if (baseline >= 0)
+		EXPECT_LT(baseline, live_objects());
+	EXPECT_EQ(kIOReturnSuccess, IOObjectRelease(it));
+	if (baseline >= 0)
+		EXPECT_EQ(baseline, live_objects());
+
+	ASSERT_EQ(kIOReturnSuccess,
+		  IOServiceAddMatchingNotification(port, kIOTerminatedNotification,
+						   IOServiceMatching("IOService"),
+						   collect, &r, &term));
+	EXPECT_EQ(IO_OBJECT_NULL, IOIteratorNext(term));
+	IONotificationPortDestroy(port);
+	if (baseline >= 0)
+		EXPECT_EQ(baseline, live_objects());
+	/* Outliving its port, the iterator is still a handle, with nothing to say. */
+	EXPECT_TRUE(IOIteratorIsValid(term));
+	EXPECT_EQ(IO_OBJECT_NULL, IOIteratorNext(term));
+	EXPECT_EQ(kIOReturnSuccess, IOObjectRelease(term));
+	EXPECT_EQ(kIOReturnBadArgument, IOObjectRelease(term));
+	EXPECT_EQ(0, r.calls);
+}
+
+/*
+ * A port whose queue overflowed invalidates its notifications and calls
+ * them; a reset makes them valid and empty, and reports flow again.
+ */
+TEST(notification_overflow_invalidates)
+{
+	IONotificationPortRef port = NULL;
+	int fd = open(IOKIT_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	struct reports r = { 0 };
+	io_iterator_t it, once;
+	struct pollfd pfd;
+	int released = 0;
+
+	ASSERT_LE(0, fd);
+	if (getuid() || system("echo 1 > /sys/module/iokit/parameters/test_interface"))
+		SKIP(return, "needs root and the test interface");
+	port = IONotificationPortCreate(kIOMainPortDefault);
+	ASSERT_NE(NULL, port);
+	ASSERT_EQ(kIOReturnSuccess,
+		  IOServiceAddMatchingNotification(port, kIOPublishNotification,
+						   IOServiceMatching("IOTestEntry"),
+						   collect, &r, &it));
+	EXPECT_EQ(IO_OBJECT_NULL, IOIteratorNext(it));
+	ASSERT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_ADD, IOKIT_PORT_QUEUE_DEFAULT + 44));
+	ASSERT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_PUBLISH, 0));
+	ASSERT_EQ(0, wait_quiet(fd));
+
+	ASSERT_EQ(kIOReturnSuccess, IONotificationPortDispatch(port, 2000));
+	EXPECT_EQ(1, r.calls);
+	EXPECT_EQ(IOKIT_PORT_QUEUE_DEFAULT, r.n);
+	EXPECT_FALSE(IOIteratorIsValid(it));
+	IOIteratorReset(it);
+	EXPECT_TRUE(IOIteratorIsValid(it));
+	EXPECT_EQ(IO_OBJECT_NULL, IOIteratorNext(it));
+	EXPECT_EQ(kIOReturnTimeout, IONotificationPortDispatch(port, 0));
+	/* Publish notifications say nothing of termination. */
+	ASSERT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_REMOVE_ALL, 0));
+	EXPECT_EQ(kIOReturnTimeout, IONotificationPortDispatch(port, 200));
+
+	/* Reports flow again, seen through the descriptor as an event loop would. */
+	ASSERT_EQ(kIOReturnSuccess,
+		  IOServiceAddMatchingNotification(port, kIOFirstPublishNotification,
+						   IOServiceMatching("IOTestEntry"),
+						   release_self, &released, &once));
+	EXPECT_EQ(IO_OBJECT_NULL, IOIteratorNext(once));
+	ASSERT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_ADD, 1));
+	ASSERT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_PUBLISH, 0));
+	pfd.fd = IONotificationPortGetFileDescriptor(port);
+	pfd.events = POLLIN;
+	ASSERT_EQ(1, poll(&pfd, 1, 5000));
+	ASSERT_EQ(0, wait_quiet(fd));
+	ASSERT_EQ(kIOReturnSuccess, IONotificationPortDispatch(port, 0));
+	EXPECT_EQ(2, r.calls);
+	EXPECT_EQ(IOKIT_PORT_QUEUE_DEFAULT + 1, r.n);
+	EXPECT_TRUE(IOIteratorIsValid(it));
+	/* The callback that released its own notification ran once, then it was gone. */
+	EXPECT_EQ(1, released);
+	EXPECT_EQ(kIOReturnBadArgument, IOObjectRelease(once));
+	ASSERT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_ADD, 1));
+	ASSERT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_PUBLISH, 0));
+	ASSERT_EQ(0, wait_quiet(fd));
+	ASSERT_EQ(kIOReturnSuccess, IONotificationPortDispatch(port, 2000));
+	EXPECT_EQ(1, released);
+	EXPECT_EQ(3, r.calls);
+
+	EXPECT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_REMOVE_ALL, 0));
+	EXPECT_EQ(kIOReturnSuccess, IOObjectRelease(it));
+	IONotificationPortDestroy(port);
+	close(fd);
+}
+
 TEST(keyboard_hotplug_in_libiokit_and_ioreg)
 {
 	int lib, reg;
@@ -192,6 +418,104 @@ TEST(keyboard_hotplug_in_libiokit_and_ioreg)
 	ASSERT_EQ(lib, usb_wait_product_count(KBD, lib, 5000));
 	EXPECT_EQ(lib, count_keyboards());
 	EXPECT_EQ(reg, ioreg_count("", "+-o " KBD "@"));
+}
+
+FIXTURE(usb_ntf) {
+	bool plugged;
+};
+
+FIXTURE_SETUP(usb_ntf)
+{
+	self->plugged = false;
+}
+
+FIXTURE_TEARDOWN(usb_ntf)
+{
+	if (self->plugged && system("iokit-vm-hotplug del lib_ntf_kbd"))
+		TH_LOG("could not unplug lib_ntf_kbd");
+}
+
+/*
+ * First-match lists the USB devices there are, then reports a keyboard
+ * plugged in, exactly once; terminated reports the same entry when it
+ * is pulled out.
+ */
+TEST_F(usb_ntf, keyboard_in_matching_notifications)
+{
+	struct reports matched = { 0 }, gone = { 0 };
+	uint64_t existing[REPORTS_MAX], device;
+	io_iterator_t first, term, it;
+	IONotificationPortRef port;
+	CFStringRef key, product;
+	io_service_t kbd;
+	io_object_t o;
+	int fd, n = 0, i;
+
+	if (!getenv("IOKIT_VM") || access("/dev/ttyS1", F_OK))
+		SKIP(return, "needs the iokit-vm hot-plug channel");
+	fd = open(IOKIT_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, wait_quiet(fd));
+	close(fd);
+	port = IONotificationPortCreate(kIOMainPortDefault);
+	ASSERT_NE(NULL, port);
+
+	ASSERT_EQ(kIOReturnSuccess,
+		  IOServiceAddMatchingNotification(port, kIOFirstMatchNotification,
+						   IOServiceMatching("IOUSBHostDevice"),
+						   collect, &matched, &first));
+	while ((o = IOIteratorNext(first))) {
+		if (n < REPORTS_MAX)
+			IORegistryEntryGetRegistryEntryID(o, &existing[n]);
+		n++;
+		IOObjectRelease(o);
+	}
+	EXPECT_LE(2, n);
+	ASSERT_EQ(kIOReturnSuccess,
+		  IOServiceGetMatchingServices(kIOMainPortDefault,
+					       IOServiceMatching("IOUSBHostDevice"), &it));
+	EXPECT_EQ(n, count_iterator(it));
+	IOObjectRelease(it);
+	ASSERT_EQ(kIOReturnSuccess,
+		  IOServiceAddMatchingNotification(port, kIOTerminatedNotification,
+						   IOServiceMatching("IOUSBHostDevice"),
+						   collect, &gone, &term));
+	EXPECT_EQ(IO_OBJECT_NULL, IOIteratorNext(term));
+	EXPECT_EQ(kIOReturnTimeout, IONotificationPortDispatch(port, 0));
+
+	ASSERT_EQ(0, system("iokit-vm-hotplug add usb-kbd id=lib_ntf_kbd bus=xhci.0"));
+	self->plugged = true;
+	ASSERT_EQ(kIOReturnSuccess, IONotificationPortDispatch(port, 5000));
+	EXPECT_EQ(1, matched.calls);
+	EXPECT_EQ(0, gone.calls);
+	ASSERT_EQ(1, matched.n);
+	device = matched.ids[0];
+	for (i = 0; i < n && i < REPORTS_MAX; i++)
+		EXPECT_NE(existing[i], device);
+	kbd = IOServiceGetMatchingService(kIOMainPortDefault, IORegistryEntryIDMatching(device));
+	ASSERT_NE(IO_OBJECT_NULL, kbd);
+	key = IOCFStringCreate("USB Product Name");
+	product = IORegistryEntryCreateCFProperty(kbd, key, kCFAllocatorDefault, 0);
+	ASSERT_NE(NULL, product);
+	EXPECT_STREQ(KBD, IOCFStringGetCStringPtr(product));
+	IOCFRelease(product);
+	IOCFRelease(key);
+	IOObjectRelease(kbd);
+	/* Once only. */
+	EXPECT_EQ(kIOReturnTimeout, IONotificationPortDispatch(port, 500));
+
+	ASSERT_EQ(0, system("iokit-vm-hotplug del lib_ntf_kbd"));
+	self->plugged = false;
+	ASSERT_EQ(kIOReturnSuccess, IONotificationPortDispatch(port, 5000));
+	EXPECT_EQ(1, gone.calls);
+	ASSERT_EQ(1, gone.n);
+	EXPECT_EQ(device, gone.ids[0]);
+	EXPECT_EQ(1, matched.calls);
+	EXPECT_EQ(1, matched.n);
+
+	EXPECT_EQ(kIOReturnSuccess, IOObjectRelease(first));
+	EXPECT_EQ(kIOReturnSuccess, IOObjectRelease(term));
+	IONotificationPortDestroy(port);
 }
 
 TEST_HARNESS_MAIN

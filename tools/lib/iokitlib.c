@@ -4,17 +4,20 @@
  *
  * The kernel knows registry entries only by their 64-bit IDs and keeps no
  * per-process state for them, so io_object_t handles live here: a table
- * of reference-counted slots, each an entry ID or an iterator snapshot.
- * Entry slots are also hashed by ID, so one entry has one handle, as a
- * kernel object has one port name in a Mach task.
+ * of reference-counted slots, each an entry ID, an iterator snapshot or a
+ * matching notification.  Entry slots are also hashed by ID, so one entry
+ * has one handle, as a kernel object has one port name in a Mach task.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/iokit.h>
@@ -143,7 +146,9 @@ kern_return_t IOMasterPort(mach_port_t bootstrap __maybe_unused, mach_port_t *ma
 #define HANDLE_INDEX_MASK	((1u << HANDLE_INDEX_BITS) - 1)
 #define HASH_BUCKETS		1024
 
-enum slot_kind { SLOT_FREE, SLOT_ENTRY, SLOT_ITERATOR };
+enum slot_kind { SLOT_FREE, SLOT_ENTRY, SLOT_ITERATOR, SLOT_NOTIFICATION };
+
+struct notification;
 
 struct slot {
 	enum slot_kind kind;
@@ -151,8 +156,39 @@ struct slot {
 	uint8_t gen;
 	int32_t next;		/* free list, or hash chain of entries */
 	uint64_t id;		/* SLOT_ENTRY */
-	uint64_t *ids;		/* SLOT_ITERATOR: the snapshot */
+	/* SLOT_ITERATOR: the snapshot; SLOT_NOTIFICATION: ids[pos..count) pending */
+	uint64_t *ids;
 	size_t count, pos;
+	struct notification *notif;	/* SLOT_NOTIFICATION */
+};
+
+/*
+ * A notification port: the kernel's port fd, non-blocking so a dispatch
+ * can read until it is empty.  @lock makes one thread at a time read it,
+ * so records are filed in the order they were posted, and keeps dispatch
+ * from filing a record for a notification still being armed.
+ */
+struct IONotificationPort {
+	int fd;
+	pthread_mutex_t lock;
+	uint64_t *buf;		/* read buffer, 8-byte aligned as records are */
+	size_t buf_size;
+};
+
+/*
+ * The library's side of a matching notification, under table_lock.  The
+ * kernel names it by @kernel_id and returns the slot's handle as the
+ * refcon of its records; dispatch files a record only if both still
+ * agree, since a released handle's number comes back.
+ */
+struct notification {
+	IONotificationPortRef port;	/* NULL once the port is destroyed */
+	uint64_t kernel_id;		/* 0 until armed */
+	IOServiceMatchingCallback callback;
+	void *refcon;
+	size_t capacity;		/* of the slot's ids */
+	bool valid;			/* false from an overflow to a reset */
+	bool owed;			/* on the running dispatch's callout list */
 };
 
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -214,6 +250,7 @@ static int32_t slot_alloc(enum slot_kind kind)
 	slots[index].ids = NULL;
 	slots[index].count = 0;
 	slots[index].pos = 0;
+	slots[index].notif = NULL;
 	return index;
 }
 
@@ -283,6 +320,20 @@ static IOReturn handle_id(io_object_t handle, __u64 *id)
 	return ret;
 }
 
+/* The kind of object behind a handle; SLOT_FREE for an invalid one. */
+static enum slot_kind handle_kind(io_object_t handle)
+{
+	enum slot_kind kind = SLOT_FREE;
+	struct slot *s;
+
+	pthread_mutex_lock(&table_lock);
+	s = slot_lookup(handle);
+	if (s)
+		kind = s->kind;
+	pthread_mutex_unlock(&table_lock);
+	return kind;
+}
+
 kern_return_t IOObjectRetain(io_object_t object)
 {
 	IOReturn ret = kIOReturnBadArgument;
@@ -312,6 +363,8 @@ static void slot_free(int32_t index)
 	}
 	free(s->ids);
 	s->ids = NULL;
+	free(s->notif);
+	s->notif = NULL;
 	s->kind = SLOT_FREE;
 	s->gen++;
 	s->next = free_head;
@@ -320,17 +373,35 @@ static void slot_free(int32_t index)
 
 kern_return_t IOObjectRelease(io_object_t object)
 {
+	struct iokit_notification rm = {
+		.size = sizeof(rm),
+		.op = IOKIT_NOTIFICATION_REMOVE,
+	};
 	IOReturn ret = kIOReturnBadArgument;
 	struct slot *s;
 
 	pthread_mutex_lock(&table_lock);
 	s = slot_lookup(object);
 	if (s) {
-		if (!--s->refs)
+		if (!--s->refs) {
+			if (s->kind == SLOT_NOTIFICATION && s->notif->port) {
+				rm.port_fd = s->notif->port->fd;
+				rm.notification_id = s->notif->kernel_id;
+			}
 			slot_free(s - slots);
+		}
 		ret = kIOReturnSuccess;
 	}
 	pthread_mutex_unlock(&table_lock);
+	/*
+	 * Disarm outside the table lock, so no thread waits on a system call
+	 * for a handle.  If the port is destroyed meanwhile, closing it has
+	 * disarmed the notification already and this finds nothing: kernel
+	 * notification IDs are never reused, even if the fd number is.
+	 * Records already queued for it are dropped by dispatch.
+	 */
+	if (rm.notification_id)
+		dev_call(IOKIT_IOC_NOTIFICATION, &rm, &rm.ioreturn);
 	return ret;
 }
 
@@ -347,6 +418,10 @@ boolean_t IOObjectIsEqualTo(io_object_t object, io_object_t an_object)
 
 /* ---- Iterators ---------------------------------------------------------- */
 
+/*
+ * A snapshot iterator replays its IDs; a notification's iterator hands
+ * out each pending service once, so what it returned is gone from it.
+ */
 io_object_t IOIteratorNext(io_iterator_t iterator)
 {
 	io_object_t h = IO_OBJECT_NULL;
@@ -354,7 +429,8 @@ io_object_t IOIteratorNext(io_iterator_t iterator)
 
 	pthread_mutex_lock(&table_lock);
 	s = slot_lookup(iterator);
-	if (s && s->kind == SLOT_ITERATOR && s->pos < s->count) {
+	if (s && (s->kind == SLOT_ITERATOR || s->kind == SLOT_NOTIFICATION) &&
+	    s->pos < s->count) {
 		uint64_t id = s->ids[s->pos++];
 
 		/* entry_handle_locked() may move the table: don't use s after. */
@@ -364,14 +440,26 @@ io_object_t IOIteratorNext(io_iterator_t iterator)
 	return h;
 }
 
+/*
+ * A notification's iterator is reset only out of the invalid state an
+ * overflow left it in: what is pending then is an incomplete account, so
+ * it goes, and the caller re-reads the registry.  Resetting a valid one
+ * changes nothing, as on macOS, where only a collection's iterator can
+ * be replayed.
+ */
 void IOIteratorReset(io_iterator_t iterator)
 {
 	struct slot *s;
 
 	pthread_mutex_lock(&table_lock);
 	s = slot_lookup(iterator);
-	if (s && s->kind == SLOT_ITERATOR)
+	if (s && s->kind == SLOT_ITERATOR) {
 		s->pos = 0;
+	} else if (s && s->kind == SLOT_NOTIFICATION && !s->notif->valid) {
+		s->pos = 0;
+		s->count = 0;
+		s->notif->valid = true;
+	}
 	pthread_mutex_unlock(&table_lock);
 }
 
@@ -382,7 +470,8 @@ boolean_t IOIteratorIsValid(io_iterator_t iterator)
 
 	pthread_mutex_lock(&table_lock);
 	s = slot_lookup(iterator);
-	valid = s && s->kind == SLOT_ITERATOR;
+	valid = s && (s->kind == SLOT_ITERATOR ||
+		      (s->kind == SLOT_NOTIFICATION && s->notif->valid));
 	pthread_mutex_unlock(&table_lock);
 	return valid;
 }
@@ -447,26 +536,38 @@ static IOReturn entry_info(io_object_t entry, const char *plane, const char *con
 	return ret;
 }
 
-/* Iterators are user-side objects here: answer for them without asking. */
-static bool is_iterator(io_object_t object)
+/*
+ * Iterators and notifications are user-side objects here: answer for
+ * them without asking, with the class chains they have in macOS's kernel.
+ */
+static const char *const *user_class_chain(io_object_t object)
 {
-	struct slot *s;
-	bool it;
+	static const char *const iterator[] = {
+		"IOUserIterator", "OSIterator", "OSObject", NULL,
+	};
+	static const char *const notification[] = {
+		"IOServiceUserNotification", "IOUserNotification", "IOUserIterator",
+		"OSIterator", "OSObject", NULL,
+	};
 
-	pthread_mutex_lock(&table_lock);
-	s = slot_lookup(object);
-	it = s && s->kind == SLOT_ITERATOR;
-	pthread_mutex_unlock(&table_lock);
-	return it;
+	switch (handle_kind(object)) {
+	case SLOT_ITERATOR:
+		return iterator;
+	case SLOT_NOTIFICATION:
+		return notification;
+	default:
+		return NULL;
+	}
 }
 
 kern_return_t IOObjectGetClass(io_object_t object, io_name_t class_name)
 {
+	const char *const *chain = user_class_chain(object);
 	struct iokit_entry_info info;
 	IOReturn ret;
 
-	if (is_iterator(object)) {
-		snprintf(class_name, sizeof(io_name_t), "IOUserIterator");
+	if (chain) {
+		snprintf(class_name, sizeof(io_name_t), "%s", chain[0]);
 		return kIOReturnSuccess;
 	}
 	ret = entry_info(object, NULL, NULL, &info, NULL, 0);
@@ -486,13 +587,17 @@ CFStringRef IOObjectCopyClass(io_object_t object)
 
 boolean_t IOObjectConformsTo(io_object_t object, const char *class_name)
 {
+	const char *const *chain = user_class_chain(object);
 	struct iokit_entry_info info;
 
 	if (!class_name || !*class_name)
 		return FALSE;
-	if (is_iterator(object))
-		return !strcmp(class_name, "IOUserIterator") || !strcmp(class_name, "OSIterator") ||
-		       !strcmp(class_name, "OSObject");
+	if (chain) {
+		for (; *chain; chain++)
+			if (!strcmp(class_name, *chain))
+				return TRUE;
+		return FALSE;
+	}
 	if (entry_info(object, NULL, class_name, &info, NULL, 0) != kIOReturnSuccess)
 		return FALSE;
 	return info.conforms != 0;
@@ -1053,6 +1158,435 @@ CFMutableDictionaryRef IOServiceNameMatching(const char *name)
 CFMutableDictionaryRef IORegistryEntryIDMatching(uint64_t entry_id)
 {
 	return matching_dict(kIORegistryEntryIDKey, IOCFNumberCreate((int64_t)entry_id, 64));
+}
+
+/* ---- Notifications ------------------------------------------------------ */
+
+_Static_assert(sizeof(struct iokit_event) % sizeof(uint64_t) == 0,
+	       "records are not 8-byte multiples");
+
+/*
+ * Read buffer: room for a full default queue at first, grown for records
+ * of later types that do not fit (read() then fails with EINVAL).
+ */
+#define PORT_BUF_SIZE		(IOKIT_PORT_QUEUE_DEFAULT * sizeof(struct iokit_event))
+#define PORT_BUF_SIZE_MAX	(1024u * 1024)
+
+/*
+ * Most services one notification keeps pending.  Past that, an
+ * application that dispatches but never drains would grow without bound;
+ * the notification is treated as if the kernel's queue had overflowed.
+ */
+#define PENDING_MAX		65536u
+
+IONotificationPortRef IONotificationPortCreate(mach_port_t main_port __maybe_unused)
+{
+	struct iokit_port_create pc = {
+		.size = sizeof(pc),
+		.flags = IOKIT_PORT_NONBLOCK,
+	};
+	IONotificationPortRef port = calloc(1, sizeof(*port));
+
+	if (!port)
+		return NULL;
+	port->buf_size = PORT_BUF_SIZE;
+	port->buf = malloc(port->buf_size);
+	if (!port->buf || dev_call(IOKIT_IOC_PORT_CREATE, &pc, &pc.ioreturn)) {
+		free(port->buf);
+		free(port);
+		return NULL;
+	}
+	port->fd = pc.fd;
+	pthread_mutex_init(&port->lock, NULL);
+	return port;
+}
+
+/*
+ * Closing the fd makes the kernel disarm every notification of the port
+ * and drop its queue.  The iterators stay valid handles, with whatever
+ * was pending, and receive nothing more; releasing them later has no
+ * kernel notification to remove.
+ */
+void IONotificationPortDestroy(IONotificationPortRef port)
+{
+	size_t i;
+
+	if (!port)
+		return;
+	pthread_mutex_lock(&table_lock);
+	for (i = 0; i < nr_slots; i++)
+		if (slots[i].kind == SLOT_NOTIFICATION && slots[i].notif->port == port)
+			slots[i].notif->port = NULL;
+	pthread_mutex_unlock(&table_lock);
+	close(port->fd);
+	pthread_mutex_destroy(&port->lock);
+	free(port->buf);
+	free(port);
+}
+
+int IONotificationPortGetFileDescriptor(IONotificationPortRef port)
+{
+	return port ? port->fd : -1;
+}
+
+/* A callback owed at the end of a dispatch, with a reference on @iterator. */
+struct callout {
+	io_iterator_t iterator;
+	IOServiceMatchingCallback callback;
+	void *refcon;
+};
+
+struct callouts {
+	struct callout *v;
+	size_t count, capacity;
+};
+
+/*
+ * Called with table_lock held: owe @s's callback, once per dispatch.  The
+ * reference taken keeps the handle until the callback has run, whatever
+ * other threads or earlier callbacks release.  Without memory for the
+ * list the call is skipped; the services stay pending for the next one.
+ */
+static void callout_add(struct callouts *c, struct slot *s)
+{
+	struct notification *n = s->notif;
+
+	if (n->owed || !n->callback)
+		return;
+	if (c->count == c->capacity) {
+		size_t cap = c->capacity ? c->capacity * 2 : 8;
+		struct callout *v = realloc(c->v, cap * sizeof(*v));
+
+		if (!v)
+			return;
+		c->v = v;
+		c->capacity = cap;
+	}
+	c->v[c->count].iterator = slot_handle(s - slots);
+	c->v[c->count].callback = n->callback;
+	c->v[c->count].refcon = n->refcon;
+	c->count++;
+	s->refs++;
+	n->owed = true;
+}
+
+/* Called with table_lock held: queue @id on notification slot @s. */
+static bool pending_add(struct slot *s, uint64_t id)
+{
+	struct notification *n = s->notif;
+
+	if (s->pos == s->count) {
+		s->pos = 0;
+		s->count = 0;
+	}
+	if (s->count == n->capacity && s->pos) {
+		memmove(s->ids, s->ids + s->pos, (s->count - s->pos) * sizeof(*s->ids));
+		s->count -= s->pos;
+		s->pos = 0;
+	}
+	if (s->count == n->capacity) {
+		size_t cap = n->capacity ? n->capacity * 2 : 16;
+		uint64_t *ids;
+
+		if (cap > PENDING_MAX)
+			return false;
+		ids = realloc(s->ids, cap * sizeof(*ids));
+		if (!ids)
+			return false;
+		s->ids = ids;
+		n->capacity = cap;
+	}
+	s->ids[s->count++] = id;
+	return true;
+}
+
+/* Called with @port->lock and table_lock held: file one record. */
+static void file_record(IONotificationPortRef port, const struct iokit_event *ev,
+			struct callouts *c)
+{
+	struct slot *s;
+	size_t i;
+
+	if (ev->type == IOKIT_EVENT_OVERFLOW) {
+		/* Records of unknown notifications were lost: all must re-sync. */
+		for (i = 0; i < nr_slots; i++) {
+			s = &slots[i];
+			if (s->kind == SLOT_NOTIFICATION && s->notif->port == port) {
+				s->notif->valid = false;
+				callout_add(c, s);
+			}
+		}
+		return;
+	}
+	/* Later ABI versions post other records (async completions). */
+	if (ev->type < IOKIT_NOTIFY_FIRST_PUBLISH || ev->type > IOKIT_NOTIFY_TERMINATED)
+		return;
+	s = ev->refcon <= UINT32_MAX ? slot_lookup((io_object_t)ev->refcon) : NULL;
+	/* Gone: released, its REMOVE crossing a record already queued. */
+	if (!s || s->kind != SLOT_NOTIFICATION || s->notif->port != port ||
+	    s->notif->kernel_id != ev->source_id)
+		return;
+	if (!pending_add(s, ev->entry_id))
+		s->notif->valid = false;
+	callout_add(c, s);
+}
+
+/*
+ * Read every record waiting on @port and file it, owing callbacks in @c.
+ * *@got counts the records read.  Return: kIOReturnSuccess, or the error
+ * that stopped the reading.
+ */
+static IOReturn port_drain(IONotificationPortRef port, struct callouts *c, size_t *got)
+{
+	IOReturn ret = kIOReturnSuccess;
+	size_t i;
+
+	pthread_mutex_lock(&port->lock);
+	for (;;) {
+		ssize_t len = read(port->fd, port->buf, port->buf_size);
+		size_t off = 0;
+
+		if (len < 0 && errno == EINTR)
+			continue;
+		if (len < 0 && errno == EINVAL && port->buf_size < PORT_BUF_SIZE_MAX) {
+			uint64_t *buf = realloc(port->buf, port->buf_size * 2);
+
+			if (!buf) {
+				ret = kIOReturnNoMemory;
+				break;
+			}
+			port->buf = buf;
+			port->buf_size *= 2;
+			continue;
+		}
+		if (len < 0) {
+			if (errno != EAGAIN)
+				ret = errno_to_return(errno);
+			break;
+		}
+		if (!len)
+			break;
+		pthread_mutex_lock(&table_lock);
+		while ((size_t)len - off >= sizeof(struct iokit_event)) {
+			const struct iokit_event *ev = (const void *)((char *)port->buf + off);
+
+			/* The kernel writes whole records; anything else ends the batch. */
+			if (ev->size < sizeof(*ev) || ev->size % sizeof(uint64_t) ||
+			    ev->size > (size_t)len - off)
+				break;
+			file_record(port, ev, c);
+			off += ev->size;
+			(*got)++;
+		}
+		pthread_mutex_unlock(&table_lock);
+	}
+	/* The next dispatch owes callbacks afresh; the handles are referenced. */
+	pthread_mutex_lock(&table_lock);
+	for (i = 0; i < c->count; i++)
+		slot_lookup(c->v[i].iterator)->notif->owed = false;
+	pthread_mutex_unlock(&table_lock);
+	pthread_mutex_unlock(&port->lock);
+	return ret;
+}
+
+/* Milliseconds left of @timeout_ms since @start, at least 0. */
+static int time_left(const struct timespec *start, int timeout_ms)
+{
+	struct timespec now;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (now.tv_sec - start->tv_sec) * 1000LL + (now.tv_nsec - start->tv_nsec) / 1000000;
+	return ms >= timeout_ms ? 0 : timeout_ms - (int)ms;
+}
+
+kern_return_t IONotificationPortDispatch(IONotificationPortRef port, int timeout_ms)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	struct callouts c = { 0 };
+	struct timespec start;
+	int wait = timeout_ms < 0 ? -1 : timeout_ms;
+	IOReturn ret = kIOReturnTimeout;
+	size_t got = 0, i;
+
+	if (!port)
+		return kIOReturnBadArgument;
+	pfd.fd = port->fd;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		int rc = poll(&pfd, 1, wait);
+
+		if (rc < 0 && errno != EINTR)
+			return errno_to_return(errno);
+		if (rc > 0) {
+			ret = port_drain(port, &c, &got);
+			/* Nothing read: another thread was first.  Wait on. */
+			if (got || ret)
+				break;
+			ret = kIOReturnTimeout;
+		}
+		if (wait >= 0) {
+			wait = time_left(&start, timeout_ms);
+			if (!wait)
+				break;
+		}
+	}
+	/* Unlocked: callbacks call back into the library. */
+	for (i = 0; i < c.count; i++) {
+		c.v[i].callback(c.v[i].refcon, c.v[i].iterator);
+		IOObjectRelease(c.v[i].iterator);
+	}
+	free(c.v);
+	return got ? kIOReturnSuccess : ret;
+}
+
+static uint32_t notification_type(const char *name)
+{
+	static const struct {
+		const char *name;
+		uint32_t type;
+	} types[] = {
+		{ kIOFirstPublishNotification, IOKIT_NOTIFY_FIRST_PUBLISH },
+		{ kIOPublishNotification, IOKIT_NOTIFY_PUBLISH },
+		{ kIOMatchedNotification, IOKIT_NOTIFY_MATCHED },
+		{ kIOFirstMatchNotification, IOKIT_NOTIFY_FIRST_MATCH },
+		{ kIOTerminatedNotification, IOKIT_NOTIFY_TERMINATED },
+	};
+	size_t i;
+
+	for (i = 0; name && i < ARRAY_SIZE(types); i++)
+		if (!strcmp(name, types[i].name))
+			return types[i].type;
+	return 0;
+}
+
+/*
+ * IOKIT_NOTIFICATION_ADD with @handle as the refcon, growing the array
+ * for the services that already qualify as the kernel asks (nothing is
+ * armed by a call that was short of room).  Called with @port->lock held.
+ * On success the array, its count and capacity and the kernel's ID for
+ * the notification are returned.
+ */
+static IOReturn notification_arm(IONotificationPortRef port, io_iterator_t handle,
+				 uint32_t type, const void *dict, size_t len, uint64_t **ids_out,
+				 size_t *count_out, size_t *capacity_out, uint64_t *kernel_id)
+{
+	struct iokit_notification n;
+	uint32_t capacity = 16;
+	uint64_t *ids = NULL;
+	IOReturn ret = kIOReturnNoSpace;
+	int tries;
+
+	for (tries = 0; tries < 8; tries++) {
+		uint64_t *grown = realloc(ids, capacity * sizeof(*ids));
+
+		if (!grown) {
+			ret = kIOReturnNoMemory;
+			break;
+		}
+		ids = grown;
+		memset(&n, 0, sizeof(n));
+		n.size = sizeof(n);
+		n.op = IOKIT_NOTIFICATION_ADD;
+		n.type = type;
+		n.port_fd = port->fd;
+		n.data = (uintptr_t)dict;
+		n.data_size = len;
+		n.refcon = handle;
+		n.ids = (uintptr_t)ids;
+		n.count = capacity;
+		ret = dev_call(IOKIT_IOC_NOTIFICATION, &n, &n.ioreturn);
+		if (ret == kIOReturnSuccess && n.count <= capacity) {
+			*ids_out = ids;
+			*count_out = n.count;
+			*capacity_out = capacity;
+			*kernel_id = n.notification_id;
+			return ret;
+		}
+		if (ret != kIOReturnSuccess && ret != kIOReturnNoSpace)
+			break;
+		ret = kIOReturnNoSpace;
+		capacity = n.count > capacity ? n.count : capacity * 2;
+	}
+	free(ids);
+	return ret;
+}
+
+kern_return_t IOServiceAddMatchingNotification(IONotificationPortRef notify_port,
+					       const char *notification_type_name,
+					       CFDictionaryRef matching,
+					       IOServiceMatchingCallback callback, void *ref_con,
+					       io_iterator_t *notification)
+{
+	uint32_t type = notification_type(notification_type_name);
+	size_t len, count = 0, capacity = 0;
+	uint64_t *ids = NULL, kernel_id = 0;
+	io_iterator_t h = IO_OBJECT_NULL;
+	struct notification *n;
+	struct slot *s;
+	IOReturn ret;
+	void *buf;
+	int32_t i;
+
+	if (notification)
+		*notification = IO_OBJECT_NULL;
+	if (!notify_port || !notification || !type ||
+	    IOCFGetTypeID(matching) != kIOCFDictionaryTypeID) {
+		IOCFRelease(matching);
+		return kIOReturnBadArgument;
+	}
+	buf = IOCFSerialize(matching, &len);
+	ret = buf ? kIOReturnSuccess : serialize_error(errno);
+	IOCFRelease(matching);
+	if (!buf)
+		return ret;
+	n = calloc(1, sizeof(*n));
+	if (!n) {
+		free(buf);
+		return kIOReturnNoMemory;
+	}
+	n->port = notify_port;
+	n->callback = callback;
+	n->refcon = ref_con;
+	n->valid = true;
+
+	/* The handle first: the kernel returns it with every record. */
+	pthread_mutex_lock(&table_lock);
+	i = slot_alloc(SLOT_NOTIFICATION);
+	if (i >= 0) {
+		slots[i].notif = n;
+		h = slot_handle(i);
+	}
+	pthread_mutex_unlock(&table_lock);
+	if (!h) {
+		free(n);
+		free(buf);
+		return kIOReturnNoMemory;
+	}
+
+	/*
+	 * Under the port's lock no dispatch reads a record for @h before its
+	 * kernel ID is known here, and the services listed now go ahead of
+	 * any that are posted.
+	 */
+	pthread_mutex_lock(&notify_port->lock);
+	ret = notification_arm(notify_port, h, type, buf, len, &ids, &count, &capacity,
+			       &kernel_id);
+	pthread_mutex_lock(&table_lock);
+	s = slot_lookup(h);
+	if (ret == kIOReturnSuccess) {
+		s->ids = ids;
+		s->count = count;
+		s->notif->capacity = capacity;
+		s->notif->kernel_id = kernel_id;
+		*notification = h;
+	} else {
+		slot_free(s - slots);
+	}
+	pthread_mutex_unlock(&table_lock);
+	pthread_mutex_unlock(&notify_port->lock);
+	free(buf);
+	return ret;
 }
 
 /* ---- Return codes ------------------------------------------------------- */

@@ -13,7 +13,7 @@
  * their array types.
  *
  * Objects.  io_object_t is a per-process handle, as a Mach port name is
- * on macOS: a registry entry or an iterator.  Getting the same registry
+ * on macOS: a registry entry, an iterator or a matching notification.  Getting the same registry
  * entry twice yields the same handle with one more reference, so entries
  * can be compared with ==, as on macOS.  Every handle a function returns
  * holds a reference the caller must drop with IOObjectRelease().  The
@@ -59,6 +59,12 @@
  *		IOObjectRelease(service);
  *	}
  *	IOObjectRelease(iter);
+ *
+ * Notifications.  There is no run loop: a notification port is a file
+ * descriptor, and IONotificationPortDispatch() (or a poll/epoll loop on
+ * IONotificationPortGetFileDescriptor() that calls it with timeout 0)
+ * runs the callbacks.  See IOServiceAddMatchingNotification() and
+ * Documentation/notifications.rst.
  */
 #ifndef _IOKIT_IOKITLIB_H
 #define _IOKIT_IOKITLIB_H
@@ -86,6 +92,21 @@ typedef int boolean_t;
 typedef char io_name_t[128];
 typedef char io_string_t[512];
 
+/* A notification port (IOKit/IOKitLib.h); the struct is the library's. */
+typedef struct IONotificationPort *IONotificationPortRef;
+
+/**
+ * typedef IOServiceMatchingCallback - a matching notification's callback
+ * @refcon: the value given to IOServiceAddMatchingNotification()
+ * @iterator: the notification's iterator, holding the services to report
+ *
+ * IOKitLib: IOServiceMatchingCallback.  Called from
+ * IONotificationPortDispatch(), with no library lock held; it should take
+ * every service with IOIteratorNext() (releasing each) and may call any
+ * library function, including IOObjectRelease() of @iterator.
+ */
+typedef void (*IOServiceMatchingCallback)(void *refcon, io_iterator_t iterator);
+
 #define IO_OBJECT_NULL		((io_object_t)0)
 #define MACH_PORT_NULL		((mach_port_t)0)
 #define kIOMainPortDefault	((mach_port_t)0)
@@ -100,6 +121,13 @@ typedef char io_string_t[512];
 /* Planes (IOKit/IOKitKeys.h). */
 #define kIOServicePlane		"IOService"
 #define kIOPowerPlane		"IOPower"
+
+/* Matching notification types (IOKit/IOKitKeys.h). */
+#define kIOPublishNotification		"IOServicePublish"
+#define kIOFirstPublishNotification	"IOServiceFirstPublish"
+#define kIOMatchedNotification		"IOServiceMatched"
+#define kIOFirstMatchNotification	"IOServiceFirstMatch"
+#define kIOTerminatedNotification	"IOServiceTerminate"
 
 /* Options of IORegistryEntrySearchCFProperty() (IOKit/IOKitKeys.h). */
 #define kIORegistryIterateRecursively	0x00000001
@@ -219,7 +247,9 @@ kern_return_t IOMasterPort(mach_port_t bootstrap, mach_port_t *master_port);
  * @object: a handle
  *
  * IOKitLib: IOObjectRelease().  The handle is freed with its last
- * reference; a later handle may get the same number.
+ * reference; a later handle may get the same number.  The last reference
+ * to a matching notification's iterator also removes the notification
+ * from the kernel, as on macOS, unless its port was destroyed first.
  *
  * Return: kIOReturnSuccess, or kIOReturnBadArgument for an invalid handle.
  */
@@ -240,8 +270,9 @@ kern_return_t IOObjectRetain(io_object_t object);
  * @object: a handle
  * @class_name: out: the class
  *
- * IOKitLib: IOObjectGetClass().  Iterators are of class IOUserIterator,
- * as on macOS.
+ * IOKitLib: IOObjectGetClass().  Iterators are of class IOUserIterator
+ * and matching notifications of class IOServiceUserNotification, as on
+ * macOS.
  *
  * Return: kIOReturnSuccess or an error.
  */
@@ -288,7 +319,10 @@ boolean_t IOObjectIsEqualTo(io_object_t object, io_object_t an_object);
  *
  * IOKitLib: IOIteratorNext().  Iterators here hold a snapshot of entry
  * IDs taken when they were made; an entry that left the registry since
- * is still returned, and queries on it give kIOReturnNotFound.
+ * is still returned, and queries on it give kIOReturnNotFound.  A
+ * matching notification's iterator returns the services reported to it
+ * and not yet taken, oldest first, each once; for a terminated
+ * notification they have left the registry (their IDs still work).
  *
  * Return: a handle (release it), or IO_OBJECT_NULL at the end.
  */
@@ -298,7 +332,11 @@ io_object_t IOIteratorNext(io_iterator_t iterator);
  * IOIteratorReset() - start an iterator over
  * @iterator: an iterator handle
  *
- * IOKitLib: IOIteratorReset().  Replays the same snapshot.
+ * IOKitLib: IOIteratorReset().  Replays the same snapshot.  On a matching
+ * notification's iterator that IOIteratorIsValid() says is invalid, it
+ * drops the pending services and makes the iterator valid again; look the
+ * services up afresh after it (IOServiceGetMatchingServices()).  On a
+ * valid one it does nothing.
  */
 void IOIteratorReset(io_iterator_t iterator);
 
@@ -308,7 +346,10 @@ void IOIteratorReset(io_iterator_t iterator);
  *
  * IOKitLib: IOIteratorIsValid(), which turns false when the collection
  * changed under the iterator.  A snapshot never changes, so this is
- * TRUE for every iterator handle.
+ * TRUE for every snapshot iterator.  A matching notification's iterator
+ * turns invalid when reports for it were lost (its port's queue
+ * overflowed) and stays so until IOIteratorReset(); what it still
+ * returns until then is an incomplete account.
  *
  * Return: TRUE for a valid iterator handle, else FALSE.
  */
@@ -644,6 +685,116 @@ CFMutableDictionaryRef IOServiceNameMatching(const char *name);
  * Return: the dictionary, or NULL.
  */
 CFMutableDictionaryRef IORegistryEntryIDMatching(uint64_t entry_id);
+
+/* ---- Notifications ------------------------------------------------------ */
+
+/**
+ * IONotificationPortCreate() - make a port for notifications
+ * @main_port: kIOMainPortDefault
+ *
+ * IOKitLib: IONotificationPortCreate().  The port is a kernel
+ * notification port, a non-blocking, close-on-exec file descriptor whose
+ * queue holds 256 records; what finds it full is lost and the port's
+ * notifications turn invalid (IOIteratorIsValid()).  Any thread may use
+ * the port; two dispatching it at once each run the callbacks for the
+ * reports they read.
+ *
+ * Return: the port (destroy it with IONotificationPortDestroy()), or NULL
+ * (no module, a module without notifications, no memory or descriptors).
+ */
+IONotificationPortRef IONotificationPortCreate(mach_port_t main_port);
+
+/**
+ * IONotificationPortDestroy() - destroy a port
+ * @port: the port, or NULL
+ *
+ * IOKitLib: IONotificationPortDestroy().  Closes the descriptor: the
+ * kernel removes every notification armed on the port, and reports not
+ * yet dispatched are dropped.  Iterators of those notifications remain
+ * valid handles that receive nothing more; release them as usual.  No
+ * other thread may be using the port.
+ */
+void IONotificationPortDestroy(IONotificationPortRef port);
+
+/**
+ * IONotificationPortGetFileDescriptor() - the descriptor behind a port
+ * @port: the port
+ *
+ * The Linux counterpart of IONotificationPortGetMachPort() and of the
+ * run-loop source: the descriptor is readable (poll()/epoll) whenever
+ * IONotificationPortDispatch() has something to do.  It belongs to the
+ * port: do not read or close it.
+ *
+ * Return: the descriptor, or -1 for a NULL port.
+ */
+int IONotificationPortGetFileDescriptor(IONotificationPortRef port);
+
+/**
+ * IONotificationPortDispatch() - run the callbacks of what has arrived
+ * @port: the port
+ * @timeout_ms: how long to wait for something to arrive: 0 not at all,
+ *	-1 (any negative value) without limit
+ *
+ * Our counterpart of the port's run-loop source (and of
+ * IODispatchCalloutFromMessage()): waits for reports, reads all that are
+ * there, adds each service to its notification's iterator, then calls
+ * each notification's callback once, in the order their first reports
+ * came.  Callbacks run in the calling thread with no library lock held.
+ * After a queue overflow every notification of the port turns invalid
+ * (IOIteratorIsValid()) and its callback is called, so the application
+ * can IOIteratorReset() it and look again.  A notification created with
+ * a NULL callback collects services without being called.
+ *
+ * Return: kIOReturnSuccess if records were read (reports for
+ * notifications released meanwhile are read and dropped), kIOReturnTimeout
+ * if none came in time, kIOReturnBadArgument for a NULL port, or another
+ * error from poll() or read().
+ */
+kern_return_t IONotificationPortDispatch(IONotificationPortRef port, int timeout_ms);
+
+/**
+ * IOServiceAddMatchingNotification() - be told about services as they
+ *	come and go
+ * @notify_port: the port that receives the reports
+ * @notification_type_name: kIOFirstPublishNotification,
+ *	kIOPublishNotification, kIOFirstMatchNotification,
+ *	kIOMatchedNotification or kIOTerminatedNotification
+ * @matching: the matching dictionary, with the keys of
+ *	IOServiceGetMatchingServices(); one reference to it is consumed,
+ *	whatever the outcome, as on macOS
+ * @callback: called by IONotificationPortDispatch() when services were
+ *	reported; may be NULL
+ * @ref_con: passed to @callback
+ * @notification: out: the notification's iterator (release it to remove
+ *	the notification)
+ *
+ * IOKitLib: IOServiceAddMatchingNotification().  The iterator starts out
+ * holding the services that already qualify (published, or matched; none
+ * for terminated), as on macOS: take them with IOIteratorNext() at once,
+ * since the callback is called only when more are reported.  Unlike
+ * macOS, it is called for those even if the iterator was never emptied.
+ * Each qualifying service is reported exactly once, in the first
+ * iteration or later.  The types:
+ *
+ *	kIOPublishNotification		a service was registered (each
+ *					RegisterService())
+ *	kIOFirstPublishNotification	the same, the first time only
+ *	kIOMatchedNotification		its registration's matching round
+ *					finished
+ *	kIOFirstMatchNotification	the same, the first time only
+ *	kIOTerminatedNotification	a published service was stopped and
+ *					is leaving the registry
+ *
+ * Return: kIOReturnSuccess; kIOReturnBadArgument for a NULL port or
+ * @notification, an unknown type, or a dictionary that is not one or has
+ * an unknown key; kIOReturnNoResources past 1024 notifications on the
+ * port; or another error.
+ */
+kern_return_t IOServiceAddMatchingNotification(IONotificationPortRef notify_port,
+					       const char *notification_type_name,
+					       CFDictionaryRef matching,
+					       IOServiceMatchingCallback callback, void *ref_con,
+					       io_iterator_t *notification);
 
 #ifdef __cplusplus
 }
