@@ -34,6 +34,20 @@ static int io_candidate_cmp(const void *a, const void *b)
 	return ca->order < cb->order ? -1 : ca->order > cb->order;
 }
 
+/*
+ * Passive, then family keys: IOKIT_MATCH_MATCHED with @score adjusted by
+ * the family, or the phase that failed with the key in @r.
+ */
+static u32 io_match_evaluate(struct io_service *nub, const struct os_dictionary *dict,
+			     s32 *score, struct io_match_report *r)
+{
+	if (!io_matching_match_passive_report(&nub->entry, dict, r))
+		return IOKIT_MATCH_PASSIVE_FAILED;
+	if (!io_family_match(nub, dict, score, r))
+		return IOKIT_MATCH_FAMILY_FAILED;
+	return IOKIT_MATCH_MATCHED;
+}
+
 /**
  * io_service_match_candidates() - the personalities that match @nub,
  *	passively and by family keys, best first
@@ -53,14 +67,8 @@ int io_service_match_candidates(struct io_service *nub, struct io_candidate **ou
 	for (i = 0; i < n; i++) {
 		struct io_match_report r = {};
 		s32 score = c[i].score;
-		u32 phase;
+		u32 phase = io_match_evaluate(nub, c[i].dict, &score, &r);
 
-		if (!io_matching_match_passive_report(&nub->entry, c[i].dict, &r))
-			phase = IOKIT_MATCH_PASSIVE_FAILED;
-		else if (!io_family_match(nub, c[i].dict, &score, &r))
-			phase = IOKIT_MATCH_FAMILY_FAILED;
-		else
-			phase = IOKIT_MATCH_MATCHED;
 		io_match_ledger_note(nub->entry.id, c[i].dict, phase, score, 0, &r);
 		if (phase == IOKIT_MATCH_MATCHED) {
 			c[i].score = score;
@@ -82,16 +90,18 @@ static const char *io_candidate_category(const struct io_candidate *c)
 }
 
 /*
- * Whether a started client of @nub holds @category; if so, and @holder is
- * given, its class name goes there.
+ * Whether a started client of @nub holds @category; @r names the category
+ * and, if it is held, the holder's class.
  */
 static bool io_category_taken(struct io_service *nub, const char *category,
-			      char holder[IOKIT_MATCH_STR_MAX])
+			      struct io_match_report *r)
 {
 	bool taken = false;
 	u64 ids[32];
 	int n, i;
 
+	r->key = "IOMatchCategory";
+	strscpy(r->expected, category, sizeof(r->expected));
 	n = io_registry_entry_copy_relatives(&nub->entry, &io_service_plane, false,
 					     ids, ARRAY_SIZE(ids));
 	for (i = 0; i < n && i < ARRAY_SIZE(ids) && !taken; i++) {
@@ -104,8 +114,8 @@ static bool io_category_taken(struct io_service *nub, const char *category,
 		taken = os_object_is_kind(&e->obj, &io_service_class) && s->driver &&
 			test_bit(IO_SERVICE_STARTED, &s->state) && s->category &&
 			os_string_equal_cstr(s->category, category);
-		if (taken && holder)
-			strscpy(holder, os_object_class_name(&e->obj), IOKIT_MATCH_STR_MAX);
+		if (taken)
+			strscpy(r->actual, os_object_class_name(&e->obj), sizeof(r->actual));
 		io_registry_entry_put(e);
 	}
 	return taken;
@@ -235,6 +245,15 @@ bool io_candidates_want_claim(const struct io_candidate *c, int n)
 	return false;
 }
 
+/* A native Linux driver @owner holds the device: what would take it. */
+static void io_match_report_native(struct io_match_report *r, const char *owner)
+{
+	r->key = "IOKitLinuxClaim";
+	strscpy(r->expected, "true, or iokitctl claim", sizeof(r->expected));
+	if (owner)
+		strscpy(r->actual, owner, sizeof(r->actual));
+}
+
 /**
  * io_candidates_note_native() - tell the ledger a native driver is in the way
  * @nub: the provider
@@ -245,11 +264,10 @@ bool io_candidates_want_claim(const struct io_candidate *c, int n)
 void io_candidates_note_native(struct io_service *nub, const struct io_candidate *c,
 			       int n, const char *owner)
 {
-	struct io_match_report r = { .key = "IOKitLinuxClaim" };
+	struct io_match_report r = {};
 	int i;
 
-	strscpy(r.expected, "true, or iokitctl claim", sizeof(r.expected));
-	strscpy(r.actual, owner, sizeof(r.actual));
+	io_match_report_native(&r, owner);
 	for (i = 0; i < n; i++)
 		io_match_ledger_note(nub->entry.id, c[i].dict, IOKIT_MATCH_NATIVE_DRIVER,
 				     c[i].score, 0, &r);
@@ -278,11 +296,10 @@ int io_service_start_candidates(struct io_service *nub)
 	n = io_service_match_candidates(nub, &c);
 	for (i = 0; i < n; i++) {
 		const char *category = io_candidate_category(&c[i]);
-		struct io_match_report r = { .key = "IOMatchCategory" };
+		struct io_match_report r = {};
 		const char *cls = c[i].driver->cls.name;
 
-		strscpy(r.expected, category, sizeof(r.expected));
-		if (io_category_taken(nub, category, r.actual)) {
+		if (io_category_taken(nub, category, &r)) {
 			/* Held by this very driver: it is still started. */
 			if (!strcmp(r.actual, cls))
 				io_match_ledger_note(nub->entry.id, c[i].dict,
@@ -315,9 +332,6 @@ int io_service_start_candidates(struct io_service *nub)
  */
 void io_service_match(struct io_service *nub)
 {
-	struct io_candidate *c;
-	int n;
-
 	if (os_object_is_kind(&nub->entry.obj, &io_pci_device_class)) {
 		io_pci_nub_bind(nub, false);
 		return;
@@ -326,11 +340,7 @@ void io_service_match(struct io_service *nub)
 		io_usb_interface_bind(nub, false);
 		return;
 	}
-	n = io_service_match_candidates(nub, &c);
-	if (n > 0)
-		io_service_start_candidates(nub);
-	if (n >= 0)
-		io_catalogue_candidates_free(c, n);
+	io_service_start_candidates(nub);
 }
 
 /* The Linux driver, not iokit's, that holds a PCI or USB interface nub. */
@@ -348,30 +358,22 @@ static void io_service_match_test_one(struct io_service *nub, const struct os_di
 				      struct iokit_match_record *rec)
 {
 	struct os_number *n = os_number_cast(os_dictionary_get(dict, "IOProbeScore"));
-	struct io_match_report r = {};
-	s32 score = n ? (s32)n->value : 0;
-	u32 phase = IOKIT_MATCH_MATCHED;
 	struct io_candidate c = { .dict = (struct os_dictionary *)dict };
-	const char *category;
+	s32 score = n ? (s32)n->value : 0;
+	struct io_match_report r = {};
+	u32 phase;
 
-	if (!io_matching_match_passive_report(&nub->entry, dict, &r)) {
-		phase = IOKIT_MATCH_PASSIVE_FAILED;
+	phase = io_match_evaluate(nub, dict, &score, &r);
+	if (phase != IOKIT_MATCH_MATCHED)
 		goto out;
-	}
-	if (!io_family_match(nub, dict, &score, &r)) {
-		phase = IOKIT_MATCH_FAMILY_FAILED;
-		goto out;
-	}
-	category = io_candidate_category(&c);
-	if (io_category_taken(nub, category, r.actual)) {
-		r.key = "IOMatchCategory";
-		strscpy(r.expected, category, sizeof(r.expected));
+	if (io_category_taken(nub, io_candidate_category(&c), &r)) {
 		phase = IOKIT_MATCH_CATEGORY_TAKEN;
 	} else if (!io_candidates_want_claim(&c, 1) &&
 		   io_service_native_driver(nub, r.actual, sizeof(r.actual))) {
-		r.key = "IOKitLinuxClaim";
-		strscpy(r.expected, "true, or iokitctl claim", sizeof(r.expected));
+		io_match_report_native(&r, NULL);
 		phase = IOKIT_MATCH_NATIVE_DRIVER;
+	} else {
+		memset(&r, 0, sizeof(r));
 	}
 out:
 	io_match_record_fill(rec, nub->entry.id, dict, phase, score, 0, &r);
