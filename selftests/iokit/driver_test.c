@@ -33,13 +33,6 @@ static int unload(const char *name)
 	return syscall(__NR_delete_module, name, O_NONBLOCK) ? errno : 0;
 }
 
-static int wait_quiet(int fd)
-{
-	struct iokit_wait_quiet wq = { .size = sizeof(wq), .timeout_ns = 30000000000ull };
-
-	return ioctl(fd, IOKIT_IOC_WAIT_QUIET, &wq) ? (int)wq.ioreturn : 0;
-}
-
 /* The test drivers' event log, with a marker per line start for strstr. */
 static char *read_log(void)
 {
@@ -166,7 +159,7 @@ TEST_F(drv, score_order_categories_and_failed_start)
 	char *log;
 
 	ASSERT_EQ(0, load("iokit_test_drivers", ""));
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	log = read_log();
 	TH_LOG("%s", log);
 
@@ -203,7 +196,7 @@ TEST_F(drv, sysfs_unbind_terminates_in_order_and_bind_restarts)
 	int port;
 
 	ASSERT_EQ(0, load("iokit_test_drivers", ""));
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	ASSERT_EQ(1, instances(self->fd, "TestWins", ids));
 	ASSERT_EQ(1, instances(self->fd, "TestOther", other));
 	ASSERT_EQ(1, instances(self->fd, "TestGrandchild", grandchild));
@@ -246,7 +239,7 @@ TEST_F(drv, sysfs_unbind_terminates_in_order_and_bind_restarts)
 	EXPECT_EQ(1, instances(self->fd, "TestWins", ids));
 
 	/* The drivers registered in Start: let their matching rounds end. */
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	ASSERT_EQ(0, unload("iokit_test_drivers"));
 	close(port);
 	if (baseline >= 0)
@@ -262,7 +255,7 @@ TEST_F(drv, rmmod_stops_drivers_and_releases_the_device)
 	int fd, port;
 
 	ASSERT_EQ(0, load("iokit_test_drivers", ""));
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	ASSERT_EQ(1, instances(self->fd, "TestOther", ids));
 	ASSERT_EQ(2, instances(self->fd, "TestKbd", kbd));
 	port = port_create(self->fd, IOKIT_PORT_NONBLOCK, 0, NULL);
@@ -275,7 +268,7 @@ TEST_F(drv, rmmod_stops_drivers_and_releases_the_device)
 	close(fd);
 
 	ASSERT_EQ(0, unload("iokit_test_drivers"));
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	/* Both keyboard drivers' terminations were delivered. */
 	ASSERT_EQ(2, events_read(port, &e, 2, 2000));
 	EXPECT_LE(0, events_find(&e, IOKIT_NOTIFY_TERMINATED, kbd[0]));
@@ -297,7 +290,7 @@ TEST_F(drv, usb_device_and_interface_matching)
 	struct prop_find p;
 
 	ASSERT_EQ(0, load("iokit_test_drivers", ""));
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	/* QEMU's keyboard and tablet are both 0627:0001: idVendor+idProduct tier. */
 	ASSERT_EQ(2, instances(self->fd, "TestKbd", ids));
 	ASSERT_TRUE(reg_property(self->fd, ids[0], "IOProbeScore", &p));
@@ -320,7 +313,7 @@ TEST_F(drv, usb_interface_is_claimed_and_given_back)
 	char intf[256];
 
 	ASSERT_EQ(0, load("iokit_test_drivers", ""));
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	ASSERT_EQ(1, instances(self->fd, "TestHid", ids));
 	ASSERT_EQ(0, reg_relatives(self->fd, ids[0], IOKIT_RELATIVES_PARENTS, parents, &n));
 	ASSERT_TRUE(reg_property(self->fd, parents[0], "IOLinuxDevice", &p));
@@ -328,7 +321,7 @@ TEST_F(drv, usb_interface_is_claimed_and_given_back)
 	EXPECT_TRUE(linux_driver_is("usb", intf, "iokit")) TH_LOG("%s", intf);
 
 	ASSERT_EQ(0, unload("iokit_test_drivers"));
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	EXPECT_TRUE(linux_driver_is("usb", intf, "usbhid")) TH_LOG("%s", intf);
 }
 
@@ -343,7 +336,7 @@ TEST_F(drv, usb_unplug_terminates)
 	if (access("/dev/ttyS1", F_OK))
 		SKIP(return, "needs the iokit-vm hot-plug channel");
 	ASSERT_EQ(0, load("iokit_test_drivers", ""));
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	port = port_create(self->fd, IOKIT_PORT_NONBLOCK, 0, NULL);
 	ASSERT_LE(0, port);
 	/* Keyboards already matched are listed; the new one is posted. */
@@ -356,7 +349,7 @@ TEST_F(drv, usb_unplug_terminates)
 				"IOUSBHostDevice", 2, NULL, &count, NULL));
 	ASSERT_EQ(0, system("iokit-vm-hotplug add usb-kbd id=drv_kbd bus=xhci.0"));
 	ASSERT_EQ(3, usb_wait_product_count("QEMU USB Keyboard", 2, 5000) + 1);
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	ASSERT_EQ(3, instances(self->fd, "TestKbd", ids));
 	ASSERT_EQ(2, instances(self->fd, "TestHid", ids));
 	ASSERT_EQ(1, events_read(port, &e, 1, 2000));
@@ -408,7 +401,7 @@ TEST_F(drv, edu_sample_driver_talks_to_the_device)
 	uint64_t ids[8];
 
 	ASSERT_EQ(0, load("iokit_edu", ""));
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	ASSERT_EQ(1, instances(self->fd, "EduDriver", ids));
 	ASSERT_TRUE(reg_property(self->fd, ids[0], "edu-id", &p));
 	EXPECT_EQ(0xed, p.num & 0xff);
@@ -416,7 +409,7 @@ TEST_F(drv, edu_sample_driver_talks_to_the_device)
 	EXPECT_STREQ("ok", p.str);
 	EXPECT_TRUE(edu_driver_is(self->bdf, "iokit"));
 	ASSERT_EQ(0, unload("iokit_edu"));
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	EXPECT_TRUE(edu_driver_is(self->bdf, NULL));
 }
 
@@ -429,7 +422,7 @@ TEST_F(drv, driver_published_nub_is_matched_and_terminated_with_it)
 	char cmd[256], *log;
 
 	ASSERT_EQ(0, load("iokit_test_drivers", ""));
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	ASSERT_EQ(1, instances(self->fd, "TestWins", wins));
 	ASSERT_EQ(1, instances(self->fd, "TestGrandchild", grandchild));
 	/* TestGrandchild -> TestChildNub -> TestWins -> the edu nub. */
@@ -479,7 +472,7 @@ TEST_F(drv, user_personality_loads_its_module)
 	ASSERT_NE(0, access("/sys/module/iokit_edu", F_OK));
 	ASSERT_EQ(0, system("iokitctl personality add /tmp/edu.json"));
 	EXPECT_EQ(0, access("/sys/module/iokit_edu", F_OK));
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	EXPECT_EQ(1, instances(self->fd, "EduDriver", ids));
 	EXPECT_EQ(0, system("iokitctl personality list | grep -q EduFromUserSpace"));
 	EXPECT_EQ(0, system("iokitctl personality remove EduFromUserSpace"));
@@ -558,7 +551,7 @@ TEST_F(drv, match_ledger_explains_each_outcome)
 	match_str(&s, "IONameMatch", "pci1234,11e8");
 	ASSERT_EQ(0, reg_matching(self->fd, s.buf, s.w.len, &nub, &count, NULL));
 	ASSERT_EQ(0, load("iokit_test_drivers", ""));
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	n = ledger(self->fd, nub, "", recs, 32);
 	ASSERT_LE(6, n);
 
@@ -612,7 +605,7 @@ TEST_F(drv, resource_match_waits_for_publish_resource)
 	int n;
 
 	ASSERT_EQ(0, load("iokit_test_drivers", ""));
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	EXPECT_EQ(0, instances(self->fd, "TestResourceUser", ids));
 	n = ledger(self->fd, 0, "TestResourceUser", recs, 4);
 	ASSERT_EQ(1, n);
@@ -621,7 +614,7 @@ TEST_F(drv, resource_match_waits_for_publish_resource)
 	EXPECT_STREQ("not published", recs[0].actual);
 
 	ASSERT_EQ(0, system("echo TestResource > /sys/kernel/debug/iokit_test_drivers/resource"));
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	EXPECT_EQ(1, instances(self->fd, "TestResourceUser", ids));
 	ASSERT_EQ(1, ledger(self->fd, 0, "TestResourceUser", recs, 4));
 	EXPECT_EQ(IOKIT_MATCH_STARTED, recs[0].phase);
@@ -637,7 +630,7 @@ TEST_F(drv, native_driver_is_named_and_claim_takes_over)
 	int n, i;
 
 	ASSERT_EQ(0, load("iokit_test_drivers", ""));
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	EXPECT_EQ(0, instances(self->fd, "TestTablet", ids));
 	n = ledger(self->fd, 0, "TestTablet", recs, 8);
 	for (i = 0; i < n; i++)
@@ -655,14 +648,14 @@ TEST_F(drv, native_driver_is_named_and_claim_takes_over)
 
 	snprintf(cmd, sizeof(cmd), "iokitctl claim 0x%llx", (unsigned long long)intf);
 	ASSERT_EQ(0, system(cmd));
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	EXPECT_EQ(1, instances(self->fd, "TestTablet", ids));
 	EXPECT_TRUE(linux_driver_is("usb", p.str, "iokit"));
 	/* An entry that is not there is refused. */
 	EXPECT_NE(0, system("iokitctl claim 0x1 2>/dev/null"));
 
 	ASSERT_EQ(0, unload("iokit_test_drivers"));
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	EXPECT_TRUE(linux_driver_is("usb", p.str, "usbhid"));
 }
 

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -21,6 +22,42 @@
 static inline int iokit_ioctl_err(int fd, unsigned long cmd, void *arg)
 {
 	return ioctl(fd, cmd, arg) ? errno : 0;
+}
+
+/* Live iokit objects, from debugfs; -1 if unavailable. */
+static inline long iokit_live_objects(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/iokit/objects", "r");
+	long n = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
+/* IOKitWaitQuiet with a 30 s limit: 0, or the IOReturn of the failure. */
+static inline uint32_t iokit_wait_quiet(int fd)
+{
+	struct iokit_wait_quiet wq = { .size = sizeof(wq), .timeout_ns = 30000000000ull };
+
+	if (ioctl(fd, IOKIT_IOC_WAIT_QUIET, &wq))
+		return wq.ioreturn ? wq.ioreturn : IOKIT_RETURN_ERROR;
+	return 0;
+}
+
+/* IOKIT_IOC_TEST_ENTRIES: the IOReturn; the first new ID to @first if given. */
+static inline uint32_t iokit_test_entries(int fd, uint32_t op, uint32_t count,
+					  uint64_t *first)
+{
+	struct iokit_test_entries te = { .size = sizeof(te), .op = op, .count = count };
+
+	ioctl(fd, IOKIT_IOC_TEST_ENTRIES, &te);
+	if (first)
+		*first = te.first_id;
+	return te.ioreturn;
 }
 
 /* Number of USB devices whose "product" string is @product. */

@@ -207,36 +207,6 @@ static void release_self(void *refcon, io_iterator_t iterator)
 	IOObjectRelease(iterator);
 }
 
-/* The kernel's live-object count (debugfs), or -1 if it cannot be read. */
-static long live_objects(void)
-{
-	FILE *f = fopen("/sys/kernel/debug/iokit/objects", "r");
-	long n = -1;
-
-	if (f) {
-		if (fscanf(f, "%ld", &n) != 1)
-			n = -1;
-		fclose(f);
-	}
-	return n;
-}
-
-static uint32_t test_entries(int fd, uint32_t op, uint32_t count)
-{
-	struct iokit_test_entries te = { .size = sizeof(te), .op = op, .count = count };
-
-	ioctl(fd, IOKIT_IOC_TEST_ENTRIES, &te);
-	return te.ioreturn;
-}
-
-static uint32_t wait_quiet(int fd)
-{
-	struct iokit_wait_quiet wq = { .size = sizeof(wq), .timeout_ns = 30000000000ull };
-
-	ioctl(fd, IOKIT_IOC_WAIT_QUIET, &wq);
-	return wq.ioreturn;
-}
-
 TEST(notification_bad_arguments)
 {
 	IONotificationPortRef port = IONotificationPortCreate(kIOMainPortDefault);
@@ -288,7 +258,7 @@ TEST(notification_bad_arguments)
 /* Releasing a notification removes it; destroying its port removes the rest. */
 TEST(notification_release_leaves_nothing_behind)
 {
-	long baseline = live_objects();
+	long baseline = iokit_live_objects();
 	IONotificationPortRef port = IONotificationPortCreate(kIOMainPortDefault);
 	struct reports r = { 0 };
 	io_iterator_t it, term;
@@ -306,10 +276,10 @@ TEST(notification_release_leaves_nothing_behind)
 	EXPECT_TRUE(IOIteratorIsValid(it));
 	/* The kernel holds the matching dictionary while it is armed. */
 	if (baseline >= 0)
-		EXPECT_LT(baseline, live_objects());
+		EXPECT_LT(baseline, iokit_live_objects());
 	EXPECT_EQ(kIOReturnSuccess, IOObjectRelease(it));
 	if (baseline >= 0)
-		EXPECT_EQ(baseline, live_objects());
+		EXPECT_EQ(baseline, iokit_live_objects());
 
 	ASSERT_EQ(kIOReturnSuccess,
 		  IOServiceAddMatchingNotification(port, kIOTerminatedNotification,
@@ -318,7 +288,7 @@ TEST(notification_release_leaves_nothing_behind)
 	EXPECT_EQ(IO_OBJECT_NULL, IOIteratorNext(term));
 	IONotificationPortDestroy(port);
 	if (baseline >= 0)
-		EXPECT_EQ(baseline, live_objects());
+		EXPECT_EQ(baseline, iokit_live_objects());
 	/* Outliving its port, the iterator is still a handle, with nothing to say. */
 	EXPECT_TRUE(IOIteratorIsValid(term));
 	EXPECT_EQ(IO_OBJECT_NULL, IOIteratorNext(term));
@@ -350,9 +320,10 @@ TEST(notification_overflow_invalidates)
 						   IOServiceMatching("IOTestEntry"),
 						   collect, &r, &it));
 	EXPECT_EQ(IO_OBJECT_NULL, IOIteratorNext(it));
-	ASSERT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_ADD, IOKIT_PORT_QUEUE_DEFAULT + 44));
-	ASSERT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_PUBLISH, 0));
-	ASSERT_EQ(0, wait_quiet(fd));
+	ASSERT_EQ(0, iokit_test_entries(fd, IOKIT_TEST_ENTRIES_ADD,
+					IOKIT_PORT_QUEUE_DEFAULT + 44, NULL));
+	ASSERT_EQ(0, iokit_test_entries(fd, IOKIT_TEST_ENTRIES_PUBLISH, 0, NULL));
+	ASSERT_EQ(0, iokit_wait_quiet(fd));
 
 	ASSERT_EQ(kIOReturnSuccess, IONotificationPortDispatch(port, 2000));
 	EXPECT_EQ(1, r.calls);
@@ -363,7 +334,7 @@ TEST(notification_overflow_invalidates)
 	EXPECT_EQ(IO_OBJECT_NULL, IOIteratorNext(it));
 	EXPECT_EQ(kIOReturnTimeout, IONotificationPortDispatch(port, 0));
 	/* Publish notifications say nothing of termination. */
-	ASSERT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_REMOVE_ALL, 0));
+	ASSERT_EQ(0, iokit_test_entries(fd, IOKIT_TEST_ENTRIES_REMOVE_ALL, 0, NULL));
 	EXPECT_EQ(kIOReturnTimeout, IONotificationPortDispatch(port, 200));
 
 	/* Reports flow again, seen through the descriptor as an event loop would. */
@@ -372,12 +343,12 @@ TEST(notification_overflow_invalidates)
 						   IOServiceMatching("IOTestEntry"),
 						   release_self, &released, &once));
 	EXPECT_EQ(IO_OBJECT_NULL, IOIteratorNext(once));
-	ASSERT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_ADD, 1));
-	ASSERT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_PUBLISH, 0));
+	ASSERT_EQ(0, iokit_test_entries(fd, IOKIT_TEST_ENTRIES_ADD, 1, NULL));
+	ASSERT_EQ(0, iokit_test_entries(fd, IOKIT_TEST_ENTRIES_PUBLISH, 0, NULL));
 	pfd.fd = IONotificationPortGetFileDescriptor(port);
 	pfd.events = POLLIN;
 	ASSERT_EQ(1, poll(&pfd, 1, 5000));
-	ASSERT_EQ(0, wait_quiet(fd));
+	ASSERT_EQ(0, iokit_wait_quiet(fd));
 	ASSERT_EQ(kIOReturnSuccess, IONotificationPortDispatch(port, 0));
 	EXPECT_EQ(2, r.calls);
 	EXPECT_EQ(IOKIT_PORT_QUEUE_DEFAULT + 1, r.n);
@@ -385,14 +356,14 @@ TEST(notification_overflow_invalidates)
 	/* The callback that released its own notification ran once, then it was gone. */
 	EXPECT_EQ(1, released);
 	EXPECT_EQ(kIOReturnBadArgument, IOObjectRelease(once));
-	ASSERT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_ADD, 1));
-	ASSERT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_PUBLISH, 0));
-	ASSERT_EQ(0, wait_quiet(fd));
+	ASSERT_EQ(0, iokit_test_entries(fd, IOKIT_TEST_ENTRIES_ADD, 1, NULL));
+	ASSERT_EQ(0, iokit_test_entries(fd, IOKIT_TEST_ENTRIES_PUBLISH, 0, NULL));
+	ASSERT_EQ(0, iokit_wait_quiet(fd));
 	ASSERT_EQ(kIOReturnSuccess, IONotificationPortDispatch(port, 2000));
 	EXPECT_EQ(1, released);
 	EXPECT_EQ(3, r.calls);
 
-	EXPECT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_REMOVE_ALL, 0));
+	EXPECT_EQ(0, iokit_test_entries(fd, IOKIT_TEST_ENTRIES_REMOVE_ALL, 0, NULL));
 	EXPECT_EQ(kIOReturnSuccess, IOObjectRelease(it));
 	IONotificationPortDestroy(port);
 	close(fd);
@@ -455,7 +426,7 @@ TEST_F(usb_ntf, keyboard_in_matching_notifications)
 		SKIP(return, "needs the iokit-vm hot-plug channel");
 	fd = open(IOKIT_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, wait_quiet(fd));
+	ASSERT_EQ(0, iokit_wait_quiet(fd));
 	close(fd);
 	port = IONotificationPortCreate(kIOMainPortDefault);
 	ASSERT_NE(NULL, port);

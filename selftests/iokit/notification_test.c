@@ -36,24 +36,6 @@ FIXTURE_TEARDOWN(ntf)
 	close(self->fd);
 }
 
-static uint32_t test_entries(int fd, uint32_t op, uint32_t count, uint64_t *first)
-{
-	struct iokit_test_entries te = { .size = sizeof(te), .op = op, .count = count };
-
-	ioctl(fd, IOKIT_IOC_TEST_ENTRIES, &te);
-	if (first)
-		*first = te.first_id;
-	return te.ioreturn;
-}
-
-static uint32_t wait_quiet(int fd)
-{
-	struct iokit_wait_quiet wq = { .size = sizeof(wq), .timeout_ns = 30000000000ull };
-
-	ioctl(fd, IOKIT_IOC_WAIT_QUIET, &wq);
-	return wq.ioreturn;
-}
-
 static int need_test_interface(void)
 {
 	return getuid() ||
@@ -203,12 +185,12 @@ TEST_F(ntf, publish_match_and_terminate_in_order)
 		ASSERT_EQ(0, notify_add(self->fd, self->port, types[i], "IOProviderClass",
 					"IOTestEntry", 100 + i, NULL, &count, &nids[i]));
 	}
-	ASSERT_EQ(0, test_entries(self->fd, IOKIT_TEST_ENTRIES_ADD, 3, &first));
+	ASSERT_EQ(0, iokit_test_entries(self->fd, IOKIT_TEST_ENTRIES_ADD, 3, &first));
 	/* Attached but not registered: not published, nothing to say. */
 	EXPECT_EQ(0, events_read(self->port, &e, 1, 100));
 
-	ASSERT_EQ(0, test_entries(self->fd, IOKIT_TEST_ENTRIES_PUBLISH, 0, NULL));
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_test_entries(self->fd, IOKIT_TEST_ENTRIES_PUBLISH, 0, NULL));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	ASSERT_EQ(12, events_read(self->port, &e, 12, 2000));
 	for (i = 0; i < 4; i++)
 		EXPECT_EQ(3, events_count(&e, types[i]));
@@ -229,7 +211,7 @@ TEST_F(ntf, publish_match_and_terminate_in_order)
 	}
 
 	/* Terminating reports to the terminated notification alone. */
-	ASSERT_EQ(0, test_entries(self->fd, IOKIT_TEST_ENTRIES_REMOVE_ALL, 0, NULL));
+	ASSERT_EQ(0, iokit_test_entries(self->fd, IOKIT_TEST_ENTRIES_REMOVE_ALL, 0, NULL));
 	ASSERT_EQ(3, events_read(self->port, &e, 3, 2000));
 	for (i = 0; i < 3; i++) {
 		EXPECT_EQ(IOKIT_NOTIFY_TERMINATED, e.ev[i].type);
@@ -255,9 +237,9 @@ TEST(overflow_is_counted_in_one_record)
 	ASSERT_LE(0, port);
 	ASSERT_EQ(0, notify_add(fd, port, IOKIT_NOTIFY_PUBLISH, "IOProviderClass",
 				"IOTestEntry", 1, NULL, &count, NULL));
-	ASSERT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_ADD, 5, &first));
-	ASSERT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_PUBLISH, 0, NULL));
-	ASSERT_EQ(0, wait_quiet(fd));
+	ASSERT_EQ(0, iokit_test_entries(fd, IOKIT_TEST_ENTRIES_ADD, 5, &first));
+	ASSERT_EQ(0, iokit_test_entries(fd, IOKIT_TEST_ENTRIES_PUBLISH, 0, NULL));
+	ASSERT_EQ(0, iokit_wait_quiet(fd));
 	ASSERT_EQ(3, events_read(port, &e, 3, 2000));
 	EXPECT_EQ(IOKIT_NOTIFY_PUBLISH, e.ev[0].type);
 	EXPECT_EQ(first, e.ev[0].entry_id);
@@ -266,7 +248,7 @@ TEST(overflow_is_counted_in_one_record)
 	EXPECT_EQ(3, e.ev[2].count);
 	/* Read: the queue has room again and nothing else is pending. */
 	EXPECT_EQ(0, events_read(port, &e, 1, 100));
-	ASSERT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_REMOVE_ALL, 0, NULL));
+	ASSERT_EQ(0, iokit_test_entries(fd, IOKIT_TEST_ENTRIES_REMOVE_ALL, 0, NULL));
 	close(port);
 	close(fd);
 	if (baseline >= 0)
@@ -284,9 +266,9 @@ TEST_F(ntf, short_read_buffer)
 		SKIP(return, "needs root and the test interface");
 	ASSERT_EQ(0, notify_add(self->fd, self->port, IOKIT_NOTIFY_PUBLISH,
 				"IOProviderClass", "IOTestEntry", 1, NULL, &count, NULL));
-	ASSERT_EQ(0, test_entries(self->fd, IOKIT_TEST_ENTRIES_ADD, 2, &first));
-	ASSERT_EQ(0, test_entries(self->fd, IOKIT_TEST_ENTRIES_PUBLISH, 0, NULL));
-	ASSERT_EQ(0, wait_quiet(self->fd));
+	ASSERT_EQ(0, iokit_test_entries(self->fd, IOKIT_TEST_ENTRIES_ADD, 2, &first));
+	ASSERT_EQ(0, iokit_test_entries(self->fd, IOKIT_TEST_ENTRIES_PUBLISH, 0, NULL));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	EXPECT_EQ(-1, read(self->port, buf, sizeof(struct iokit_event) - 1));
 	EXPECT_EQ(EINVAL, errno);
 	/* Room for one and a half: one comes back. */
@@ -295,7 +277,7 @@ TEST_F(ntf, short_read_buffer)
 	EXPECT_EQ(first, buf[0].entry_id);
 	EXPECT_EQ(sizeof(struct iokit_event), read(self->port, buf, sizeof(buf)));
 	EXPECT_EQ(first + 1, buf[0].entry_id);
-	ASSERT_EQ(0, test_entries(self->fd, IOKIT_TEST_ENTRIES_REMOVE_ALL, 0, NULL));
+	ASSERT_EQ(0, iokit_test_entries(self->fd, IOKIT_TEST_ENTRIES_REMOVE_ALL, 0, NULL));
 }
 
 /* A blocking reader sleeps until a record comes. */
@@ -323,11 +305,11 @@ TEST(blocking_read_wakes_up)
 		      ev.type == IOKIT_NOTIFY_FIRST_PUBLISH && ev.refcon == 5 ? 0 : 1);
 	}
 	usleep(200000);
-	ASSERT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_ADD, 1, &first));
-	ASSERT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_PUBLISH, 0, NULL));
+	ASSERT_EQ(0, iokit_test_entries(fd, IOKIT_TEST_ENTRIES_ADD, 1, &first));
+	ASSERT_EQ(0, iokit_test_entries(fd, IOKIT_TEST_ENTRIES_PUBLISH, 0, NULL));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	ASSERT_EQ(0, test_entries(fd, IOKIT_TEST_ENTRIES_REMOVE_ALL, 0, NULL));
+	ASSERT_EQ(0, iokit_test_entries(fd, IOKIT_TEST_ENTRIES_REMOVE_ALL, 0, NULL));
 	close(port);
 	close(fd);
 }

@@ -230,18 +230,4 @@ static inline int reg_property(int fd, uint64_t id, const char *key,
 	return p->found;
 }
 
-/* Live iokit objects, from debugfs; -1 if unavailable. */
-static inline long iokit_live_objects(void)
-{
-	FILE *f = fopen("/sys/kernel/debug/iokit/objects", "r");
-	long n = -1;
-
-	if (f) {
-		if (fscanf(f, "%ld", &n) != 1)
-			n = -1;
-		fclose(f);
-	}
-	return n;
-}
-
 #endif /* IOKIT_REGISTRY_UTIL_H */
