@@ -234,30 +234,39 @@ void io_service_notifications_port_closed(struct io_port *port)
 static u32 io_notification_add(struct iokit_notification *na, struct io_port *port)
 {
 	u64 __user *uids = u64_to_user_ptr(na->ids);
-	struct io_notification *n;
-	u32 ret = IOKIT_RETURN_SUCCESS;
 	u32 capacity = min_t(u32, na->count, IO_NOTIFY_IDS_MAX);
+	u32 ret = IOKIT_RETURN_SUCCESS;
+	struct os_dictionary *match;
+	struct io_notification *n;
 	u64 *ids = NULL;
 	int found, reason;
 
 	if (na->type < IOKIT_NOTIFY_FIRST_PUBLISH || na->type > IOKIT_NOTIFY_TERMINATED)
 		return IOKIT_RETURN_BAD_ARGUMENT;
-	n = kzalloc(sizeof(*n), GFP_KERNEL_ACCOUNT);
-	if (!n)
-		return IOKIT_RETURN_NO_MEMORY;
-	n->match = iokit_copy_dictionary(na->data, na->data_size, &na->bad_offset,
-					 &na->bad_reason, &ret);
-	if (!n->match) {
-		kfree(n);
+	match = iokit_copy_dictionary(na->data, na->data_size, &na->bad_offset,
+				      &na->bad_reason, &ret);
+	if (!match)
 		return ret;
-	}
-	reason = io_matching_validate(n->match, NULL);
+	reason = io_matching_validate(match, NULL);
 	if (reason) {
 		na->bad_offset = 0;
 		na->bad_reason = reason;
-		ret = IOKIT_RETURN_BAD_ARGUMENT;
-		goto free;
+		os_object_put(&match->obj);
+		return IOKIT_RETURN_BAD_ARGUMENT;
 	}
+	n = kzalloc(sizeof(*n), GFP_KERNEL_ACCOUNT);
+	if (!n) {
+		os_object_put(&match->obj);
+		return IOKIT_RETURN_NO_MEMORY;
+	}
+	/* From here, io_notification_free() undoes everything. */
+	n->match = match;
+	kref_get(&port->ref);
+	n->port = port;
+	n->type = na->type;
+	n->refcon = na->refcon;
+	n->id = atomic64_inc_return(&io_notification_last_id);
+
 	if (capacity) {
 		ids = kvmalloc_array(capacity, sizeof(*ids), GFP_KERNEL_ACCOUNT);
 		if (!ids) {
@@ -265,12 +274,6 @@ static u32 io_notification_add(struct iokit_notification *na, struct io_port *po
 			goto free;
 		}
 	}
-	kref_get(&port->ref);
-	n->port = port;
-	n->type = na->type;
-	n->refcon = na->refcon;
-	n->id = atomic64_inc_return(&io_notification_last_id);
-
 	found = io_notification_arm(n, ids, capacity);
 	if (found < 0) {
 		ret = found == -EMFILE ? IOKIT_RETURN_NO_RESOURCES : IOKIT_RETURN_NO_MEMORY;
@@ -294,10 +297,7 @@ static u32 io_notification_add(struct iokit_notification *na, struct io_port *po
 
 free:
 	kvfree(ids);
-	if (n->port)
-		io_port_put(n->port);
-	os_object_put(&n->match->obj);
-	kfree(n);
+	io_notification_free(n);
 	return ret;
 }
 
