@@ -10,7 +10,12 @@
  *
  * io_catalogue_lock guards the index and each driver's dying flag, so a
  * driver being unregistered can never gain an instance after it has
- * started waiting for its instances to go.
+ * started waiting for its instances to go.  It is taken before
+ * io_drivers_lock, so that a personality from user space is either bound
+ * to its class or left pending for io_catalogue_bind_pending().
+ *
+ * A pending personality has no driver: its IOClass is not loaded, and its
+ * IOKitLinuxModule says which module provides it (io_module_loader.c).
  */
 #include <linux/hash.h>
 #include <linux/hashtable.h>
@@ -26,9 +31,11 @@
 
 struct io_catalogue_entry {
 	struct hlist_node node;		/* in its (class, primary key) bucket */
-	struct io_driver *driver;
+	struct io_driver *driver;	/* NULL while pending */
 	struct os_dictionary *dict;
 	const char *provider_class;	/* in @dict */
+	const char *ioclass;		/* in @dict, or NULL (test personalities) */
+	const char *module;		/* in @dict: IOKitLinuxModule, or NULL */
 	u64 key;			/* primary key, or IO_CATALOGUE_NO_KEY */
 	bool user;			/* added from user space */
 	s32 score;			/* IOProbeScore */
@@ -44,40 +51,111 @@ static u32 io_catalogue_hash(const char *name, u64 key)
 	return full_name_hash(NULL, name, strlen(name)) ^ hash_64(key, 32);
 }
 
+static struct io_catalogue_entry *io_catalogue_entry_new(struct os_dictionary *dict,
+							 bool user)
+{
+	struct io_catalogue_entry *e = kzalloc(sizeof(*e), GFP_KERNEL);
+	struct os_string *cls, *module;
+	struct os_number *score;
+
+	if (!e)
+		return NULL;
+	e->dict = os_dictionary_cast(os_object_get(&dict->obj));
+	e->provider_class = os_string_cast(os_dictionary_get(dict, "IOProviderClass"))->str;
+	cls = os_string_cast(os_dictionary_get(dict, "IOClass"));
+	e->ioclass = cls ? cls->str : NULL;
+	module = os_string_cast(os_dictionary_get(dict, "IOKitLinuxModule"));
+	e->module = module ? module->str : NULL;
+	score = os_number_cast(os_dictionary_get(dict, "IOProbeScore"));
+	e->score = score ? (s32)score->value : 0;
+	e->user = user;
+	e->key = io_family_personality_key(dict);
+	return e;
+}
+
+static void io_catalogue_entry_free(struct io_catalogue_entry *e)
+{
+	os_object_put(&e->dict->obj);
+	kfree(e);
+}
+
+/* Index @e, unless its driver is going.  Lock held. */
+static int io_catalogue_insert(struct io_catalogue_entry *e)
+{
+	if (e->driver && e->driver->dying)
+		return -ENODEV;
+	e->order = io_catalogue_order++;
+	hash_add(io_catalogue, &e->node, io_catalogue_hash(e->provider_class, e->key));
+	return 0;
+}
+
 /**
  * io_catalogue_add() - add a driver's validated personality
  * @driver: the driver
  * @dict: the personality; the catalogue takes a reference
- * @user: it came from user space (IOKIT_IOC_PERSONALITY), which may
- *	remove it again
  *
  * Return: 0, -ENOMEM, or -ENODEV if @driver is being unregistered.
  */
-int io_catalogue_add(struct io_driver *driver, struct os_dictionary *dict, bool user)
+int io_catalogue_add(struct io_driver *driver, struct os_dictionary *dict)
 {
-	struct io_catalogue_entry *e = kzalloc(sizeof(*e), GFP_KERNEL);
-	struct os_number *score;
+	struct io_catalogue_entry *e = io_catalogue_entry_new(dict, false);
+	int ret;
 
 	if (!e)
 		return -ENOMEM;
 	e->driver = driver;
-	e->dict = os_dictionary_cast(os_object_get(&dict->obj));
-	e->provider_class = os_string_cast(os_dictionary_get(dict, "IOProviderClass"))->str;
-	score = os_number_cast(os_dictionary_get(dict, "IOProbeScore"));
-	e->score = score ? (s32)score->value : 0;
-	e->user = user;
 	mutex_lock(&io_catalogue_lock);
-	if (driver->dying) {
-		mutex_unlock(&io_catalogue_lock);
-		os_object_put(&e->dict->obj);
-		kfree(e);
-		return -ENODEV;
-	}
-	e->key = io_family_personality_key(dict);
-	e->order = io_catalogue_order++;
-	hash_add(io_catalogue, &e->node, io_catalogue_hash(e->provider_class, e->key));
+	ret = io_catalogue_insert(e);
 	mutex_unlock(&io_catalogue_lock);
-	return 0;
+	if (ret)
+		io_catalogue_entry_free(e);
+	return ret;
+}
+
+/**
+ * io_catalogue_add_user() - add a validated personality from user space
+ * @dict: the personality, with IOClass and IOProviderClass; the catalogue
+ *	takes a reference
+ * @pending: out: true if IOClass is not loaded and the personality waits
+ *	for the module its IOKitLinuxModule names
+ *
+ * Return: 0, -ENOMEM, -ENOENT if IOClass is not loaded and no module is
+ * named, -ENODEV if the class is being unregistered.
+ */
+int io_catalogue_add_user(struct os_dictionary *dict, bool *pending)
+{
+	struct io_catalogue_entry *e = io_catalogue_entry_new(dict, true);
+	int ret;
+
+	if (!e)
+		return -ENOMEM;
+	mutex_lock(&io_catalogue_lock);
+	e->driver = io_driver_get(e->ioclass);
+	ret = e->driver || e->module ? io_catalogue_insert(e) : -ENOENT;
+	mutex_unlock(&io_catalogue_lock);
+	if (e->driver)
+		module_put(e->driver->owner);
+	*pending = !e->driver;
+	if (ret)
+		io_catalogue_entry_free(e);
+	return ret;
+}
+
+/**
+ * io_catalogue_bind_pending() - give a newly registered driver the pending
+ *	personalities that name its class
+ * @driver: the driver, already findable by io_driver_get()
+ */
+void io_catalogue_bind_pending(struct io_driver *driver)
+{
+	struct io_catalogue_entry *e;
+	unsigned int bkt;
+
+	mutex_lock(&io_catalogue_lock);
+	hash_for_each(io_catalogue, bkt, e, node)
+		if (!e->driver && e->ioclass && !strcmp(e->ioclass, driver->cls.name))
+			e->driver = driver;
+	mutex_unlock(&io_catalogue_lock);
 }
 
 /**
@@ -97,8 +175,7 @@ void io_catalogue_remove_driver(struct io_driver *driver)
 		if (e->driver != driver)
 			continue;
 		hash_del(&e->node);
-		os_object_put(&e->dict->obj);
-		kfree(e);
+		io_catalogue_entry_free(e);
 	}
 	mutex_unlock(&io_catalogue_lock);
 }
@@ -116,7 +193,8 @@ static int io_catalogue_collect(struct io_candidate_list *list, const char *cls,
 	struct io_catalogue_entry *e;
 
 	hash_for_each_possible(io_catalogue, e, node, io_catalogue_hash(cls, key)) {
-		if (e->key != key || strcmp(e->provider_class, cls) || e->driver->dying)
+		if (e->key != key || strcmp(e->provider_class, cls) ||
+		    (e->driver && e->driver->dying))
 			continue;
 		if (list->n == list->room) {
 			unsigned int room = list->room ? list->room * 2 : 8;
@@ -128,12 +206,14 @@ static int io_catalogue_collect(struct io_candidate_list *list, const char *cls,
 			list->c = c;
 			list->room = room;
 		}
-		if (!try_module_get(e->driver->owner))
+		if (e->driver && !try_module_get(e->driver->owner))
 			continue;
 		list->c[list->n].driver = e->driver;
+		list->c[list->n].module = e->module;
 		list->c[list->n].dict = os_dictionary_cast(os_object_get(&e->dict->obj));
 		list->c[list->n].score = e->score;
 		list->c[list->n].order = e->order;
+		list->c[list->n].loading = false;
 		list->n++;
 	}
 	return 0;
@@ -181,7 +261,8 @@ int io_catalogue_candidates(struct io_service *service,
 void io_catalogue_candidates_free_one(struct io_candidate *c)
 {
 	os_object_put(&c->dict->obj);
-	module_put(c->driver->owner);
+	if (c->driver)
+		module_put(c->driver->owner);
 }
 
 /**
@@ -222,8 +303,7 @@ bool io_catalogue_remove_user(const char *name)
 		if (!e->user || !s || !os_string_equal_cstr(s, name))
 			continue;
 		hash_del(&e->node);
-		os_object_put(&e->dict->obj);
-		kfree(e);
+		io_catalogue_entry_free(e);
 		found = true;
 	}
 	mutex_unlock(&io_catalogue_lock);
@@ -295,4 +375,22 @@ bool io_catalogue_instance_begin(struct io_driver *driver)
 		atomic_inc(&driver->instances);
 	mutex_unlock(&io_catalogue_lock);
 	return ok;
+}
+
+/**
+ * io_catalogue_exit() - drop what is left: personalities from user space
+ *	still pending when iokit goes (every driver has unregistered)
+ */
+void io_catalogue_exit(void)
+{
+	struct io_catalogue_entry *e;
+	struct hlist_node *tmp;
+	unsigned int bkt;
+
+	mutex_lock(&io_catalogue_lock);
+	hash_for_each_safe(io_catalogue, bkt, tmp, e, node) {
+		hash_del(&e->node);
+		io_catalogue_entry_free(e);
+	}
+	mutex_unlock(&io_catalogue_lock);
 }

@@ -3,14 +3,13 @@
  * IOKIT_IOC_PERSONALITY: personalities from user space, as IOKit's
  * IOCatalogueSendData.  A personality names its driver class in IOClass;
  * if no loaded module provides that class and the personality says which
- * module does (IOKitLinuxModule), the caller is told to load it and add
- * again: iokitctl does, through libkmod, playing kextd's part.
+ * module does (IOKitLinuxModule), it is kept pending until a match wants
+ * it and a loader brings the module in (io_module_loader.c).
  */
 #include <linux/capability.h>
-#include <linux/module.h>
 #include <linux/string.h>
 
-#include <iokit/io_driver.h>
+#include <iokit/os_object.h>
 
 #include "iokit_internal.h"
 #include "shared/os_serial.h"
@@ -30,11 +29,11 @@ static u32 io_personality_refuse(struct iokit_personality *p, u32 reason,
 static u32 io_personality_add(struct iokit_personality *p)
 {
 	struct os_dictionary *dict;
-	struct io_driver *driver;
 	struct os_string *cls, *name, *module;
 	const char *bad_key;
-	u32 ret;
+	bool pending;
 	int reason;
+	u32 ret;
 
 	dict = iokit_copy_dictionary(p->data, p->data_size, &p->bad_offset,
 				     &p->bad_reason, &ret);
@@ -56,20 +55,30 @@ static u32 io_personality_add(struct iokit_personality *p)
 		goto out;
 	}
 	name = name ?: cls;
+	module = os_string_cast(os_dictionary_get(dict, "IOKitLinuxModule"));
 
-	driver = io_driver_get(cls->str);
-	if (!driver) {
-		module = os_string_cast(os_dictionary_get(dict, "IOKitLinuxModule"));
-		strscpy_pad(p->name, module ? module->str : cls->str, sizeof(p->name));
-		ret = module ? IOKIT_RETURN_NOT_READY : IOKIT_RETURN_NOT_FOUND;
+	switch (io_catalogue_add_user(dict, &pending)) {
+	case 0:
+		break;
+	case -ENOENT:
+		strscpy_pad(p->name, cls->str, sizeof(p->name));
+		ret = IOKIT_RETURN_NOT_FOUND;
+		goto out;
+	case -ENODEV:
+		strscpy_pad(p->name, cls->str, sizeof(p->name));
+		ret = IOKIT_RETURN_NOT_READY;
+		goto out;
+	default:
+		ret = IOKIT_RETURN_NO_MEMORY;
 		goto out;
 	}
-	ret = io_catalogue_add(driver, dict, true) ? IOKIT_RETURN_NO_MEMORY :
-						     IOKIT_RETURN_SUCCESS;
-	module_put(driver->owner);
 	strscpy_pad(p->name, name->str, sizeof(p->name));
-	if (!ret)
-		io_driver_rematch_all();
+	p->flags = pending ? IOKIT_PERSONALITY_PENDING : 0;
+	/* Added anew: a module that failed before may have been fixed. */
+	if (pending)
+		io_loader_forget(module->str);
+	io_driver_rematch_all();
+	ret = IOKIT_RETURN_SUCCESS;
 out:
 	os_object_put(&dict->obj);
 	return ret;
@@ -90,6 +99,8 @@ u32 io_catalogue_cmd_personality(struct file *file, void *arg)
 
 	if (!capable(CAP_SYS_ADMIN))
 		return IOKIT_RETURN_NOT_PRIVILEGED;
+	if (p->flags || p->reserved)
+		return IOKIT_RETURN_BAD_ARGUMENT;
 	switch (p->op) {
 	case IOKIT_PERSONALITY_ADD:
 		return io_personality_add(p);

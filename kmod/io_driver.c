@@ -54,8 +54,10 @@ static void io_driver_instance_release(struct os_object *obj)
  * @owner: the module (io_driver_register() passes THIS_MODULE)
  *
  * Every personality is validated first; one bad key refuses the whole
- * driver (and the log names it).  Then providers already registered are
- * matched again, as Apple's IOCatalogue does when drivers arrive.
+ * driver (and the log names it).  Pending personalities from user space
+ * that name the class become the driver's.  Then providers already
+ * registered are matched again, as Apple's IOCatalogue does when drivers
+ * arrive.
  *
  * Return: 0, -EINVAL for a bad driver or personality, -ENOMEM.
  */
@@ -94,7 +96,7 @@ int __io_driver_register(struct io_driver *driver, struct module *owner)
 		}
 	}
 	for (i = 0; i < n && !ret; i++)
-		ret = io_catalogue_add(driver, dicts[i], false);
+		ret = io_catalogue_add(driver, dicts[i]);
 	for (i = 0; i < n; i++)
 		if (dicts[i])
 			os_object_put(&dicts[i]->obj);
@@ -106,6 +108,8 @@ int __io_driver_register(struct io_driver *driver, struct module *owner)
 	mutex_lock(&io_drivers_lock);
 	list_add_tail(&driver->node, &io_drivers);
 	mutex_unlock(&io_drivers_lock);
+	io_catalogue_bind_pending(driver);
+	io_loader_driver_registered(driver);
 	pr_info("driver %s: %u personalities\n", driver->cls.name, n);
 	io_driver_rematch_all();
 	return 0;

@@ -229,6 +229,7 @@ static int io_port_release(struct inode *inode, struct file *file)
 	struct io_port *port = file->private_data;
 
 	io_service_notifications_port_closed(port);
+	io_loader_port_closed(port);
 	spin_lock(&port->lock);
 	port->closed = true;
 	spin_unlock(&port->lock);

@@ -273,12 +273,52 @@ void io_candidates_note_native(struct io_service *nub, const struct io_candidate
 				     c[i].score, 0, &r);
 }
 
+/*
+ * A pending personality won @c's category: ask for its module.  True if
+ * the category should wait for it; the ledger says which way it went.
+ */
+static bool io_candidate_request_load(struct io_service *nub, struct io_candidate *c)
+{
+	struct os_string *cls = os_string_cast(os_dictionary_get(c->dict, "IOClass"));
+	struct io_match_report r = { .key = "IOKitLinuxModule" };
+	int ret = io_loader_request(c->module, cls->str, nub->entry.id);
+
+	strscpy(r.expected, c->module, sizeof(r.expected));
+	if (!ret)
+		strscpy(r.actual, "requested from the loader", sizeof(r.actual));
+	else if (ret == -ESRCH)
+		strscpy(r.actual, "no loader attached (iokitctl loader)", sizeof(r.actual));
+	else
+		strscpy(r.actual, "did not load", sizeof(r.actual));
+	io_match_ledger_note(nub->entry.id, c->dict, IOKIT_MATCH_NOT_LOADED, c->score,
+			     ret == -ESRCH ? 0 : ret, &r);
+	c->loading = !ret;
+	return c->loading;
+}
+
+/* Whether a better candidate in @category waits for its module. */
+static bool io_category_loading(const struct io_candidate *c, int i, const char *category,
+				struct io_match_report *r)
+{
+	while (i--) {
+		if (c[i].loading && !strcmp(io_candidate_category(&c[i]), category)) {
+			r->key = "IOMatchCategory";
+			strscpy(r->expected, category, sizeof(r->expected));
+			snprintf(r->actual, sizeof(r->actual), "%s (loading)", c[i].module);
+			return true;
+		}
+	}
+	return false;
+}
+
 /**
  * io_service_start_candidates() - probe and start drivers on @nub
  * @nub: the provider
  *
  * For each IOMatchCategory not already held by a started client, the
- * candidates are tried in score order until one starts.
+ * candidates are tried in score order until one starts.  A pending
+ * personality whose module a loader was asked for holds its category:
+ * the candidates after it wait for the module rather than start first.
  *
  * Return: 0 if at least one driver is started on @nub (now or before),
  * -ENODEV otherwise.
@@ -297,7 +337,7 @@ int io_service_start_candidates(struct io_service *nub)
 	for (i = 0; i < n; i++) {
 		const char *category = io_candidate_category(&c[i]);
 		struct io_match_report r = {};
-		const char *cls = c[i].driver->cls.name;
+		const char *cls = c[i].driver ? c[i].driver->cls.name : "";
 
 		if (io_category_taken(nub, category, &r)) {
 			/* Held by this very driver: it is still started. */
@@ -311,7 +351,14 @@ int io_service_start_candidates(struct io_service *nub)
 			started++;
 			continue;
 		}
-		if (!io_service_try_candidate(nub, &c[i], category))
+		if (io_category_loading(c, i, category, &r)) {
+			io_match_ledger_note(nub->entry.id, c[i].dict,
+					     IOKIT_MATCH_CATEGORY_TAKEN, c[i].score, 0, &r);
+			continue;
+		}
+		if (!c[i].driver)
+			io_candidate_request_load(nub, &c[i]);
+		else if (!io_service_try_candidate(nub, &c[i], category))
 			started++;
 	}
 	if (n >= 0)

@@ -132,7 +132,7 @@ static int io_test_personality_add(u32 index)
 	    !os_dictionary_set(match, "test-index", &n->obj) &&
 	    !os_dictionary_set(dict, "IOProviderClass", &cls->obj) &&
 	    !os_dictionary_set(dict, "IOPropertyMatch", &match->obj))
-		ret = io_catalogue_add(&io_test_driver, dict, false);
+		ret = io_catalogue_add(&io_test_driver, dict);
 	os_object_put(dict ? &dict->obj : NULL);
 	os_object_put(match ? &match->obj : NULL);
 	os_object_put(cls ? &cls->obj : NULL);

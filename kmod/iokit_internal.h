@@ -63,23 +63,31 @@ struct os_object;
 
 /**
  * struct io_candidate - a personality considered for a provider
- * @driver: its driver (its module is referenced while this exists)
+ * @driver: its driver (its module is referenced while this exists), or
+ *	NULL for a pending personality whose class is not loaded
+ * @module: the personality's IOKitLinuxModule (in @dict), or NULL
  * @dict: the personality, referenced
  * @score: IOProbeScore, then as adjusted by the family and probe
  * @order: catalogue order, which breaks ties
+ * @loading: pending, and its module was asked for
  */
 struct io_candidate {
 	struct io_driver *driver;
+	const char *module;
 	struct os_dictionary *dict;
 	s32 score;
 	unsigned int order;
+	bool loading;
 };
 
 /* A personality or provider without a family primary key. */
 #define IO_CATALOGUE_NO_KEY	U64_MAX
 
 /* io_catalogue.c */
-int io_catalogue_add(struct io_driver *driver, struct os_dictionary *dict, bool user);
+int io_catalogue_add(struct io_driver *driver, struct os_dictionary *dict);
+int io_catalogue_add_user(struct os_dictionary *dict, bool *pending);
+void io_catalogue_bind_pending(struct io_driver *driver);
+void io_catalogue_exit(void);
 struct io_driver *io_driver_get(const char *class_name);
 void io_catalogue_remove_driver(struct io_driver *driver);
 int io_catalogue_candidates(struct io_service *service, struct io_candidate **out);
@@ -113,6 +121,15 @@ void io_candidates_note_native(struct io_service *nub, const struct io_candidate
 			       int n, const char *owner);
 u32 io_service_cmd_claim(struct file *file, void *arg);
 u32 io_service_cmd_match_test(struct file *file, void *arg);
+
+/* io_module_loader.c */
+struct io_port;
+int io_loader_request(const char *module, const char *ioclass, u64 entry_id);
+void io_loader_driver_registered(const struct io_driver *driver);
+void io_loader_forget(const char *module);
+void io_loader_port_closed(struct io_port *port);
+u32 io_loader_cmd(struct file *file, void *arg);
+void io_loader_exit(void);
 
 /* io_match_ledger.c */
 struct iokit_match_record;

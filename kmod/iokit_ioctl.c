@@ -80,7 +80,7 @@ static u32 iokit_cmd_version(struct file *file, void *arg)
 	ver->abi_minor = IOKIT_ABI_MINOR;
 	ver->features = IOKIT_FEATURE_VERSION | IOKIT_FEATURE_REGISTRY |
 			IOKIT_FEATURE_MATCHING | IOKIT_FEATURE_NOTIFY |
-			IOKIT_FEATURE_LEDGER;
+			IOKIT_FEATURE_LEDGER | IOKIT_FEATURE_LOADER;
 	if (READ_ONCE(iokit_test_interface))
 		ver->features |= IOKIT_FEATURE_TEST;
 	strscpy(ver->module_version, IOKIT_MODULE_VERSION,
@@ -147,6 +147,9 @@ static const struct iokit_ioctl_op iokit_ioctl_ops[] = {
 	IOKIT_IOCTL_OP(IOKIT_CMD_CLAIM, IOKIT_IOC_CLAIM,
 		       io_service_cmd_claim, struct iokit_claim,
 		       IOKIT_CLAIM_SIZE_VER0),
+	IOKIT_IOCTL_OP(IOKIT_CMD_LOADER, IOKIT_IOC_LOADER,
+		       io_loader_cmd, struct iokit_loader,
+		       IOKIT_LOADER_SIZE_VER0),
 	IOKIT_IOCTL_OP(IOKIT_CMD_TEST_ENTRIES, IOKIT_IOC_TEST_ENTRIES,
 		       io_test_cmd_entries, struct iokit_test_entries,
 		       IOKIT_TEST_ENTRIES_SIZE_VER0),

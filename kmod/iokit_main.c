@@ -99,6 +99,8 @@ static void __exit iokit_exit(void)
 	io_usb_nubs_exit();
 	io_pci_nubs_exit();
 	io_test_entries_exit();
+	io_loader_exit();
+	io_catalogue_exit();
 	io_match_ledger_exit();
 	iokit_debugfs_exit();
 	io_service_exit();

@@ -8,30 +8,10 @@
  * QEMU's edu device.  Needs root and iokit-vm ($IOKIT_MODULES).
  */
 #include <stdlib.h>
-#include <sys/syscall.h>
 
-#include "notify_util.h"
+#include "driver_util.h"
 
 #define LOG "/sys/kernel/debug/iokit_test_drivers/log"
-
-static int load(const char *name, const char *params)
-{
-	char path[256];
-	int fd, err;
-
-	snprintf(path, sizeof(path), "%s/%s.ko", getenv("IOKIT_MODULES"), name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	err = syscall(__NR_finit_module, fd, params, 0) ? errno : 0;
-	close(fd);
-	return err;
-}
-
-static int unload(const char *name)
-{
-	return syscall(__NR_delete_module, name, O_NONBLOCK) ? errno : 0;
-}
 
 /* The test drivers' event log, with a marker per line start for strstr. */
 static char *read_log(void)
@@ -68,21 +48,6 @@ static long log_pos(const char *log, const char *line)
 	snprintf(want, sizeof(want), "\n%s\n", line);
 	p = strstr(log, want);
 	return p ? p - log : -1;
-}
-
-/* Services of driver class @cls (instances), IDs into @ids. */
-static int instances(int fd, const char *cls, uint64_t *ids)
-{
-	struct ioks s;
-	uint32_t count = 8;
-
-	ioks_begin(&s);
-	ioks_dict(&s, 1);
-	ioks_str(&s, "IOProviderClass");
-	ioks_str(&s, cls);
-	if (reg_matching(fd, s.buf, s.w.len, ids, &count, NULL))
-		return -1;
-	return count;
 }
 
 /* The edu device's PCI address, from its nub. */
@@ -510,32 +475,6 @@ TEST_F(drv, user_personality_errors_name_the_key)
 	EXPECT_EQ(0, system("grep -q 'NoSuchDriver is not loaded' /tmp/err"));
 	if (baseline >= 0)
 		EXPECT_EQ(baseline, iokit_live_objects());
-}
-
-/* The ledger's records for @id (0: all), personality @p ("" all). */
-static int ledger(int fd, uint64_t id, const char *p, struct iokit_match_record *recs,
-		  uint32_t cap)
-{
-	struct iokit_match_ledger ml = {
-		.size = sizeof(ml), .record_size = sizeof(*recs), .count = cap,
-		.entry_id = id, .records = (uintptr_t)recs,
-	};
-
-	snprintf(ml.personality, sizeof(ml.personality), "%s", p);
-	if (ioctl(fd, IOKIT_IOC_MATCH_LEDGER, &ml))
-		return -(int)ml.ioreturn;
-	return ml.count;
-}
-
-static const struct iokit_match_record *ledger_find(const struct iokit_match_record *recs,
-						    int n, const char *personality)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(recs[i].personality, personality))
-			return &recs[i];
-	return NULL;
 }
 
 /* ioreg --why: every outcome, with the key, the values and the reason. */

@@ -35,7 +35,11 @@ void iokit_match_record_print(FILE *f, const struct iokit_match_record *rec)
 			rec->score, rec->actual, rec->key, rec->expected);
 		break;
 	case IOKIT_MATCH_NOT_LOADED:
-		fprintf(f, "matches (score %d), but its module is not loaded\n", rec->score);
+		fprintf(f, "matches (score %d), but its module %s is not loaded: %s", rec->score,
+			rec->expected, rec->actual);
+		if (rec->error)
+			fprintf(f, " (%s)", strerror(-rec->error));
+		fputc('\n', f);
 		break;
 	case IOKIT_MATCH_INIT_FAILED:
 	case IOKIT_MATCH_PROBE_FAILED:

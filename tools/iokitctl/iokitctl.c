@@ -12,11 +12,14 @@
  *   iokitctl match-test FILE.json
  *   iokitctl claim ENTRY-ID
  *   iokitctl wait-quiet [SECONDS]
+ *   iokitctl loader
  *
  * A personality whose IOClass is not loaded but names its module in
- * IOKitLinuxModule gets that module loaded, then added: the role kextd
- * plays on macOS.  Modules are found by path, in $IOKIT_MODULES, or by
- * name through the system's module index.
+ * IOKitLinuxModule is kept pending by iokit; the module is loaded when
+ * the personality wins a match: right away by "personality add" when a
+ * device is there, later by "iokitctl loader", the role kextd plays on
+ * macOS.  Modules are found by path, in $IOKIT_MODULES, or by name
+ * through the system's module index.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,10 +35,11 @@
 #include <linux/iokit.h>
 
 #include "iokit_match_text.h"
+#include "iokitctl.h"
 
 static int iokit_fd = -1;
 
-static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
+void die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -47,7 +51,7 @@ static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt,
 	exit(1);
 }
 
-static int control(void)
+int control(void)
 {
 	if (iokit_fd < 0) {
 		iokit_fd = open(IOKIT_DEVICE_PATH, O_RDWR | O_CLOEXEC);
@@ -73,36 +77,68 @@ static int module_path(const char *name, char *path, size_t size)
 	return access(path, R_OK) == 0;
 }
 
-static int load_module(const char *name, const char *params)
+/*
+ * The modules to insert for @name: its file, or what the module index
+ * resolves it to.  Return: a libkmod list (empty if none), or NULL with
+ * *@path set when @name is a file.
+ */
+static struct kmod_list *module_lookup(struct kmod_ctx *ctx, const char *name,
+				       char *path, size_t size, int *err)
+{
+	struct kmod_list *list = NULL;
+
+	*err = 0;
+	if (module_path(name, path, size))
+		return NULL;
+	path[0] = '\0';
+	*err = kmod_module_new_from_lookup(ctx, name, &list);
+	if (!*err && !list)
+		*err = -ENOENT;
+	return list;
+}
+
+int module_exists(const char *name)
 {
 	struct kmod_ctx *ctx = kmod_new(NULL, NULL);
-	struct kmod_module *mod = NULL;
-	struct kmod_list *list = NULL, *l;
+	struct kmod_list *list;
 	char path[4096];
 	int err;
 
 	if (!ctx)
 		die("libkmod: cannot initialise");
-	if (module_path(name, path, sizeof(path))) {
+	list = module_lookup(ctx, name, path, sizeof(path), &err);
+	kmod_module_unref_list(list);
+	kmod_unref(ctx);
+	return !err;
+}
+
+int load_module(const char *name, const char *params)
+{
+	struct kmod_ctx *ctx = kmod_new(NULL, NULL);
+	struct kmod_module *mod = NULL;
+	struct kmod_list *list, *l;
+	char path[4096];
+	int err;
+
+	if (!ctx)
+		die("libkmod: cannot initialise");
+	list = module_lookup(ctx, name, path, sizeof(path), &err);
+	if (path[0]) {
 		err = kmod_module_new_from_path(ctx, path, &mod);
 		if (!err) {
 			err = kmod_module_insert_module(mod, 0, params);
 			kmod_module_unref(mod);
 		}
-	} else {
-		err = kmod_module_new_from_lookup(ctx, name, &list);
-		if (!err && !list)
-			err = -ENOENT;
-		kmod_list_foreach(l, list) {
-			mod = kmod_module_get_module(l);
-			err = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST,
-							      params, NULL, NULL, NULL);
-			kmod_module_unref(mod);
-			if (err)
-				break;
-		}
-		kmod_module_unref_list(list);
 	}
+	kmod_list_foreach(l, list) {
+		mod = kmod_module_get_module(l);
+		err = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST,
+						      params, NULL, NULL, NULL);
+		kmod_module_unref(mod);
+		if (err)
+			break;
+	}
+	kmod_module_unref_list(list);
 	kmod_unref(ctx);
 	if (err == -EEXIST)
 		err = 0;
@@ -160,10 +196,13 @@ static int personality_ioctl(struct iokit_personality *p)
 	return ioctl(control(), IOKIT_IOC_PERSONALITY, p) ? -1 : 0;
 }
 
-/* A personality from a JSON file, as an IOKS stream of *len bytes. */
-static void *read_personality(const char *file, size_t *len)
+/*
+ * A personality from a JSON file, as an IOKS stream of *len bytes; its
+ * IOKitLinuxModule, if it has one, in a new string at *module.
+ */
+static void *read_personality(const char *file, size_t *len, char **module)
 {
-	IOCFTypeRef dict;
+	IOCFTypeRef dict, value;
 	char *text, *err = NULL;
 	void *data;
 
@@ -174,6 +213,12 @@ static void *read_personality(const char *file, size_t *len)
 		die("%s: %s", file, err ? err : "not a personality");
 	if (IOCFGetTypeID(dict) != kIOCFDictionaryTypeID)
 		die("%s: a personality is a JSON object", file);
+	value = IOCFDictionaryGetValue(dict, "IOKitLinuxModule");
+	if (module && value && IOCFGetTypeID(value) == kIOCFStringTypeID) {
+		*module = strdup(IOCFStringGetCStringPtr(value));
+		if (!*module)
+			die("out of memory");
+	}
 	data = IOCFSerialize(dict, len);
 	IOCFRelease(dict);
 	if (!data)
@@ -181,30 +226,27 @@ static void *read_personality(const char *file, size_t *len)
 	return data;
 }
 
+/*
+ * Add a personality.  One whose IOClass is not loaded stays pending until
+ * it wins a match; this command serves as the loader for the matches it
+ * sets off itself, so a device that is there gets its driver now.
+ */
 static int personality_add(const char *file)
 {
-	struct iokit_personality p;
-	int loaded = 0;
+	struct iokit_personality p = { .op = IOKIT_PERSONALITY_ADD };
+	char *module = NULL;
+	int port, failed;
 	size_t len;
 	void *data;
 
-	data = read_personality(file, &len);
-
-	for (;;) {
-		memset(&p, 0, sizeof(p));
-		p.op = IOKIT_PERSONALITY_ADD;
-		p.data = (uintptr_t)data;
-		p.data_size = len;
-		if (!personality_ioctl(&p))
-			break;
-		if ((kern_return_t)p.ioreturn == kIOReturnNotReady && !loaded) {
-			/* kextd's part: bring in the module, then try again. */
-			printf("loading %s for %s\n", p.name, file);
-			if (load_module(p.name, ""))
-				die("%s: needs module %s, which did not load", file, p.name);
-			loaded = 1;
-			continue;
-		}
+	data = read_personality(file, &len, &module);
+	if (module && !module_exists(module))
+		die("%s: IOKitLinuxModule \"%s\": no such module (in $IOKIT_MODULES %s)",
+		    file, module, "or the module index");
+	port = module ? loader_attach(IOKIT_PORT_NONBLOCK) : -1;
+	p.data = (uintptr_t)data;
+	p.data_size = len;
+	if (personality_ioctl(&p)) {
 		switch ((kern_return_t)p.ioreturn) {
 		case kIOReturnBadArgument:
 			die("%s: %s \"%s\"", file, IOCFSerialErrorString(p.bad_reason),
@@ -217,8 +259,18 @@ static int personality_add(const char *file)
 		}
 	}
 	free(data);
-	printf("added %s\n", p.name);
-	return 0;
+	if (!(p.flags & IOKIT_PERSONALITY_PENDING)) {
+		printf("added %s\n", p.name);
+		if (port >= 0)
+			close(port);
+		free(module);
+		return 0;
+	}
+	printf("added %s, pending: its module %s loads when it matches\n", p.name, module);
+	failed = loader_serve_until_quiet(port);
+	close(port);
+	free(module);
+	return failed ? 1 : 0;
 }
 
 static int personality_remove(const char *name)
@@ -272,7 +324,7 @@ static int match_test(const char *file)
 	size_t len;
 	uint32_t i;
 
-	mt.data = (uintptr_t)read_personality(file, &len);
+	mt.data = (uintptr_t)read_personality(file, &len, NULL);
 	mt.data_size = len;
 	while (ioctl(control(), IOKIT_IOC_MATCH_TEST, &mt) &&
 	       (kern_return_t)mt.ioreturn == kIOReturnNoSpace) {
@@ -344,7 +396,8 @@ static void usage(void)
 	      "       iokitctl personality add FILE.json | remove NAME | list\n"
 	      "       iokitctl match-test FILE.json\n"
 	      "       iokitctl claim ENTRY-ID\n"
-	      "       iokitctl wait-quiet [SECONDS]\n", stderr);
+	      "       iokitctl wait-quiet [SECONDS]\n"
+	      "       iokitctl loader\n", stderr);
 	exit(2);
 }
 
@@ -369,6 +422,8 @@ int main(int argc, char **argv)
 		return match_test(argv[2]);
 	if (!strcmp(argv[1], "claim") && argc == 3)
 		return claim_device(argv[2]);
+	if (!strcmp(argv[1], "loader") && argc == 2)
+		return loader_run();
 	if (!strcmp(argv[1], "wait-quiet") && argc <= 3)
 		return wait_quiet(argc == 3 ? argv[2] : NULL);
 	if (!strcmp(argv[1], "personality") && argc >= 3) {

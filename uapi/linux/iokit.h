@@ -36,7 +36,7 @@
  * added command or field.  Feature bits below say what a module offers.
  */
 #define IOKIT_ABI_MAJOR		1
-#define IOKIT_ABI_MINOR		1
+#define IOKIT_ABI_MINOR		2
 
 /* Largest argument struct the kernel will look at; bigger gets E2BIG. */
 #define IOKIT_ARG_SIZE_MAX	4096
@@ -135,6 +135,7 @@ struct iokit_version {
 #define IOKIT_FEATURE_MATCHING	_BITULL(2)	/* drivers, IOKIT_IOC_WAIT_QUIET */
 #define IOKIT_FEATURE_NOTIFY	_BITULL(3)	/* notification ports (ABI 1.1) */
 #define IOKIT_FEATURE_LEDGER	_BITULL(4)	/* match ledger, match test, claim (1.1) */
+#define IOKIT_FEATURE_LOADER	_BITULL(5)	/* on-demand module loading (1.2) */
 #define IOKIT_FEATURE_TEST	_BITULL(63)	/* test-only commands enabled */
 
 /**
@@ -457,11 +458,11 @@ struct iokit_wait_quiet {
  * @size: in: sizeof this struct as the caller knows it; out: the kernel's
  * @ioreturn: out: IOKIT_RETURN_NOT_PRIVILEGED without CAP_SYS_ADMIN;
  *	ADD: IOKIT_RETURN_BAD_ARGUMENT for a malformed stream or personality
- *	(@bad_reason, and @name holds the offending key), IOKIT_RETURN_NOT_READY
- *	when IOClass is not loaded and IOKitLinuxModule names the module that
- *	provides it (@name: load it, then add again), IOKIT_RETURN_NOT_FOUND
- *	when IOClass is not loaded and nothing says where it is (@name: the
- *	class); REMOVE: IOKIT_RETURN_NOT_FOUND; LIST: IOKIT_RETURN_NO_SPACE
+ *	(@bad_reason, and @name holds the offending key), IOKIT_RETURN_NOT_FOUND
+ *	when IOClass is not loaded and no IOKitLinuxModule says where it is
+ *	(@name: the class), IOKIT_RETURN_NOT_READY while IOClass is being
+ *	unregistered; REMOVE: IOKIT_RETURN_NOT_FOUND; LIST:
+ *	IOKIT_RETURN_NO_SPACE
  * @op: IOKIT_PERSONALITY_ADD, IOKIT_PERSONALITY_REMOVE or
  *	IOKIT_PERSONALITY_LIST
  * @data_size: ADD: bytes at @data; LIST: in: room at @data, out: bytes
@@ -473,9 +474,16 @@ struct iokit_wait_quiet {
  * @name: ADD: out: see @ioreturn, or the added personality's
  *	IOPersonalityName; REMOVE: in: the IOPersonalityName of a personality
  *	added from user space
+ * @flags: ADD: out: IOKIT_PERSONALITY_PENDING when IOClass is not loaded
+ *	yet (since ABI 1.2)
+ * @reserved: must be zero
  *
  * Personalities added here belong to the driver class named by their
- * IOClass, and go when it is unregistered.
+ * IOClass, and go when it is unregistered.  A personality whose IOClass
+ * is not loaded but whose IOKitLinuxModule names the module that provides
+ * it is kept as pending: when it wins a match, a loader (IOKIT_IOC_LOADER)
+ * is asked to load the module, and matching resumes when the module
+ * registers the class.
  */
 struct iokit_personality {
 	__u32 size;
@@ -486,12 +494,15 @@ struct iokit_personality {
 	__u32 bad_offset;
 	__u32 bad_reason;
 	char name[IOKIT_NAME_MAX];
+	__u32 flags;
+	__u32 reserved;
 };
 
 #define IOKIT_PERSONALITY_ADD		0
 #define IOKIT_PERSONALITY_REMOVE	1
 #define IOKIT_PERSONALITY_LIST		2
 #define IOKIT_PERSONALITY_SIZE_VER0	160
+#define IOKIT_PERSONALITY_PENDING	0x1	/* @flags: waits for its module */
 
 /**
  * struct iokit_port_create - IOKIT_IOC_PORT_CREATE: a notification port
@@ -594,6 +605,7 @@ struct iokit_notification {
 
 /* IOKIT_EVENT_*: record types other than the IOKIT_NOTIFY_* ones. */
 #define IOKIT_EVENT_OVERFLOW		0x100	/* @count records were dropped */
+#define IOKIT_EVENT_LOAD_REQUEST	0x101	/* struct iokit_load_request */
 
 /**
  * struct iokit_event - one record read from a notification port
@@ -755,6 +767,58 @@ struct iokit_claim {
 
 #define IOKIT_CLAIM_SIZE_VER0		16
 
+/**
+ * struct iokit_loader - IOKIT_IOC_LOADER: load driver modules on demand
+ *	(the role kextd plays for IOKit)
+ * @size: in: sizeof this struct as the caller knows it; out: the kernel's
+ * @ioreturn: out: IOKIT_RETURN_NOT_PRIVILEGED without CAP_SYS_ADMIN;
+ *	IOKIT_RETURN_BAD_ARGUMENT for an unknown @op, a @port_fd that is not
+ *	a notification port, or a @module that is not a string;
+ *	IOKIT_RETURN_BUSY for ATTACH of a port already attached;
+ *	IOKIT_RETURN_NOT_FOUND for DONE with an error for a module nobody
+ *	asked for (DONE without one is always accepted)
+ * @op: IOKIT_LOADER_ATTACH or IOKIT_LOADER_DONE
+ * @port_fd: ATTACH: the notification port that receives load requests;
+ *	closing it detaches the loader
+ * @error: DONE: 0 if the module loaded, else a positive errno
+ * @reserved: must be zero
+ * @module: DONE: the @module of the request that was served
+ *
+ * When a pending personality (see struct iokit_personality) wins a
+ * match, every attached port receives one struct iokit_load_request for
+ * its module; the provider's match category waits for it.  The loader
+ * loads the module and reports with DONE.  A module that failed to load,
+ * or loaded without providing the class, is not asked for again until
+ * the personality is added again, and the category falls to the next
+ * candidate.  With no loader attached, pending personalities are passed
+ * over.  The match ledger records each case as IOKIT_MATCH_NOT_LOADED.
+ */
+struct iokit_loader {
+	__u32 size;
+	__u32 ioreturn;
+	__u32 op;
+	__s32 port_fd;
+	__s32 error;
+	__u32 reserved;
+	char module[IOKIT_NAME_MAX];
+};
+
+#define IOKIT_LOADER_ATTACH		0
+#define IOKIT_LOADER_DONE		1
+#define IOKIT_LOADER_SIZE_VER0		152
+
+/**
+ * struct iokit_load_request - an IOKIT_EVENT_LOAD_REQUEST record
+ * @event: its head: @event.entry_id is the provider whose match asked
+ * @module: the IOKitLinuxModule to load: a module name, or a path
+ * @ioclass: the IOClass it is expected to provide
+ */
+struct iokit_load_request {
+	struct iokit_event event;
+	char module[IOKIT_NAME_MAX];
+	char ioclass[IOKIT_NAME_MAX];
+};
+
 /*
  * Command numbers.  The size bits of an IOKIT_IOC_* value follow the struct
  * as this header declares it, so they change when a struct grows; the
@@ -776,6 +840,7 @@ enum {
 	IOKIT_CMD_MATCH_LEDGER = 0x0c,
 	IOKIT_CMD_MATCH_TEST = 0x0d,
 	IOKIT_CMD_CLAIM = 0x0e,
+	IOKIT_CMD_LOADER = 0x0f,
 	/* 0x70-0x7f: test-only commands, see IOKIT_FEATURE_TEST */
 	IOKIT_CMD_TEST_ENTRIES = 0x70,
 };
@@ -810,6 +875,8 @@ enum {
 	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_MATCH_TEST, struct iokit_match_test)
 #define IOKIT_IOC_CLAIM \
 	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_CLAIM, struct iokit_claim)
+#define IOKIT_IOC_LOADER \
+	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_LOADER, struct iokit_loader)
 #define IOKIT_IOC_TEST_ENTRIES \
 	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_TEST_ENTRIES, struct iokit_test_entries)
 
