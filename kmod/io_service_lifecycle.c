@@ -142,6 +142,16 @@ u32 io_service_get_busy_state(struct io_service *service)
 }
 EXPORT_SYMBOL_GPL(io_service_get_busy_state);
 
+/**
+ * io_service_queue_work() - run @work in order with matching rounds, and
+ *	before IOKitWaitQuiet returns
+ * @work: the work
+ */
+void io_service_queue_work(struct work_struct *work)
+{
+	queue_work(io_match_wq, work);
+}
+
 static void io_service_match_work(struct work_struct *work);
 
 /*

@@ -371,11 +371,11 @@ int io_service_start_candidates(struct io_service *nub)
  * io_service_match() - one matching round for a registered provider
  * @nub: the provider
  *
- * A PCI device is started through iokit's pci_driver and a USB interface
- * is claimed by iokit's usb_driver, so that the driver core knows who
- * owns them and their remove stops the drivers; other providers (USB
- * devices, IOResources, services drivers publish) have their drivers
- * started directly.
+ * A PCI device is started through iokit's pci_driver, a USB interface is
+ * claimed by iokit's usb_driver and a USB device taken by its
+ * usb_device_driver, so that the driver core knows who owns them and
+ * their remove stops the drivers; other providers (IOResources, services
+ * drivers publish) have their drivers started directly.
  */
 void io_service_match(struct io_service *nub)
 {
@@ -385,6 +385,10 @@ void io_service_match(struct io_service *nub)
 	}
 	if (os_object_is_kind(&nub->entry.obj, &io_usb_host_interface_class)) {
 		io_usb_interface_bind(nub, false);
+		return;
+	}
+	if (os_object_is_kind(&nub->entry.obj, &io_usb_host_device_class)) {
+		io_usb_device_bind(nub);
 		return;
 	}
 	io_service_start_candidates(nub);
@@ -397,6 +401,8 @@ static bool io_service_native_driver(struct io_service *nub, char *buf, size_t s
 		return io_pci_nub_native_driver(nub, buf, size);
 	if (os_object_is_kind(&nub->entry.obj, &io_usb_host_interface_class))
 		return io_usb_interface_native_driver(nub, buf, size);
+	if (os_object_is_kind(&nub->entry.obj, &io_usb_host_device_class))
+		return io_usb_device_native_driver(nub, buf, size);
 	return false;
 }
 

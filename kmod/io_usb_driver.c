@@ -129,19 +129,29 @@ bool io_usb_interface_native_driver(struct io_service *nub, char *buf, size_t si
 }
 
 /**
- * io_usb_driver_init() - register iokit's usb_driver
+ * io_usb_driver_init() - register iokit's usb_driver, and its
+ *	usb_device_driver (io_usb_device_driver.c)
  *
  * Return: 0 or a negative errno.
  */
 int io_usb_driver_init(void)
 {
-	return usb_register(&io_usb_driver);
+	int ret = usb_register(&io_usb_driver);
+
+	if (ret)
+		return ret;
+	ret = io_usb_device_driver_init();
+	if (ret)
+		usb_deregister(&io_usb_driver);
+	return ret;
 }
 
 /**
- * io_usb_driver_exit() - unregister it, stopping what runs on its interfaces
+ * io_usb_driver_exit() - unregister both, stopping what runs on their
+ *	interfaces and devices
  */
 void io_usb_driver_exit(void)
 {
 	usb_deregister(&io_usb_driver);
+	io_usb_device_driver_exit();
 }

@@ -266,16 +266,36 @@ static int io_usb_interface_add(struct io_usb_nub *device,
 	return io_usb_nub_publish(nub, &device->service.entry);
 }
 
+/* Nubs for the interfaces of the device's configuration that have none. */
+static int io_usb_interfaces_add(struct io_usb_nub *nub)
+{
+	struct usb_host_config *config = nub->udev->actconfig;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; config && i < config->desc.bNumInterfaces; i++) {
+		struct usb_interface *intf = config->interface[i];
+
+		if (intf && !io_usb_nub_find(nub->udev, intf)) {
+			ret = io_usb_interface_add(nub, intf);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
 static int io_usb_device_add_locked(struct usb_device *udev)
 {
 	struct io_registry_entry *parent;
 	struct io_usb_nub *nub;
 	char location[16];
-	unsigned int i;
 	int ret;
 
-	if (io_usb_nub_find(udev, NULL))
-		return 0;
+	/* Kept while iokit took the device over: its interfaces are new. */
+	nub = io_usb_nub_find(udev, NULL);
+	if (nub)
+		return io_usb_interfaces_add(nub);
 	parent = io_usb_parent_entry(udev);
 	if (!parent)
 		return -ENOENT;	/* the parent hub is being removed */
@@ -296,19 +316,7 @@ static int io_usb_device_add_locked(struct usb_device *udev)
 	}
 	ret = io_usb_nub_publish(nub, parent);
 	io_registry_entry_put(parent);
-	if (ret || !udev->actconfig)
-		return ret;
-
-	for (i = 0; i < udev->actconfig->desc.bNumInterfaces; i++) {
-		struct usb_interface *intf = udev->actconfig->interface[i];
-
-		if (intf) {
-			ret = io_usb_interface_add(nub, intf);
-			if (ret)
-				return ret;
-		}
-	}
-	return 0;
+	return ret ?: io_usb_interfaces_add(nub);
 }
 
 static void io_usb_device_add(struct usb_device *udev)
@@ -322,21 +330,46 @@ static void io_usb_device_add(struct usb_device *udev)
 		dev_warn(&udev->dev, "iokit: no registry entry: %d\n", ret);
 }
 
-/*
- * Removes the device's nub and its interfaces' nubs.  Terminating the
- * device's nub takes its interfaces with it (they have no other
- * provider), so the drivers of all of them go through the phases together.
+/**
+ * io_usb_device_nub_terminate() - terminate a USB device's nub, and with
+ *	it its interfaces' nubs and every driver on them, leaves first
+ * @udev: the device, whose iokit-owned binding is going
+ *
+ * The nubs stay listed until the device's removal notification.
  */
-static void io_usb_device_del(struct usb_device *udev)
+void io_usb_device_nub_terminate(struct usb_device *udev)
 {
-	struct io_usb_nub *nub, *next;
+	struct io_usb_nub *nub;
 
 	mutex_lock(&io_usb_lock);
 	nub = io_usb_nub_find(udev, NULL);
 	if (nub)
 		io_service_terminate(&nub->service);
+	mutex_unlock(&io_usb_lock);
+}
+
+/**
+ * io_usb_device_del() - a USB device is gone, or unconfigured
+ * @udev: the device
+ *
+ * Removes the device's nub and its interfaces' nubs.  Terminating the
+ * device's nub takes its interfaces with it (they have no other
+ * provider), so the drivers of all of them go through the phases together.
+ * When the generic driver lets go of a device only because iokit takes it
+ * over, the device stays: only its interfaces, which are unconfigured,
+ * go, and the device's nub lives on with the same ID.
+ */
+void io_usb_device_del(struct usb_device *udev)
+{
+	bool keep = io_usb_device_taking(udev);
+	struct io_usb_nub *nub, *next;
+
+	mutex_lock(&io_usb_lock);
+	nub = io_usb_nub_find(udev, NULL);
+	if (nub && !keep)
+		io_service_terminate(&nub->service);
 	list_for_each_entry_safe_reverse(nub, next, &io_usb_nubs, node) {
-		if (nub->udev != udev)
+		if (nub->udev != udev || (keep && !nub->intf))
 			continue;
 		list_del(&nub->node);
 		io_service_terminate(&nub->service);

@@ -113,6 +113,7 @@ u64 io_family_service_key(struct io_service *service);
 int io_service_lifecycle_init(void);
 void io_service_lifecycle_exit(void);
 void io_service_match(struct io_service *nub);
+void io_service_queue_work(struct work_struct *work);
 void io_service_rematch(struct io_service *service);
 int io_service_start_candidates(struct io_service *nub);
 int io_service_match_candidates(struct io_service *nub, struct io_candidate **out);
@@ -148,6 +149,14 @@ void io_driver_rematch_all(void);
 int io_usb_driver_init(void);
 void io_usb_driver_exit(void);
 int io_usb_interface_bind(struct io_service *nub, bool claim);
+int io_usb_device_driver_init(void);
+void io_usb_device_driver_exit(void);
+int io_usb_device_bind(struct io_service *nub);
+bool io_usb_device_native_driver(struct io_service *nub, char *buf, size_t size);
+struct usb_device;
+void io_usb_device_nub_terminate(struct usb_device *udev);
+bool io_usb_device_taking(struct usb_device *udev);
+void io_usb_device_del(struct usb_device *udev);
 bool io_usb_interface_native_driver(struct io_service *nub, char *buf, size_t size);
 
 /* io_pci_driver.c */

@@ -249,6 +249,79 @@ TEST_F(drv, rmmod_stops_drivers_and_releases_the_device)
 		EXPECT_EQ(baseline, iokit_live_objects());
 }
 
+/* The keyboard's IOUSBHostDevice nub, and its Linux device name in @dev. */
+static uint64_t keyboard_nub(int fd, char *dev, size_t size)
+{
+	struct prop_find p;
+	uint32_t count = 2;
+	uint64_t ids[2];
+	struct ioks s;
+	size_t len;
+
+	ioks_begin(&s);
+	ioks_dict(&s, 2);
+	ioks_str(&s, "IOProviderClass");
+	ioks_str(&s, "IOUSBHostDevice");
+	ioks_str(&s, "IOPropertyMatch");
+	ioks_dict(&s, 1);
+	ioks_str(&s, "USB Product Name");
+	ioks_str(&s, "QEMU USB Keyboard");
+	if (reg_matching(fd, s.buf, s.w.len, ids, &count, NULL) || count != 1 ||
+	    !reg_property(fd, ids[0], "IOLinuxDevice", &p))
+		return 0;
+	len = strnlen(p.str, size - 1);
+	memcpy(dev, p.str, len);
+	dev[len] = '\0';
+	return ids[0];
+}
+
+/*
+ * A driver that wins a USB device owns it through iokit's usb_device_driver:
+ * the device's nub stays, the core still configures the device, and
+ * unbinding it in sysfs terminates its drivers, leaves first; binding the
+ * generic driver again gives it back to iokit's drivers.
+ */
+TEST_F(drv, usb_device_is_owned_and_unbind_terminates)
+{
+	struct iokit_entry_info info;
+	uint64_t ids[8], nub;
+	char dev[64], cmd[256];
+	char *log;
+
+	nub = keyboard_nub(self->fd, dev, sizeof(dev));
+	ASSERT_NE(0, nub);
+	/* The generic driver's, or iokit's already if an earlier test took it. */
+	EXPECT_TRUE(linux_driver_is("usb", dev, "usb") ||
+		    linux_driver_is("usb", dev, "iokit-device"));
+	ASSERT_EQ(0, load("iokit_test_drivers", ""));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	ASSERT_EQ(2, instances(self->fd, "TestKbd", ids));
+	EXPECT_TRUE(linux_driver_is("usb", dev, "iokit-device"));
+	EXPECT_EQ(nub, keyboard_nub(self->fd, dev, sizeof(dev)));
+	snprintf(cmd, sizeof(cmd), "test -e /sys/bus/usb/devices/%s:1.0/driver", dev);
+	EXPECT_EQ(0, system(cmd));
+
+	clear_log();
+	snprintf(cmd, sizeof(cmd), "echo %s > /sys/bus/usb/drivers/iokit-device/unbind", dev);
+	ASSERT_EQ(0, system(cmd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	log = read_log();
+	TH_LOG("%s", log);
+	ASSERT_LE(0, log_pos(log, "stop TestKbd QEMU USB Keyboard"));
+	if (log_pos(log, "stop TestHid IOUSBHostInterface") >= 0)
+		EXPECT_LT(log_pos(log, "stop TestHid IOUSBHostInterface"),
+			  log_pos(log, "stop TestKbd QEMU USB Keyboard"));
+	EXPECT_EQ(1, instances(self->fd, "TestKbd", ids));
+	EXPECT_EQ(IOKIT_RETURN_NOT_FOUND, reg_info(self->fd, nub, &info));
+	EXPECT_TRUE(linux_driver_is("usb", dev, NULL));
+
+	snprintf(cmd, sizeof(cmd), "echo %s > /sys/bus/usb/drivers/usb/bind", dev);
+	ASSERT_EQ(0, system(cmd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	EXPECT_EQ(2, instances(self->fd, "TestKbd", ids));
+	EXPECT_TRUE(linux_driver_is("usb", dev, "iokit-device"));
+}
+
 TEST_F(drv, usb_device_and_interface_matching)
 {
 	uint64_t ids[8];
@@ -562,7 +635,7 @@ TEST_F(drv, resource_match_waits_for_publish_resource)
 /* A native driver holds the tablet's interface until iokitctl claim. */
 TEST_F(drv, native_driver_is_named_and_claim_takes_over)
 {
-	struct iokit_match_record recs[8];
+	struct iokit_match_record recs[32];
 	struct prop_find p;
 	uint64_t ids[8], intf = 0;
 	char cmd[256];
@@ -571,7 +644,7 @@ TEST_F(drv, native_driver_is_named_and_claim_takes_over)
 	ASSERT_EQ(0, load("iokit_test_drivers", ""));
 	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	EXPECT_EQ(0, instances(self->fd, "TestTablet", ids));
-	n = ledger(self->fd, 0, "TestTablet", recs, 8);
+	n = ledger(self->fd, 0, "TestTablet", recs, 32);
 	for (i = 0; i < n; i++)
 		if (recs[i].phase == IOKIT_MATCH_NATIVE_DRIVER)
 			intf = recs[i].entry_id;

@@ -113,7 +113,7 @@ static int module_wait_live(const char *name, int ms)
 TEST_F(ld, pending_personality_loads_its_module_when_a_device_matches)
 {
 	struct iokit_match_record recs[16];
-	int n, i, started = 0, passed_over = 0;
+	int n, i, started = 0;
 
 	if (access("/dev/ttyS1", F_OK))
 		SKIP(return, "needs the iokit-vm hot-plug channel");
@@ -143,11 +143,11 @@ TEST_F(ld, pending_personality_loads_its_module_when_a_device_matches)
 		TH_LOG("%llx phase %u %s", (unsigned long long)recs[i].entry_id,
 		       recs[i].phase, recs[i].actual);
 		started += recs[i].phase == IOKIT_MATCH_STARTED;
-		passed_over += recs[i].phase == IOKIT_MATCH_PASSIVE_FAILED;
+		/* The devices there before never matched it. */
+		if (recs[i].phase != IOKIT_MATCH_STARTED)
+			EXPECT_EQ(IOKIT_MATCH_PASSIVE_FAILED, recs[i].phase);
 	}
 	EXPECT_EQ(1, started);
-	/* The devices there before never matched it. */
-	EXPECT_EQ(n - 1, passed_over);
 
 	ASSERT_EQ(0, system("iokit-vm-hotplug del od_kbd"));
 	ASSERT_EQ(0, iokit_wait_quiet(self->fd));

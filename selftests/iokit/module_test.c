@@ -2,7 +2,8 @@
 /*
  * Module life: an open /dev/iokit pins the module; once closed the module
  * unloads and /dev/iokit goes away; it loads again and answers.  Needs
- * root and the module's path in $IOKIT_KO (iokit-vm sets it).  Leaves the
+ * root and the module's path in $IOKIT_KO (iokit-vm sets it).  Unloading
+ * gives the USB devices iokit held back to the USB core.  Leaves the
  * module loaded, as it found it.
  */
 #include <stdlib.h>
@@ -63,6 +64,9 @@ TEST(load_version_unload_reload)
 	EXPECT_NE(0, access("/sys/module/iokit", F_OK));
 	EXPECT_NE(0, access(IOKIT_DEVICE_PATH, F_OK));
 	EXPECT_EQ(-1, version_major());
+	/* USB devices iokit held went back to the USB core's generic driver. */
+	EXPECT_NE(0, system("ls -l /sys/bus/usb/devices/*/driver | grep -q iokit"));
+	EXPECT_EQ(0, system("ls /sys/bus/usb/devices/[0-9]-[0-9]/driver > /dev/null"));
 
 	ASSERT_EQ(0, load_module(ko));
 	EXPECT_EQ(IOKIT_ABI_MAJOR, version_major());
