@@ -415,6 +415,38 @@ int io_registry_entry_copy_relatives(struct io_registry_entry *entry,
 }
 EXPORT_SYMBOL_GPL(io_registry_entry_copy_relatives);
 
+/**
+ * io_registry_entry_visit_children() - call @visit on every child of
+ *	@entry in @plane, with the number of parents it has there
+ * @entry: the parent
+ * @plane: the plane
+ * @visit: the callback; it runs with the topology lock held for reading,
+ *	so it must neither sleep on the registry nor change it
+ * @arg: passed to @visit
+ *
+ * Unlike io_registry_entry_copy_relatives(), this needs no buffer and has
+ * no limit: termination uses it, and termination must not fail.
+ */
+void io_registry_entry_visit_children(struct io_registry_entry *entry,
+				      const struct io_registry_plane *plane,
+				      void (*visit)(struct io_registry_entry *child,
+						    unsigned int parents, void *arg),
+				      void *arg)
+{
+	struct io_registry_link *link, *up;
+
+	down_read(&io_registry_topology);
+	list_for_each_entry(link, &entry->child_links[plane->index], child_node) {
+		unsigned int parents = 0;
+
+		list_for_each_entry(up, &link->child->parent_links[plane->index], parent_node)
+			parents++;
+		visit(link->child, parents, arg);
+	}
+	up_read(&io_registry_topology);
+}
+EXPORT_SYMBOL_GPL(io_registry_entry_visit_children);
+
 /* "name" or "name@location" of @entry into @buf; returns its length. */
 static size_t io_registry_entry_component(struct io_registry_entry *entry,
 					  char *buf, size_t size)

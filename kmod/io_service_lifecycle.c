@@ -292,91 +292,71 @@ EXPORT_SYMBOL_GPL(io_service_wait_quiet);
 
 /* ---- termination ------------------------------------------------------- */
 
-struct io_victims {
-	struct io_service **v;
-	unsigned int count;
-	unsigned int capacity;
-};
-
-static int io_victims_add(struct io_victims *victims, struct io_service *s)
-{
-	if (victims->count == victims->capacity) {
-		unsigned int capacity = victims->capacity ? victims->capacity * 2 : 8;
-		struct io_service **v = iokit_kvgrow(victims->v, victims->count,
-						     capacity, sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		victims->v = v;
-		victims->capacity = capacity;
-	}
-	io_registry_entry_get(&s->entry);
-	victims->v[victims->count++] = s;
-	return 0;
-}
+/*
+ * A termination's victims are linked through their terminate_node in
+ * breadth-first order, providers before clients.  Nothing is allocated:
+ * a service joins at most one termination, the one that set its
+ * IO_SERVICE_INACTIVE, so one embedded node is enough, and a termination
+ * under memory pressure cannot leave a service inactive but in place.
+ */
 
 /*
  * Make @s a victim unless it already is one, here or in a termination
  * running elsewhere (which owns it then, as Apple's terminate() returns
- * false for a service already inactive).
+ * false for a service already inactive).  Does not sleep.
  */
-static void io_victims_take(struct io_victims *victims, struct io_service *s)
+static void io_victims_take(struct list_head *victims, struct io_service *s)
 {
 	if (test_and_set_bit(IO_SERVICE_INACTIVE, &s->state))
 		return;
 	clear_bit(IO_SERVICE_REGISTERED, &s->state);
-	if (io_victims_add(victims, s))
-		pr_warn("no memory to terminate %s\n", s->entry.name);
+	io_registry_entry_get(&s->entry);
+	list_add_tail(&s->terminate_node, victims);
+}
+
+/* A client whose only provider is a victim becomes one. */
+static void io_victims_visit_sole(struct io_registry_entry *child, unsigned int parents,
+				  void *victims)
+{
+	if (parents == 1 && io_entry_is_service(child))
+		io_victims_take(victims, io_service_from_entry(child));
+}
+
+/* A driver instance on the provider becomes one (io_service_terminate_clients). */
+static void io_victims_visit_driver(struct io_registry_entry *child, unsigned int parents,
+				    void *victims)
+{
+	if (io_entry_is_service(child) && io_service_from_entry(child)->driver)
+		io_victims_take(victims, io_service_from_entry(child));
 }
 
 /*
- * Phase 1, breadth first from @service: every client in the IOService
- * plane whose providers are all victims becomes one, inactive.
+ * Phase 1, breadth first: every client in the IOService plane whose
+ * providers are all victims becomes one, inactive.  Victims appended
+ * while walking are walked in turn.
  */
-static void io_service_collect_victims(struct io_service *service,
-				       struct io_victims *victims)
+static void io_victims_expand(struct list_head *victims)
 {
-	unsigned int i, n, j;
+	struct io_service *s;
 
-	io_victims_take(victims, service);
-	for (i = 0; i < victims->count; i++) {
-		struct io_service *s = victims->v[i];
-		u64 ids[32];
-
-		n = io_registry_entry_copy_relatives(&s->entry, &io_service_plane,
-						     false, ids, ARRAY_SIZE(ids));
-		for (j = 0; j < n && j < ARRAY_SIZE(ids); j++) {
-			struct io_registry_entry *c = io_registry_entry_from_id(ids[j]);
-			u64 parents[2];
-
-			if (!c)
-				continue;
-			if (io_entry_is_service(c) &&
-			    io_registry_entry_copy_relatives(c, &io_service_plane, true,
-							     parents, 2) == 1)
-				io_victims_take(victims, io_service_from_entry(c));
-			io_registry_entry_put(c);
-		}
-	}
+	list_for_each_entry(s, victims, terminate_node)
+		io_registry_entry_visit_children(&s->entry, &io_service_plane,
+						 io_victims_visit_sole, victims);
 }
 
-/* Phases 2 and 3 over a collected victim set, then drop the set. */
-static void io_service_terminate_victims(struct io_victims *victims)
+/* Phases 2 and 3 over the victims, then drop them. */
+static void io_service_terminate_victims(struct list_head *victims)
 {
-	int i;
+	struct io_service *s, *next;
 
 	/* Phase 2: willTerminate, providers first. */
-	for (i = 0; i < victims->count; i++) {
-		struct io_service *s = victims->v[i];
-
+	list_for_each_entry(s, victims, terminate_node) {
 		if (s->driver && s->driver->ops->will_terminate &&
 		    test_bit(IO_SERVICE_STARTED, &s->state))
 			s->driver->ops->will_terminate(s, s->provider);
 	}
 	/* Phase 3: Stop, detach, free; clients first. */
-	for (i = victims->count - 1; i >= 0; i--) {
-		struct io_service *s = victims->v[i];
-
+	list_for_each_entry_reverse(s, victims, terminate_node) {
 		mutex_lock(&s->match_lock);
 		if (s->driver)
 			io_driver_stop_instance(s);
@@ -384,9 +364,10 @@ static void io_service_terminate_victims(struct io_victims *victims)
 		io_service_notify_terminated(s);
 		io_registry_entry_remove(&s->entry);
 	}
-	for (i = 0; i < victims->count; i++)
-		io_registry_entry_put(&victims->v[i]->entry);
-	kvfree(victims->v);
+	list_for_each_entry_safe(s, next, victims, terminate_node) {
+		list_del(&s->terminate_node);
+		io_registry_entry_put(&s->entry);
+	}
 }
 
 /**
@@ -399,9 +380,10 @@ static void io_service_terminate_victims(struct io_victims *victims)
  */
 void io_service_terminate(struct io_service *service)
 {
-	struct io_victims victims = {};
+	LIST_HEAD(victims);
 
-	io_service_collect_victims(service, &victims);
+	io_victims_take(&victims, service);
+	io_victims_expand(&victims);
 	io_service_terminate_victims(&victims);
 }
 EXPORT_SYMBOL_GPL(io_service_terminate);
@@ -416,21 +398,11 @@ EXPORT_SYMBOL_GPL(io_service_terminate);
  */
 void io_service_terminate_clients(struct io_service *provider)
 {
-	struct io_victims victims = {};
-	u64 ids[32];
-	int n, i;
+	LIST_HEAD(victims);
 
-	n = io_registry_entry_copy_relatives(&provider->entry, &io_service_plane,
-					     false, ids, ARRAY_SIZE(ids));
-	for (i = 0; i < n && i < ARRAY_SIZE(ids); i++) {
-		struct io_registry_entry *c = io_registry_entry_from_id(ids[i]);
-
-		if (!c)
-			continue;
-		if (io_entry_is_service(c) && io_service_from_entry(c)->driver)
-			io_service_collect_victims(io_service_from_entry(c), &victims);
-		io_registry_entry_put(c);
-	}
+	io_registry_entry_visit_children(&provider->entry, &io_service_plane,
+					 io_victims_visit_driver, &victims);
+	io_victims_expand(&victims);
 	io_service_terminate_victims(&victims);
 }
 EXPORT_SYMBOL_GPL(io_service_terminate_clients);

@@ -89,6 +89,26 @@ static const char *io_candidate_category(const struct io_candidate *c)
 	return s ? s->str : IO_DEFAULT_MATCH_CATEGORY;
 }
 
+struct io_category_search {
+	const char *category;
+	struct io_match_report *r;
+	bool taken;
+};
+
+/* Under the registry's topology lock: nothing here sleeps. */
+static void io_category_visit(struct io_registry_entry *e, unsigned int parents, void *arg)
+{
+	struct io_category_search *cs = arg;
+	struct io_service *s = io_service_from_entry(e);
+
+	if (cs->taken || !os_object_is_kind(&e->obj, &io_service_class) || !s->driver ||
+	    !test_bit(IO_SERVICE_STARTED, &s->state) || !s->category ||
+	    !os_string_equal_cstr(s->category, cs->category))
+		return;
+	cs->taken = true;
+	strscpy(cs->r->actual, os_object_class_name(&e->obj), sizeof(cs->r->actual));
+}
+
 /*
  * Whether a started client of @nub holds @category; @r names the category
  * and, if it is held, the holder's class.
@@ -96,29 +116,12 @@ static const char *io_candidate_category(const struct io_candidate *c)
 static bool io_category_taken(struct io_service *nub, const char *category,
 			      struct io_match_report *r)
 {
-	bool taken = false;
-	u64 ids[32];
-	int n, i;
+	struct io_category_search cs = { .category = category, .r = r };
 
 	r->key = "IOMatchCategory";
 	strscpy(r->expected, category, sizeof(r->expected));
-	n = io_registry_entry_copy_relatives(&nub->entry, &io_service_plane, false,
-					     ids, ARRAY_SIZE(ids));
-	for (i = 0; i < n && i < ARRAY_SIZE(ids) && !taken; i++) {
-		struct io_registry_entry *e = io_registry_entry_from_id(ids[i]);
-		struct io_service *s;
-
-		if (!e)
-			continue;
-		s = io_service_from_entry(e);
-		taken = os_object_is_kind(&e->obj, &io_service_class) && s->driver &&
-			test_bit(IO_SERVICE_STARTED, &s->state) && s->category &&
-			os_string_equal_cstr(s->category, category);
-		if (taken)
-			strscpy(r->actual, os_object_class_name(&e->obj), sizeof(r->actual));
-		io_registry_entry_put(e);
-	}
-	return taken;
+	io_registry_entry_visit_children(&nub->entry, &io_service_plane, io_category_visit, &cs);
+	return cs.taken;
 }
 
 /* The instance's properties: its personality, with the final score. */

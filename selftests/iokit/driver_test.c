@@ -50,25 +50,6 @@ static long log_pos(const char *log, const char *line)
 	return p ? p - log : -1;
 }
 
-/* The edu device's PCI address, from its nub. */
-static int edu_bdf(int fd, char *bdf, size_t size)
-{
-	struct prop_find p;
-	struct ioks s;
-	uint64_t id;
-	uint32_t count = 1;
-
-	ioks_begin(&s);
-	ioks_dict(&s, 1);
-	ioks_str(&s, "IONameMatch");
-	ioks_str(&s, "pci1234,11e8");
-	if (reg_matching(fd, s.buf, s.w.len, &id, &count, NULL) || count != 1 ||
-	    !reg_property(fd, id, "IOLinuxDevice", &p))
-		return -1;
-	snprintf(bdf, size, "%s", p.str);
-	return 0;
-}
-
 /* Whether the Linux driver of a device under /sys/bus/BUS is @want (NULL: none). */
 static int linux_driver_is(const char *bus, const char *dev, const char *want)
 {

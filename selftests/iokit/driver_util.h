@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Helpers for the tests of drivers in modules: loading and unloading the
- * test modules, instances of a driver class, and the match ledger.
+ * test modules, instances of a driver class, the match ledger, and the
+ * edu device's PCI address.
  */
 #ifndef IOKIT_DRIVER_UTIL_H
 #define IOKIT_DRIVER_UTIL_H
@@ -68,6 +69,28 @@ ledger_find(const struct iokit_match_record *recs, int n, const char *personalit
 		if (!strcmp(recs[i].personality, personality))
 			return &recs[i];
 	return NULL;
+}
+
+/* The edu device's PCI address, from its nub. */
+static inline int edu_bdf(int fd, char *bdf, size_t size)
+{
+	struct prop_find p;
+	struct ioks s;
+	uint64_t id;
+	uint32_t count = 1;
+	size_t len;
+
+	ioks_begin(&s);
+	ioks_dict(&s, 1);
+	ioks_str(&s, "IONameMatch");
+	ioks_str(&s, "pci1234,11e8");
+	if (reg_matching(fd, s.buf, s.w.len, &id, &count, NULL) || count != 1 ||
+	    !reg_property(fd, id, "IOLinuxDevice", &p))
+		return -1;
+	len = strnlen(p.str, size - 1);
+	memcpy(bdf, p.str, len);
+	bdf[len] = '\0';
+	return 0;
 }
 
 #endif /* IOKIT_DRIVER_UTIL_H */

@@ -7,7 +7,7 @@
 # program failed.  Usage: run_selftests.sh [PROGRAM...]
 cd "$(dirname "$0")" || exit 1
 [ $# -gt 0 ] || set -- version_test registry_test notification_test libiokit_test \
-	hotplug_test driver_test loader_test module_test
+	hotplug_test driver_test loader_test fault_test module_test
 timeout=${IOKIT_TEST_TIMEOUT:-300}
 
 echo "TAP version 13"

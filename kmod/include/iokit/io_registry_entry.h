@@ -114,6 +114,11 @@ void io_registry_entry_remove(struct io_registry_entry *entry);
 
 struct io_registry_entry *
 io_registry_entry_get_provider(struct io_registry_entry *entry);
+void io_registry_entry_visit_children(struct io_registry_entry *entry,
+				      const struct io_registry_plane *plane,
+				      void (*visit)(struct io_registry_entry *child,
+						    unsigned int parents, void *arg),
+				      void *arg);
 int io_registry_entry_copy_relatives(struct io_registry_entry *entry,
 				     const struct io_registry_plane *plane,
 				     bool parents, u64 *ids, unsigned int capacity);

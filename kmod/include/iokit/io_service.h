@@ -39,6 +39,8 @@ enum io_service_state {
  * @match_lock: serialises matching and termination on this service, so a
  *	nub is never matched while its clients are being torn down
  * @category: the instance's IOMatchCategory, or NULL for a nub
+ * @terminate_node: in the victim list of the termination that made it
+ *	inactive, so that terminating needs no memory
  */
 struct io_service {
 	struct io_registry_entry entry;
@@ -50,6 +52,7 @@ struct io_service {
 	struct io_service *busy_provider;
 	struct mutex match_lock;	/* matching and termination */
 	struct os_string *category;
+	struct list_head terminate_node;
 };
 
 extern const struct os_class io_service_class;
