@@ -150,6 +150,50 @@ out:
 	mutex_unlock(&io_ledger_lock);
 }
 
+static_assert(sizeof(struct iokit_match_record) == IOKIT_MATCH_RECORD_SIZE_VER0);
+
+/**
+ * io_match_records_copy_out() - copy records to user space at the caller's
+ *	stride, so that callers built against an older or newer struct
+ *	iokit_match_record both read theirs
+ * @records: user pointer to the caller's array
+ * @record_size: the caller's record size, checked by
+ *	io_match_record_size_ok()
+ * @recs: the records
+ * @n: how many
+ *
+ * Return: 0, or -EFAULT.
+ */
+int io_match_records_copy_out(u64 records, u32 record_size,
+			      const struct iokit_match_record *recs, u32 n)
+{
+	void __user *dst = u64_to_user_ptr(records);
+	size_t common = min_t(size_t, record_size, sizeof(*recs));
+	u32 i;
+
+	if (record_size == sizeof(*recs))
+		return copy_to_user(dst, recs, (size_t)n * sizeof(*recs)) ? -EFAULT : 0;
+	for (i = 0; i < n; i++, dst += record_size) {
+		if (copy_to_user(dst, &recs[i], common) ||
+		    clear_user(dst + common, record_size - common))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/**
+ * io_match_record_size_ok() - whether a caller's record size is one we
+ *	can write: no smaller than the first published record, 8-aligned
+ * @record_size: the caller's sizeof(struct iokit_match_record)
+ *
+ * Return: true if it is.
+ */
+bool io_match_record_size_ok(u32 record_size)
+{
+	return record_size >= IOKIT_MATCH_RECORD_SIZE_VER0 &&
+	       record_size <= IOKIT_MATCH_RECORD_SIZE_MAX && IS_ALIGNED(record_size, 8);
+}
+
 /**
  * io_match_ledger_cmd() - IOKIT_IOC_MATCH_LEDGER
  * @file: the control node
@@ -165,7 +209,7 @@ u32 io_match_ledger_cmd(struct file *file, void *arg)
 	struct io_ledger_record *l;
 	u32 n = 0;
 
-	if (ml->record_size != sizeof(*out) ||
+	if (!io_match_record_size_ok(ml->record_size) ||
 	    strnlen(ml->personality, sizeof(ml->personality)) == sizeof(ml->personality))
 		return IOKIT_RETURN_BAD_ARGUMENT;
 	if (capacity) {
@@ -186,8 +230,7 @@ u32 io_match_ledger_cmd(struct file *file, void *arg)
 		n++;
 	}
 	mutex_unlock(&io_ledger_lock);
-	if (copy_to_user(u64_to_user_ptr(ml->records), out,
-			 min(n, capacity) * sizeof(*out))) {
+	if (io_match_records_copy_out(ml->records, ml->record_size, out, min(n, capacity))) {
 		kvfree(out);
 		return IOKIT_RETURN_VM_ERROR;
 	}

@@ -455,7 +455,7 @@ u32 io_service_cmd_match_test(struct file *file, void *arg)
 	const char *provider;
 	int reason;
 
-	if (mt->record_size != sizeof(*out) || mt->reserved)
+	if (!io_match_record_size_ok(mt->record_size) || mt->reserved)
 		return IOKIT_RETURN_BAD_ARGUMENT;
 	dict = iokit_copy_dictionary(mt->data, mt->data_size, &mt->bad_offset,
 				     &mt->bad_reason, &ret);
@@ -494,7 +494,7 @@ u32 io_service_cmd_match_test(struct file *file, void *arg)
 		n++;
 	}
 	io_registry_snapshot_free(entries, count);
-	if (copy_to_user(u64_to_user_ptr(mt->records), out, min(n, capacity) * sizeof(*out)))
+	if (io_match_records_copy_out(mt->records, mt->record_size, out, min(n, capacity)))
 		ret = IOKIT_RETURN_VM_ERROR;
 	else if (n > capacity)
 		ret = IOKIT_RETURN_NO_SPACE;

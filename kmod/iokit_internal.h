@@ -134,6 +134,9 @@ void io_loader_exit(void);
 
 /* io_match_ledger.c */
 struct iokit_match_record;
+int io_match_records_copy_out(u64 records, u32 record_size,
+			      const struct iokit_match_record *recs, u32 n);
+bool io_match_record_size_ok(u32 record_size);
 const char *io_match_personality_name(const struct os_dictionary *dict);
 void io_match_record_fill(struct iokit_match_record *rec, u64 entry_id,
 			  const struct os_dictionary *dict, u32 phase, s32 score,

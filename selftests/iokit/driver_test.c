@@ -531,6 +531,33 @@ TEST_F(drv, user_personality_errors_name_the_key)
 		EXPECT_EQ(baseline, iokit_live_objects());
 }
 
+/*
+ * A caller built with a longer record (a newer header) gets its tail
+ * zeroed, at its own stride; one shorter than the first record is refused.
+ */
+static void ledger_stride(struct __test_metadata *_metadata, int fd, uint64_t nub)
+{
+	const size_t ours = sizeof(struct iokit_match_record), big = ours + 16;
+	struct iokit_match_ledger ml = {
+		.size = sizeof(ml), .record_size = big, .count = 2, .entry_id = nub,
+	};
+	unsigned char buf[2 * (sizeof(struct iokit_match_record) + 16)];
+	size_t i;
+
+	memset(buf, 0xff, sizeof(buf));
+	ml.records = (uintptr_t)buf;
+	snprintf(ml.personality, sizeof(ml.personality), "TestWins");
+	ASSERT_EQ(0, ioctl(fd, IOKIT_IOC_MATCH_LEDGER, &ml));
+	ASSERT_EQ(1, ml.count);
+	EXPECT_STREQ("TestWins", ((struct iokit_match_record *)buf)->personality);
+	for (i = ours; i < big; i++)
+		EXPECT_EQ(0, buf[i]);
+	EXPECT_EQ(0xff, buf[big]);
+	ml.record_size = ours - 8;
+	EXPECT_NE(0, ioctl(fd, IOKIT_IOC_MATCH_LEDGER, &ml));
+	EXPECT_EQ(IOKIT_RETURN_BAD_ARGUMENT, ml.ioreturn);
+}
+
 /* ioreg --why: every outcome, with the key, the values and the reason. */
 TEST_F(drv, match_ledger_explains_each_outcome)
 {
@@ -577,6 +604,7 @@ TEST_F(drv, match_ledger_explains_each_outcome)
 	/* One personality; a short buffer reports the count. */
 	EXPECT_EQ(1, ledger(self->fd, nub, "TestOther", recs, 32));
 	EXPECT_EQ(-(int)IOKIT_RETURN_NO_SPACE, ledger(self->fd, nub, "", recs, 1));
+	ledger_stride(_metadata, self->fd, nub);
 
 	/* The same, as a person reads it. */
 	EXPECT_EQ(0, system("ioreg --why pci1234,11e8 > /tmp/why.txt"));

@@ -683,7 +683,10 @@ struct iokit_match_record {
  * @ioreturn: out: IOKIT_RETURN_NO_SPACE if @records was short (@count then
  *	holds the number available)
  * @count: in: capacity of @records; out: number of records
- * @record_size: sizeof(struct iokit_match_record) as the caller knows it
+ * @record_size: sizeof(struct iokit_match_record) as the caller knows it:
+ *	at least IOKIT_MATCH_RECORD_SIZE_VER0, a multiple of 8, at most
+ *	IOKIT_MATCH_RECORD_SIZE_MAX; each record is written at that stride,
+ *	cut to it or padded with zeros
  * @entry_id: the service to explain; 0 for all
  * @records: user pointer to an array of struct iokit_match_record,
  *	oldest first
@@ -706,6 +709,8 @@ struct iokit_match_ledger {
 };
 
 #define IOKIT_MATCH_LEDGER_MAX		4096
+#define IOKIT_MATCH_RECORD_SIZE_VER0	352
+#define IOKIT_MATCH_RECORD_SIZE_MAX	4096
 #define IOKIT_MATCH_LEDGER_SIZE_VER0	96
 
 /**
@@ -720,7 +725,8 @@ struct iokit_match_ledger {
  * @data: user pointer to one personality, an IOKS dictionary
  * @records: user pointer to an array of struct iokit_match_record: one
  *	per registered service of the personality's IOProviderClass
- * @record_size: sizeof(struct iokit_match_record) as the caller knows it
+ * @record_size: sizeof(struct iokit_match_record) as the caller knows it,
+ *	as for IOKIT_IOC_MATCH_LEDGER
  * @bad_offset: out: where a malformed stream was refused
  * @bad_reason: out: an enum iokit_serial_error
  * @reserved: zero
