@@ -206,8 +206,13 @@ static int io_catalogue_collect(struct io_candidate_list *list, const char *cls,
 			list->c = c;
 			list->room = room;
 		}
-		if (e->driver && !try_module_get(e->driver->owner))
-			continue;
+		/*
+		 * Held as an instance would be, not through its module: an
+		 * rmmod during the round then waits in io_driver_unregister()
+		 * instead of failing with EAGAIN.
+		 */
+		if (e->driver)
+			atomic_inc(&e->driver->instances);
 		list->c[list->n].driver = e->driver;
 		list->c[list->n].module = e->module;
 		list->c[list->n].dict = os_dictionary_cast(os_object_get(&e->dict->obj));
@@ -224,7 +229,8 @@ static int io_catalogue_collect(struct io_candidate_list *list, const char *cls,
  *	class chain of @service, most derived class first
  * @service: the provider
  * @out: out: a kvmalloc'd array; each candidate holds a reference on its
- *	personality and on its driver's module
+ *	personality and counts in its driver's instances, so the driver
+ *	cannot be unregistered from under it
  *
  * Only personalities that name no primary key, or @service's, are looked
  * at.  Release with io_catalogue_candidates_free().
@@ -261,8 +267,8 @@ int io_catalogue_candidates(struct io_service *service,
 void io_catalogue_candidates_free_one(struct io_candidate *c)
 {
 	os_object_put(&c->dict->obj);
-	if (c->driver)
-		module_put(c->driver->owner);
+	if (c->driver && atomic_dec_and_test(&c->driver->instances))
+		wake_up_all(&c->driver->wait);
 }
 
 /**

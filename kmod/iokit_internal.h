@@ -63,7 +63,7 @@ struct os_object;
 
 /**
  * struct io_candidate - a personality considered for a provider
- * @driver: its driver (its module is referenced while this exists), or
+ * @driver: its driver (counted in its instances while this exists), or
  *	NULL for a pending personality whose class is not loaded
  * @module: the personality's IOKitLinuxModule (in @dict), or NULL
  * @dict: the personality, referenced

@@ -303,6 +303,28 @@ TEST_F(drv, usb_device_is_owned_and_unbind_terminates)
 	EXPECT_TRUE(linux_driver_is("usb", dev, "iokit-device"));
 }
 
+/*
+ * rmmod while the module's drivers are still being matched: the matching
+ * rounds hold the drivers, not the module, so the unload waits for them
+ * instead of failing with EAGAIN, and leaves nothing behind.
+ */
+TEST_F(drv, rmmod_during_matching_waits_for_it)
+{
+	long baseline = iokit_live_objects();
+	uint64_t ids[8];
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(0, load("iokit_test_drivers", ""));
+		ASSERT_EQ(0, unload("iokit_test_drivers"));
+	}
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	EXPECT_EQ(0, instances(self->fd, "TestWins", ids));
+	EXPECT_EQ(0, instances(self->fd, "TestKbd", ids));
+	if (baseline >= 0)
+		EXPECT_EQ(baseline, iokit_live_objects());
+}
+
 TEST_F(drv, usb_device_and_interface_matching)
 {
 	uint64_t ids[8];

@@ -133,7 +133,8 @@ struct io_personality {
  * @personalities: array ended by an entry with NULL properties
  * @owner: the module, set by io_driver_register()
  * @node: in IOKit's list of drivers
- * @instances: live instances; unregistering waits for none to remain
+ * @instances: live instances, and matching rounds holding the driver as a
+ *	candidate; unregistering waits for none to remain
  * @wait: woken when @instances drops
  * @dying: being unregistered: no new instances (guarded by the catalogue)
  */
