@@ -36,11 +36,14 @@
 
 /*
  * A device iokit takes or holds: io_usb_device_match() says yes to it.
- * @udev is referenced; @taking while the takeover is under way.
+ * @udev is referenced; @queued from the takeover's queueing to its end,
+ * so that the rounds that all find the device with the generic driver
+ * queue one takeover between them; @taking while its binding changes.
  */
 struct io_usb_wanted {
 	struct list_head node;
 	struct usb_device *udev;
+	bool queued;
 	bool taking;
 };
 
@@ -67,21 +70,30 @@ static struct io_usb_wanted *io_usb_wanted_find(struct usb_device *udev)
 	return NULL;
 }
 
-static int io_usb_wanted_add(struct usb_device *udev)
+/*
+ * Want @udev, with a takeover queued.  Return: 0, -EALREADY if one is
+ * queued already, or -ENOMEM.
+ */
+static int io_usb_wanted_queue(struct usb_device *udev)
 {
-	struct io_usb_wanted *w = kzalloc(sizeof(*w), GFP_KERNEL);
+	struct io_usb_wanted *w = kzalloc(sizeof(*w), GFP_KERNEL), *old;
+	int ret = 0;
 
 	if (!w)
 		return -ENOMEM;
 	mutex_lock(&io_usb_wanted_lock);
-	if (io_usb_wanted_find(udev)) {
+	old = io_usb_wanted_find(udev);
+	if (old) {
+		ret = old->queued ? -EALREADY : 0;
+		old->queued = true;
 		kfree(w);
 	} else {
 		w->udev = usb_get_dev(udev);
+		w->queued = true;
 		list_add_tail(&w->node, &io_usb_wanted_list);
 	}
 	mutex_unlock(&io_usb_wanted_lock);
-	return 0;
+	return ret;
 }
 
 static void io_usb_wanted_del(struct usb_device *udev)
@@ -99,14 +111,16 @@ static void io_usb_wanted_del(struct usb_device *udev)
 	}
 }
 
-static void io_usb_wanted_set_taking(struct usb_device *udev, bool taking)
+static void io_usb_wanted_set(struct usb_device *udev, bool queued, bool taking)
 {
 	struct io_usb_wanted *w;
 
 	mutex_lock(&io_usb_wanted_lock);
 	w = io_usb_wanted_find(udev);
-	if (w)
+	if (w) {
+		w->queued = queued;
 		w->taking = taking;
+	}
 	mutex_unlock(&io_usb_wanted_lock);
 }
 
@@ -172,11 +186,16 @@ static void io_usb_takeover_work(struct work_struct *work)
 	struct usb_device *udev = t->udev;
 	bool ours;
 
-	io_usb_wanted_set_taking(udev, true);
-	device_release_driver(&udev->dev);
-	ours = device_attach(&udev->dev) >= 0 &&
-	       READ_ONCE(udev->dev.driver) == &io_usb_device_driver.driver;
-	io_usb_wanted_set_taking(udev, false);
+	device_lock(&udev->dev);
+	ours = udev->dev.driver == &io_usb_device_driver.driver;
+	device_unlock(&udev->dev);
+	if (!ours) {
+		io_usb_wanted_set(udev, true, true);
+		device_release_driver(&udev->dev);
+		/* This driver, not whichever matches first (the one let go). */
+		ours = !device_driver_attach(&io_usb_device_driver.driver, &udev->dev);
+	}
+	io_usb_wanted_set(udev, false, false);
 	if (ours) {
 		/* The nub stayed; now its drivers can start. */
 		io_service_rematch(t->nub);
@@ -241,10 +260,11 @@ int io_usb_device_bind(struct io_service *nub)
 		return -EBUSY;
 
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
-	ret = t ? io_usb_wanted_add(udev) : -ENOMEM;
+	ret = t ? io_usb_wanted_queue(udev) : -ENOMEM;
 	if (ret) {
 		kfree(t);
-		return ret;
+		/* Another round queued the takeover: these drivers start after it. */
+		return ret == -EALREADY ? 0 : ret;
 	}
 	if (owner)
 		dev_info(&udev->dev, "iokit: taking over from %s\n", owner->name);

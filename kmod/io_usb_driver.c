@@ -147,11 +147,11 @@ int io_usb_driver_init(void)
 }
 
 /**
- * io_usb_driver_exit() - unregister both, stopping what runs on their
- *	interfaces and devices
+ * io_usb_driver_exit() - unregister the usb_driver, stopping what runs on
+ *	its interfaces; io_usb_device_driver_exit() follows once iokit no
+ *	longer follows USB devices
  */
 void io_usb_driver_exit(void)
 {
 	usb_deregister(&io_usb_driver);
-	io_usb_device_driver_exit();
 }

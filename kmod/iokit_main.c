@@ -74,6 +74,7 @@ static int __init iokit_init(void)
 
 err_usb_driver:
 	io_usb_driver_exit();
+	io_usb_device_driver_exit();
 err_pci_driver:
 	io_pci_driver_exit();
 err_usb:
@@ -97,6 +98,8 @@ static void __exit iokit_exit(void)
 	io_usb_driver_exit();
 	io_pci_driver_exit();
 	io_usb_nubs_exit();
+	/* After the notifier: devices given back make no nubs. */
+	io_usb_device_driver_exit();
 	io_pci_nubs_exit();
 	io_test_entries_exit();
 	io_loader_exit();
