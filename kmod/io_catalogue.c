@@ -125,19 +125,22 @@ int io_catalogue_add(struct io_driver *driver, struct os_dictionary *dict)
 int io_catalogue_add_user(struct os_dictionary *dict, bool *pending)
 {
 	struct io_catalogue_entry *e = io_catalogue_entry_new(dict, true);
+	struct io_driver *driver;
 	int ret;
 
 	if (!e)
 		return -ENOMEM;
 	mutex_lock(&io_catalogue_lock);
-	e->driver = io_driver_get(e->ioclass);
-	ret = e->driver || e->module ? io_catalogue_insert(e) : -ENOENT;
-	mutex_unlock(&io_catalogue_lock);
-	if (e->driver)
-		module_put(e->driver->owner);
-	*pending = !e->driver;
+	driver = io_driver_get(e->ioclass);
+	e->driver = driver;
+	ret = driver || e->module ? io_catalogue_insert(e) : -ENOENT;
 	if (ret)
 		io_catalogue_entry_free(e);
+	/* Once unlocked, @e is the catalogue's: it may be bound or removed. */
+	mutex_unlock(&io_catalogue_lock);
+	if (driver)
+		module_put(driver->owner);
+	*pending = !driver;
 	return ret;
 }
 
@@ -194,7 +197,7 @@ static int io_catalogue_collect(struct io_candidate_list *list, const char *cls,
 
 	hash_for_each_possible(io_catalogue, e, node, io_catalogue_hash(cls, key)) {
 		if (e->key != key || strcmp(e->provider_class, cls) ||
-		    (e->driver && e->driver->dying))
+		    (e->driver && !io_driver_live(e->driver)))
 			continue;
 		if (list->n == list->room) {
 			unsigned int room = list->room ? list->room * 2 : 8;
@@ -267,8 +270,8 @@ int io_catalogue_candidates(struct io_service *service,
 void io_catalogue_candidates_free_one(struct io_candidate *c)
 {
 	os_object_put(&c->dict->obj);
-	if (c->driver && atomic_dec_and_test(&c->driver->instances))
-		wake_up_all(&c->driver->wait);
+	if (c->driver)
+		io_driver_put_instance(c->driver);
 }
 
 /**
@@ -376,7 +379,7 @@ bool io_catalogue_instance_begin(struct io_driver *driver)
 	bool ok;
 
 	mutex_lock(&io_catalogue_lock);
-	ok = !driver->dying;
+	ok = io_driver_live(driver);
 	if (ok)
 		atomic_inc(&driver->instances);
 	mutex_unlock(&io_catalogue_lock);

@@ -56,6 +56,15 @@ static u32 io_personality_add(struct iokit_personality *p)
 	}
 	name = name ?: cls;
 	module = os_string_cast(os_dictionary_get(dict, "IOKitLinuxModule"));
+	/* Both travel whole in a load request (struct iokit_load_request). */
+	if (!cls->str[0] || strlen(cls->str) >= IOKIT_NAME_MAX) {
+		ret = io_personality_refuse(p, IOKIT_SERIAL_E_VALUE, "IOClass");
+		goto out;
+	}
+	if (module && (!module->str[0] || strlen(module->str) >= IOKIT_NAME_MAX)) {
+		ret = io_personality_refuse(p, IOKIT_SERIAL_E_VALUE, "IOKitLinuxModule");
+		goto out;
+	}
 
 	switch (io_catalogue_add_user(dict, &pending)) {
 	case 0:
@@ -99,8 +108,9 @@ u32 io_catalogue_cmd_personality(struct file *file, void *arg)
 
 	if (!capable(CAP_SYS_ADMIN))
 		return IOKIT_RETURN_NOT_PRIVILEGED;
-	if (p->flags || p->reserved)
+	if (p->reserved)
 		return IOKIT_RETURN_BAD_ARGUMENT;
+	p->flags = 0;	/* output only */
 	switch (p->op) {
 	case IOKIT_PERSONALITY_ADD:
 		return io_personality_add(p);

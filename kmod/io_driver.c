@@ -6,6 +6,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/export.h>
+#include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 
 #include <iokit/io_driver.h>
@@ -31,8 +33,35 @@ static void io_driver_instance_free_rcu(struct rcu_head *head)
 	struct io_driver *driver = io_driver_of(&service->entry.obj);
 
 	kfree((void *)service - driver->service_offset);
+	io_driver_put_instance(driver);
+}
+
+/**
+ * io_driver_live() - whether a driver may gain instances (or candidacies):
+ *	not being unregistered, and its module not going
+ * @driver: the driver; the catalogue lock is held
+ *
+ * Return: true if it may.
+ */
+bool io_driver_live(const struct io_driver *driver)
+{
+	return !driver->dying && (!driver->owner || module_is_live(driver->owner));
+}
+
+/**
+ * io_driver_put_instance() - drop one of @driver's instance counts
+ * @driver: the driver
+ *
+ * The last one wakes io_driver_unregister().  The wake-up is inside an
+ * RCU read-side section, which io_driver_unregister() waits out, so the
+ * module cannot be freed between the count reaching zero and the wake-up.
+ */
+void io_driver_put_instance(struct io_driver *driver)
+{
+	rcu_read_lock();
 	if (atomic_dec_and_test(&driver->instances))
 		wake_up_all(&driver->wait);
+	rcu_read_unlock();
 }
 
 /*
@@ -166,6 +195,9 @@ void io_driver_unregister(struct io_driver *driver)
 	io_registry_snapshot_free(entries, count);
 	/* Lookups by ID may still hold an instance for a moment. */
 	wait_event(driver->wait, !atomic_read(&driver->instances));
+	/* The last io_driver_put_instance() may still be waking us... */
+	synchronize_rcu();
+	/* ...and the instances' RCU frees must have run. */
 	rcu_barrier();
 	pr_info("driver %s unregistered\n", driver->cls.name);
 	io_driver_rematch_all();

@@ -12,7 +12,8 @@
  * must never wait for it, so a matching round only posts the request.
  *
  * io_loader_lock guards both lists.  It is taken inside a provider's
- * match_lock and takes nothing but a port's spinlock (io_port_post()).
+ * match_lock, and takes a port's spinlock (io_port_post()) and, to check
+ * a finished load, io_drivers_lock (io_driver_get()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -65,19 +66,22 @@ static void io_load_request_free(struct io_load_request *req)
 	kfree(req);
 }
 
-static void io_loader_post(const struct io_load_request *req, u64 entry_id)
+/* Return: how many loaders the request was queued for. */
+static int io_loader_post(const struct io_load_request *req, u64 entry_id)
 {
 	struct iokit_load_request rec = {
 		.event.type = IOKIT_EVENT_LOAD_REQUEST,
 		.event.entry_id = entry_id,
 	};
 	struct io_loader *loader;
+	int queued = 0;
 
 	strscpy(rec.module, req->module, sizeof(rec.module));
 	strscpy(rec.ioclass, req->ioclass, sizeof(rec.ioclass));
 	list_for_each_entry(loader, &io_loaders, node)
-		io_port_post(loader->port, &rec.event, &rec.event + 1,
-			     sizeof(rec) - sizeof(rec.event));
+		queued += !io_port_post(loader->port, &rec.event, &rec.event + 1,
+					sizeof(rec) - sizeof(rec.event));
+	return queued;
 }
 
 /**
@@ -91,7 +95,8 @@ static void io_loader_post(const struct io_load_request *req, u64 entry_id)
  * providers want it.
  *
  * Return: 0 if the module was asked for (now or before) and the match
- * should wait for it, -ESRCH if no loader is attached, or the negative
+ * should wait for it, -ESRCH if no loader is attached, -ENOBUFS if every
+ * loader's queue was full (the next match asks again), or the negative
  * errno of an earlier failed load.
  */
 int io_loader_request(const char *module, const char *ioclass, u64 entry_id)
@@ -113,7 +118,11 @@ int io_loader_request(const char *module, const char *ioclass, u64 entry_id)
 			strscpy(req->module, module, size);
 			strscpy(req->ioclass, ioclass, sizeof(req->ioclass));
 			list_add_tail(&req->node, &io_load_requests);
-			io_loader_post(req, entry_id);
+			/* Nobody will answer a request nobody got. */
+			if (!io_loader_post(req, entry_id)) {
+				io_load_request_free(req);
+				ret = -ENOBUFS;
+			}
 		} else {
 			ret = -ENOMEM;
 		}
@@ -196,10 +205,14 @@ void io_loader_port_closed(struct io_port *port)
 
 static u32 io_loader_attach(struct iokit_loader *l)
 {
-	struct io_port *port = io_port_get_from_fd(l->port_fd);
+	struct io_port *port;
 	struct io_loader *loader, *new;
 	u32 ret = IOKIT_RETURN_SUCCESS;
+	bool first;
 
+	if (l->error || l->module[0])
+		return IOKIT_RETURN_BAD_ARGUMENT;
+	port = io_port_get_from_fd(l->port_fd);
 	if (!port)
 		return IOKIT_RETURN_BAD_ARGUMENT;
 	new = kzalloc(sizeof(*new), GFP_KERNEL);
@@ -209,16 +222,28 @@ static u32 io_loader_attach(struct iokit_loader *l)
 	}
 	new->port = port;
 	mutex_lock(&io_loader_lock);
+	first = list_empty(&io_loaders);
 	list_for_each_entry(loader, &io_loaders, node)
 		if (loader->port == port)
 			ret = IOKIT_RETURN_BUSY;
+	/*
+	 * The port is marked closed before its release detaches loaders, so
+	 * a port closed by another thread since we found it is either seen
+	 * closed here or detached after we attach it.
+	 */
+	if (!ret && io_port_closed(port))
+		ret = IOKIT_RETURN_BAD_ARGUMENT;
 	if (!ret)
 		list_add_tail(&new->node, &io_loaders);
 	mutex_unlock(&io_loader_lock);
 	if (ret) {
 		io_port_put(port);
 		kfree(new);
+		return ret;
 	}
+	/* What matched while nobody could load may load now. */
+	if (first)
+		io_driver_rematch_all();
 	return ret;
 }
 
@@ -236,7 +261,7 @@ static u32 io_loader_done(struct iokit_loader *l)
 	if (!req || req->error) {
 		/* Its class registered already, or another loader reported. */
 		mutex_unlock(&io_loader_lock);
-		return error ? IOKIT_RETURN_NOT_FOUND : IOKIT_RETURN_SUCCESS;
+		return error && !req ? IOKIT_RETURN_NOT_FOUND : IOKIT_RETURN_SUCCESS;
 	}
 	/* A module that loaded but does not provide the class has failed too. */
 	if (!error) {

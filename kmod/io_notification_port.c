@@ -224,15 +224,32 @@ static __poll_t io_port_poll(struct file *file, poll_table *wait)
 	return io_port_readable(port) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
+/**
+ * io_port_closed() - whether user space has closed a port
+ * @port: the port
+ *
+ * Return: true once its release has begun.
+ */
+bool io_port_closed(struct io_port *port)
+{
+	bool closed;
+
+	spin_lock(&port->lock);
+	closed = port->closed;
+	spin_unlock(&port->lock);
+	return closed;
+}
+
 static int io_port_release(struct inode *inode, struct file *file)
 {
 	struct io_port *port = file->private_data;
 
-	io_service_notifications_port_closed(port);
-	io_loader_port_closed(port);
+	/* First, so that nothing attached from now on outlives the file. */
 	spin_lock(&port->lock);
 	port->closed = true;
 	spin_unlock(&port->lock);
+	io_service_notifications_port_closed(port);
+	io_loader_port_closed(port);
 	io_port_put(port);
 	return 0;
 }

@@ -159,8 +159,7 @@ static struct io_service *io_instance_create(struct io_driver *driver)
 	service = instance ? instance + driver->service_offset : NULL;
 	if (!service || io_service_init_entry(service, &driver->cls, driver->cls.name)) {
 		kfree(instance);
-		if (atomic_dec_and_test(&driver->instances))
-			wake_up_all(&driver->wait);
+		io_driver_put_instance(driver);
 		return ERR_PTR(-ENOMEM);
 	}
 	service->driver = driver;
@@ -291,6 +290,8 @@ static bool io_candidate_request_load(struct io_service *nub, struct io_candidat
 		strscpy(r.actual, "requested from the loader", sizeof(r.actual));
 	else if (ret == -ESRCH)
 		strscpy(r.actual, "no loader attached (iokitctl loader)", sizeof(r.actual));
+	else if (ret == -ENOBUFS)
+		strscpy(r.actual, "request dropped: loader queue full", sizeof(r.actual));
 	else
 		strscpy(r.actual, "did not load", sizeof(r.actual));
 	io_match_ledger_note(nub->entry.id, c->dict, IOKIT_MATCH_NOT_LOADED, c->score,

@@ -157,6 +157,15 @@ static int io_notification_arm(struct io_notification *n, u64 *ids, u32 capacity
 	int ret;
 
 	down_write(&io_notify_lock);
+	/*
+	 * A port closed by another thread since the caller found it: its
+	 * release marks it closed before it removes notifications under this
+	 * lock, so arming now would outlive it.
+	 */
+	if (io_port_closed(n->port)) {
+		ret = -EBADF;
+		goto out;
+	}
 	if (n->port->notification_count >= IOKIT_NOTIFICATIONS_MAX) {
 		ret = -EMFILE;
 		goto out;
@@ -276,7 +285,8 @@ static u32 io_notification_add(struct iokit_notification *na, struct io_port *po
 	}
 	found = io_notification_arm(n, ids, capacity);
 	if (found < 0) {
-		ret = found == -EMFILE ? IOKIT_RETURN_NO_RESOURCES : IOKIT_RETURN_NO_MEMORY;
+		ret = found == -EMFILE ? IOKIT_RETURN_NO_RESOURCES :
+		      found == -EBADF ? IOKIT_RETURN_BAD_ARGUMENT : IOKIT_RETURN_NO_MEMORY;
 		goto free;
 	}
 	if (found > capacity) {

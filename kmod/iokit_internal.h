@@ -87,6 +87,8 @@ struct io_candidate {
 int io_catalogue_add(struct io_driver *driver, struct os_dictionary *dict);
 int io_catalogue_add_user(struct os_dictionary *dict, bool *pending);
 void io_catalogue_bind_pending(struct io_driver *driver);
+bool io_driver_live(const struct io_driver *driver);
+void io_driver_put_instance(struct io_driver *driver);
 void io_catalogue_exit(void);
 struct io_driver *io_driver_get(const char *class_name);
 void io_catalogue_remove_driver(struct io_driver *driver);
@@ -217,6 +219,7 @@ struct io_port {
 u32 io_port_cmd_create(struct file *file, void *arg);
 u32 io_service_cmd_notification(struct file *file, void *arg);
 void io_service_notifications_port_closed(struct io_port *port);
+bool io_port_closed(struct io_port *port);
 void io_service_notify_publish(struct io_service *service);
 void io_service_notify_matched(struct io_service *service);
 void io_service_notify_terminated(struct io_service *service);

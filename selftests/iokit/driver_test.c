@@ -234,20 +234,10 @@ TEST_F(drv, rmmod_stops_drivers_and_releases_the_device)
 static uint64_t keyboard_nub(int fd, char *dev, size_t size)
 {
 	struct prop_find p;
-	uint32_t count = 2;
 	uint64_t ids[2];
-	struct ioks s;
 	size_t len;
 
-	ioks_begin(&s);
-	ioks_dict(&s, 2);
-	ioks_str(&s, "IOProviderClass");
-	ioks_str(&s, "IOUSBHostDevice");
-	ioks_str(&s, "IOPropertyMatch");
-	ioks_dict(&s, 1);
-	ioks_str(&s, "USB Product Name");
-	ioks_str(&s, "QEMU USB Keyboard");
-	if (reg_matching(fd, s.buf, s.w.len, ids, &count, NULL) || count != 1 ||
+	if (usb_devices_named(fd, "QEMU USB Keyboard", ids, 2) != 1 ||
 	    !reg_property(fd, ids[0], "IOLinuxDevice", &p))
 		return 0;
 	len = strnlen(p.str, size - 1);

@@ -14,25 +14,6 @@ static int have_hotplug(void)
 	return getenv("IOKIT_VM") && !access("/dev/ttyS1", F_OK);
 }
 
-/* IOUSBHostDevices named "QEMU USB Keyboard", IDs into @ids. */
-static int registry_keyboards(int fd, uint64_t *ids, uint32_t room)
-{
-	struct ioks s;
-	uint32_t count = room;
-
-	ioks_begin(&s);
-	ioks_dict(&s, 2);
-	ioks_str(&s, "IOProviderClass");
-	ioks_str(&s, "IOUSBHostDevice");
-	ioks_str(&s, "IOPropertyMatch");
-	ioks_dict(&s, 1);
-	ioks_str(&s, "USB Product Name");
-	ioks_str(&s, KBD);
-	if (reg_matching(fd, s.buf, s.w.len, ids, &count, NULL))
-		return -1;
-	return count;
-}
-
 TEST(usb_keyboard_add_and_remove)
 {
 	int before;
@@ -69,12 +50,12 @@ TEST(registry_follows_usb_hotplug)
 	if (!have_hotplug())
 		SKIP(return, "needs the iokit-vm hot-plug channel");
 	ASSERT_LE(0, fd);
-	before = registry_keyboards(fd, before_ids, 8);
+	before = usb_devices_named(fd, KBD, before_ids, 8);
 	ASSERT_LE(1, before);
 
 	ASSERT_EQ(0, system("iokit-vm-hotplug add usb-kbd id=reg_kbd bus=xhci.0"));
 	ASSERT_EQ(before + 1, usb_wait_product_count(KBD, before + 1, 5000));
-	ASSERT_EQ(before + 1, registry_keyboards(fd, during, 8));
+	ASSERT_EQ(before + 1, usb_devices_named(fd, KBD, during, 8));
 	for (i = 0; i < before + 1; i++) {
 		for (j = 0; j < before && during[i] != before_ids[j]; j++)
 			;
@@ -89,7 +70,7 @@ TEST(registry_follows_usb_hotplug)
 
 	ASSERT_EQ(0, system("iokit-vm-hotplug del reg_kbd"));
 	ASSERT_EQ(before, usb_wait_product_count(KBD, before, 5000));
-	EXPECT_EQ(before, registry_keyboards(fd, during, 8));
+	EXPECT_EQ(before, usb_devices_named(fd, KBD, during, 8));
 	/* Gone, and the IDs never come back. */
 	EXPECT_EQ(IOKIT_RETURN_NOT_FOUND,
 		  reg_info(fd, added, &(struct iokit_entry_info){}));

@@ -70,6 +70,30 @@ static pid_t loader_start(void)
 	return -1;
 }
 
+/*
+ * Lines of the loader's log that contain @needle, once there are at least
+ * @want of them or @ms have passed.
+ */
+static int log_wait(const char *needle, int want, int ms)
+{
+	char line[512];
+	int n;
+
+	for (;;) {
+		FILE *f = fopen(LOADER_LOG, "r");
+
+		n = 0;
+		while (f && fgets(line, sizeof(line), f))
+			n += !!strstr(line, needle);
+		if (f)
+			fclose(f);
+		if (n >= want || ms <= 0)
+			return n;
+		usleep(50000);
+		ms -= 50;
+	}
+}
+
 static int write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -203,7 +227,7 @@ TEST_F(ld, no_loader_and_failed_loads_are_explained)
 	const struct iokit_match_record *r;
 	long baseline = iokit_live_objects();
 	uint32_t flags = 0;
-	int n;
+	int n, asked;
 
 	ASSERT_EQ(0, personality_add_raw(self->fd, "PendingBad", "iokit_test_bad_personality",
 					 &flags));
@@ -217,9 +241,29 @@ TEST_F(ld, no_loader_and_failed_loads_are_explained)
 	EXPECT_NE(NULL, strstr(recs[0].actual, "no loader"));
 	EXPECT_EQ(0, system("ioreg --why pci1234,11e8 --personality PendingBad > /tmp/why.txt"));
 	EXPECT_EQ(0, system("grep -q 'not loaded: no loader' /tmp/why.txt"));
+
+	/* The first loader to attach sets matching off again: asked for, it fails. */
+	self->loader = loader_start();
+	ASSERT_LT(0, self->loader);
+	ASSERT_EQ(1, log_wait("failed to load iokit_test_bad_personality", 1, 10000));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	n = ledger(self->fd, self->edu, "PendingBad", recs, 16);
+	ASSERT_EQ(1, n);
+	r = &recs[0];
+	EXPECT_EQ(IOKIT_MATCH_NOT_LOADED, r->phase);
+	EXPECT_EQ(-EINVAL, r->error);
+	EXPECT_STREQ("did not load", r->actual);
+	EXPECT_NE(0, access("/sys/module/iokit_test_bad_personality", F_OK));
+
+	/* A failed module is not asked for again by the next match. */
+	asked = log_wait("iokit_test_bad_personality", 0, 0);
+	ASSERT_EQ(0, load("iokit_test_drivers", ""));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	EXPECT_EQ(asked, log_wait("iokit_test_bad_personality", 0, 0));
+	ASSERT_EQ(0, unload("iokit_test_drivers"));
 	ASSERT_EQ(0, personality_remove_raw(self->fd, "PendingBad"));
 
-	/* iokitctl serves the load it sets off; the module refuses to load. */
+	/* Added anew, it is asked for again: iokitctl serves the load it sets off. */
 	ASSERT_EQ(0, write_file("/tmp/bad.json",
 				"{\"IOPersonalityName\": \"PendingBad\",\n"
 				" \"IOClass\": \"TestBadPersonality\",\n"
@@ -228,21 +272,12 @@ TEST_F(ld, no_loader_and_failed_loads_are_explained)
 	EXPECT_NE(0, system("iokitctl personality add /tmp/bad.json > /tmp/bad.out 2>&1"));
 	system("cat /tmp/bad.out");
 	EXPECT_EQ(0, system("grep -q 'failed to load iokit_test_bad_personality' /tmp/bad.out"));
-	EXPECT_NE(0, access("/sys/module/iokit_test_bad_personality", F_OK));
-	n = ledger(self->fd, self->edu, "PendingBad", recs, 16);
-	ASSERT_EQ(1, n);
-	r = &recs[0];
-	EXPECT_EQ(IOKIT_MATCH_NOT_LOADED, r->phase);
-	EXPECT_EQ(-EINVAL, r->error);
-	EXPECT_STREQ("did not load", r->actual);
-	/* A failed module is not asked for again by the next match. */
-	self->loader = loader_start();
-	ASSERT_LT(0, self->loader);
-	ASSERT_EQ(0, load("iokit_test_drivers", ""));
 	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
-	EXPECT_NE(0, system("grep -q 'iokit_test_bad_personality' " LOADER_LOG));
-	ASSERT_EQ(0, unload("iokit_test_drivers"));
 	ASSERT_EQ(0, personality_remove_raw(self->fd, "PendingBad"));
+
+	/* Names a load request could not carry whole are refused. */
+	EXPECT_EQ(IOKIT_RETURN_BAD_ARGUMENT,
+		  personality_add_raw(self->fd, "PendingEmpty", "", &flags));
 
 	/* A module that does not exist: refused, nothing added. */
 	ASSERT_EQ(0, write_file("/tmp/none.json",
@@ -275,6 +310,10 @@ TEST_F(ld, loader_requests_are_checked)
 	l.port_fd = port;
 	EXPECT_EQ(0, loader_ioctl(self->fd, &l));
 	EXPECT_EQ(IOKIT_RETURN_BUSY, loader_ioctl(self->fd, &l));
+	/* DONE's fields on ATTACH are a mistake, not ignored. */
+	snprintf(l.module, sizeof(l.module), "x");
+	EXPECT_EQ(IOKIT_RETURN_BAD_ARGUMENT, loader_ioctl(self->fd, &l));
+	l.module[0] = '\0';
 	l.op = 7;
 	EXPECT_EQ(IOKIT_RETURN_BAD_ARGUMENT, loader_ioctl(self->fd, &l));
 	l.op = IOKIT_LOADER_DONE;

@@ -65,6 +65,26 @@ static inline uint32_t reg_matching(int fd, const void *dict, size_t len,
 	return m.ioreturn;
 }
 
+/* IOUSBHostDevices whose "USB Product Name" is @product: how many, or -1. */
+static inline int usb_devices_named(int fd, const char *product, uint64_t *ids,
+				    uint32_t room)
+{
+	uint32_t count = room;
+	struct ioks s;
+
+	ioks_begin(&s);
+	ioks_dict(&s, 2);
+	ioks_str(&s, "IOProviderClass");
+	ioks_str(&s, "IOUSBHostDevice");
+	ioks_str(&s, "IOPropertyMatch");
+	ioks_dict(&s, 1);
+	ioks_str(&s, "USB Product Name");
+	ioks_str(&s, product);
+	if (reg_matching(fd, s.buf, s.w.len, ids, &count, NULL))
+		return -1;
+	return count;
+}
+
 /* Number of services matching a stream (IOReturn checked by the caller). */
 static inline int reg_count(int fd, struct ioks *s)
 {

@@ -140,6 +140,9 @@ int load_module(const char *name, const char *params)
 	}
 	kmod_module_unref_list(list);
 	kmod_unref(ctx);
+	/* A positive answer is a KMOD_PROBE_APPLY_BLACKLIST refusal. */
+	if (err > 0)
+		err = -EPERM;
 	if (err == -EEXIST)
 		err = 0;
 	if (err)

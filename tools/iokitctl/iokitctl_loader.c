@@ -78,7 +78,7 @@ static int loader_read(int port, int *failed)
 			if (loader_serve((const void *)ev))
 				(*failed)++;
 		} else if (ev->type == IOKIT_EVENT_OVERFLOW) {
-			/* Lost requests are asked for again by the next match. */
+			/* iokit dropped them unasked-for: the next match asks again. */
 			fprintf(stderr, "iokitctl: %u load requests were dropped\n", ev->count);
 		}
 		p += ev->size;

@@ -686,7 +686,7 @@ struct iokit_match_record {
  * @record_size: sizeof(struct iokit_match_record) as the caller knows it:
  *	at least IOKIT_MATCH_RECORD_SIZE_VER0, a multiple of 8, at most
  *	IOKIT_MATCH_RECORD_SIZE_MAX; each record is written at that stride,
- *	cut to it or padded with zeros
+ *	cut to it (when the record has grown) or padded with zeros
  * @entry_id: the service to explain; 0 for all
  * @records: user pointer to an array of struct iokit_match_record,
  *	oldest first
@@ -779,7 +779,8 @@ struct iokit_claim {
  * @size: in: sizeof this struct as the caller knows it; out: the kernel's
  * @ioreturn: out: IOKIT_RETURN_NOT_PRIVILEGED without CAP_SYS_ADMIN;
  *	IOKIT_RETURN_BAD_ARGUMENT for an unknown @op, a @port_fd that is not
- *	a notification port, or a @module that is not a string;
+ *	a notification port, a @module that is not a string, or ATTACH with
+ *	@error or @module set;
  *	IOKIT_RETURN_BUSY for ATTACH of a port already attached;
  *	IOKIT_RETURN_NOT_FOUND for DONE with an error for a module nobody
  *	asked for (DONE without one is always accepted)
@@ -796,8 +797,10 @@ struct iokit_claim {
  * loads the module and reports with DONE.  A module that failed to load,
  * or loaded without providing the class, is not asked for again until
  * the personality is added again, and the category falls to the next
- * candidate.  With no loader attached, pending personalities are passed
- * over.  The match ledger records each case as IOKIT_MATCH_NOT_LOADED.
+ * candidate.  With no loader attached, or when every loader's queue is
+ * full, pending personalities are passed over (and asked for at the next
+ * match); the first loader to attach sets off matching again.  The match
+ * ledger records each case as IOKIT_MATCH_NOT_LOADED.
  */
 struct iokit_loader {
 	__u32 size;
