@@ -213,7 +213,7 @@ u32 io_match_ledger_cmd(struct file *file, void *arg)
 	    strnlen(ml->personality, sizeof(ml->personality)) == sizeof(ml->personality))
 		return IOKIT_RETURN_BAD_ARGUMENT;
 	if (capacity) {
-		out = kvmalloc_array(capacity, sizeof(*out), GFP_KERNEL);
+		out = kvmalloc_array(capacity, sizeof(*out), GFP_KERNEL | __GFP_NOWARN);
 		if (!out)
 			return IOKIT_RETURN_NO_MEMORY;
 	}

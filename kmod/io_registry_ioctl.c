@@ -151,7 +151,7 @@ u32 io_registry_cmd_entry_relatives(struct file *file, void *arg)
 			break;
 		kvfree(ids);
 		room = n + 8;
-		ids = kvmalloc_array(room, sizeof(*ids), GFP_KERNEL);
+		ids = kvmalloc_array(room, sizeof(*ids), GFP_KERNEL | __GFP_NOWARN);
 		if (!ids) {
 			io_registry_entry_put(entry);
 			return IOKIT_RETURN_NO_MEMORY;
@@ -191,7 +191,7 @@ u32 iokit_copy_out_object(const struct os_object *obj, u64 data, u32 *data_size)
 		*data_size = w.len;
 		return IOKIT_RETURN_NO_SPACE;
 	}
-	buf = kvmalloc(w.len, GFP_KERNEL);
+	buf = kvmalloc(w.len, GFP_KERNEL | __GFP_NOWARN);
 	if (!buf)
 		return IOKIT_RETURN_NO_MEMORY;
 	os_serial_begin(&w, buf, w.len);

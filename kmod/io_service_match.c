@@ -472,7 +472,7 @@ u32 io_service_cmd_match_test(struct file *file, void *arg)
 	}
 	provider = os_string_cast(os_dictionary_get(dict, "IOProviderClass"))->str;
 	if (capacity) {
-		out = kvmalloc_array(capacity, sizeof(*out), GFP_KERNEL);
+		out = kvmalloc_array(capacity, sizeof(*out), GFP_KERNEL | __GFP_NOWARN);
 		if (!out) {
 			ret = IOKIT_RETURN_NO_MEMORY;
 			goto put;

@@ -277,7 +277,7 @@ static u32 io_notification_add(struct iokit_notification *na, struct io_port *po
 	n->id = atomic64_inc_return(&io_notification_last_id);
 
 	if (capacity) {
-		ids = kvmalloc_array(capacity, sizeof(*ids), GFP_KERNEL_ACCOUNT);
+		ids = kvmalloc_array(capacity, sizeof(*ids), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 		if (!ids) {
 			ret = IOKIT_RETURN_NO_MEMORY;
 			goto free;
