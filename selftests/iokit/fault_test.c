@@ -37,9 +37,24 @@ static int failslab(const char *percent)
 	       put(FAILSLAB "probability", percent);
 }
 
+/*
+ * Turning it off is itself a write that may fail while it is on: try
+ * until it takes.
+ */
 static void make_it_fail(int on)
 {
-	put("/proc/self/make-it-fail", on ? "1" : "0");
+	int tries = 0;
+
+	while (put("/proc/self/make-it-fail", on ? "1" : "0") && tries++ < 10000)
+		;
+}
+
+/* Whatever happened, no more faults and no test drivers left behind. */
+static void faults_off(void)
+{
+	make_it_fail(0);
+	put(FAILSLAB "probability", "0");
+	unload("iokit_test_drivers");
 }
 
 /* An ioctl's IOReturn, 0 on success. */
@@ -49,7 +64,20 @@ static uint32_t call(int fd, unsigned long cmd, void *arg, uint32_t *ioreturn)
 	return ioctl(fd, cmd, arg) ? (*ioreturn ?: 1) : 0;
 }
 
-TEST(faults_give_errors_not_crashes_or_leaks)
+FIXTURE(faults) {
+	int unused;
+};
+
+FIXTURE_SETUP(faults)
+{
+}
+
+FIXTURE_TEARDOWN(faults)
+{
+	faults_off();
+}
+
+TEST_F(faults, faults_give_errors_not_crashes_or_leaks)
 {
 	struct iokit_match_record recs[16];
 	uint64_t ids[8];
