@@ -8,8 +8,10 @@
  * round finds drivers for a device's nub, iokit takes the device from the
  * generic driver.  iokit's driver is a generic_subclass driver, so the
  * core still configures the device and its interfaces keep their drivers,
- * but the device is bound to "iokit-device" and its unbind or unplug
- * terminates the IOKit drivers before the generic part unconfigures it.
+ * but the device is bound to "iokit-device".  Its unbind or unplug
+ * terminates the IOKit drivers before the device is unconfigured: the
+ * generic part sends the removal notification, which terminates the
+ * device's nub leaves first, before it unconfigures.
  *
  * The generic driver unconfigures a device it lets go, so taking a device
  * re-enumerates its interfaces: their nubs go and come back new.  The
@@ -164,10 +166,13 @@ static int io_usb_device_probe(struct usb_device *udev)
 	return 0;
 }
 
-/* Unplug or unbind: the IOKit drivers go before the interfaces do. */
+/*
+ * Unplug or unbind.  The generic part's removal notification, right after
+ * this, terminates the nub; iokit only stops wanting the device, so that
+ * the generic driver may be bound to it again.
+ */
 static void io_usb_device_disconnect(struct usb_device *udev)
 {
-	io_usb_device_nub_terminate(udev);
 	io_usb_wanted_del(udev);
 }
 
@@ -179,6 +184,13 @@ static struct usb_device_driver io_usb_device_driver = {
 	.supports_autosuspend = 1,
 	.generic_subclass = 1,
 };
+
+/* Held by a driver other than iokit's and the USB core's generic one. */
+static bool io_usb_device_owner_native(const struct device_driver *owner)
+{
+	return owner && owner != &io_usb_device_driver.driver &&
+	       strcmp(owner->name, IO_USB_GENERIC_DRIVER);
+}
 
 static void io_usb_takeover_work(struct work_struct *work)
 {
@@ -235,7 +247,7 @@ int io_usb_device_bind(struct io_service *nub)
 	struct device_driver *owner;
 	struct io_usb_takeover *t;
 	struct io_candidate *c;
-	bool claim;
+	bool claim, native;
 	int n, ret;
 
 	n = io_service_match_candidates(nub, &c);
@@ -245,8 +257,8 @@ int io_usb_device_bind(struct io_service *nub)
 
 	device_lock(&udev->dev);
 	owner = udev->dev.driver;
-	if (owner && owner != &io_usb_device_driver.driver &&
-	    strcmp(owner->name, IO_USB_GENERIC_DRIVER) && !claim)
+	native = io_usb_device_owner_native(owner);
+	if (native && !claim)
 		io_candidates_note_native(nub, c, n, owner->name);
 	device_unlock(&udev->dev);
 	io_catalogue_candidates_free(c, n);
@@ -256,7 +268,7 @@ int io_usb_device_bind(struct io_service *nub)
 		return n ? io_service_start_candidates(nub) : -ENODEV;
 	if (!n)
 		return -ENODEV;
-	if (owner && strcmp(owner->name, IO_USB_GENERIC_DRIVER) && !claim)
+	if (native && !claim)
 		return -EBUSY;
 
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
@@ -293,8 +305,7 @@ bool io_usb_device_native_driver(struct io_service *nub, char *buf, size_t size)
 
 	device_lock(&udev->dev);
 	owner = udev->dev.driver;
-	native = owner && owner != &io_usb_device_driver.driver &&
-		 strcmp(owner->name, IO_USB_GENERIC_DRIVER);
+	native = io_usb_device_owner_native(owner);
 	if (native)
 		strscpy(buf, owner->name, size);
 	device_unlock(&udev->dev);

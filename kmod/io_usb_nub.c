@@ -331,24 +331,6 @@ static void io_usb_device_add(struct usb_device *udev)
 }
 
 /**
- * io_usb_device_nub_terminate() - terminate a USB device's nub, and with
- *	it its interfaces' nubs and every driver on them, leaves first
- * @udev: the device, whose iokit-owned binding is going
- *
- * The nubs stay listed until the device's removal notification.
- */
-void io_usb_device_nub_terminate(struct usb_device *udev)
-{
-	struct io_usb_nub *nub;
-
-	mutex_lock(&io_usb_lock);
-	nub = io_usb_nub_find(udev, NULL);
-	if (nub)
-		io_service_terminate(&nub->service);
-	mutex_unlock(&io_usb_lock);
-}
-
-/**
  * io_usb_device_del() - a USB device is gone, or unconfigured
  * @udev: the device
  *

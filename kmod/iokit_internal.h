@@ -159,7 +159,6 @@ void io_usb_device_driver_exit(void);
 int io_usb_device_bind(struct io_service *nub);
 bool io_usb_device_native_driver(struct io_service *nub, char *buf, size_t size);
 struct usb_device;
-void io_usb_device_nub_terminate(struct usb_device *udev);
 bool io_usb_device_taking(struct usb_device *udev);
 void io_usb_device_del(struct usb_device *udev);
 bool io_usb_interface_native_driver(struct io_service *nub, char *buf, size_t size);
