@@ -77,19 +77,30 @@ static void io_notify_locked(struct io_service *service, u32 type)
 	}
 }
 
+/*
+ * @first the first time @seen_bit is set on an active @service, then
+ * @every; under the read side, so that terminated cannot come between.
+ */
+static void io_notify_once_then_every(struct io_service *service, int seen_bit,
+				      u32 first, u32 every)
+{
+	down_read(&io_notify_lock);
+	if (!test_bit(IO_SERVICE_INACTIVE, &service->state)) {
+		if (!test_and_set_bit(seen_bit, &service->state))
+			io_notify_locked(service, first);
+		io_notify_locked(service, every);
+	}
+	up_read(&io_notify_lock);
+}
+
 /**
  * io_service_notify_publish() - deliver first-publish and publish
  * @service: a service whose matching round is starting
  */
 void io_service_notify_publish(struct io_service *service)
 {
-	down_read(&io_notify_lock);
-	if (!test_bit(IO_SERVICE_INACTIVE, &service->state)) {
-		if (!test_and_set_bit(IO_SERVICE_PUBLISHED, &service->state))
-			io_notify_locked(service, IOKIT_NOTIFY_FIRST_PUBLISH);
-		io_notify_locked(service, IOKIT_NOTIFY_PUBLISH);
-	}
-	up_read(&io_notify_lock);
+	io_notify_once_then_every(service, IO_SERVICE_PUBLISHED,
+				  IOKIT_NOTIFY_FIRST_PUBLISH, IOKIT_NOTIFY_PUBLISH);
 }
 
 /**
@@ -98,13 +109,8 @@ void io_service_notify_publish(struct io_service *service)
  */
 void io_service_notify_matched(struct io_service *service)
 {
-	down_read(&io_notify_lock);
-	if (!test_bit(IO_SERVICE_INACTIVE, &service->state)) {
-		if (!test_and_set_bit(IO_SERVICE_MATCHED, &service->state))
-			io_notify_locked(service, IOKIT_NOTIFY_FIRST_MATCH);
-		io_notify_locked(service, IOKIT_NOTIFY_MATCHED);
-	}
-	up_read(&io_notify_lock);
+	io_notify_once_then_every(service, IO_SERVICE_MATCHED,
+				  IOKIT_NOTIFY_FIRST_MATCH, IOKIT_NOTIFY_MATCHED);
 }
 
 /**
