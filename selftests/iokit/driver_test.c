@@ -491,15 +491,13 @@ TEST_F(drv, driver_published_nub_is_matched_and_terminated_with_it)
  */
 TEST_F(drv, user_personality_loads_its_module)
 {
-	FILE *f = fopen("/tmp/edu.json", "w");
 	uint64_t ids[8];
 
-	ASSERT_NE(NULL, f);
-	fputs("{\"IOClass\": \"EduDriver\", \"IOProviderClass\": \"IOPCIDevice\",\n"
-	      " \"IOPCIMatch\": \"0x11e81234\", \"IOProbeScore\": 5000,\n"
-	      " \"IOPersonalityName\": \"EduFromUserSpace\",\n"
-	      " \"IOKitLinuxModule\": \"iokit_edu\"}\n", f);
-	fclose(f);
+	ASSERT_EQ(0, write_file("/tmp/edu.json",
+				"{\"IOClass\": \"EduDriver\", \"IOProviderClass\": \"IOPCIDevice\",\n"
+				" \"IOPCIMatch\": \"0x11e81234\", \"IOProbeScore\": 5000,\n"
+				" \"IOPersonalityName\": \"EduFromUserSpace\",\n"
+				" \"IOKitLinuxModule\": \"iokit_edu\"}\n"));
 	ASSERT_NE(0, access("/sys/module/iokit_edu", F_OK));
 	ASSERT_EQ(0, system("iokitctl personality add /tmp/edu.json"));
 	EXPECT_EQ(0, access("/sys/module/iokit_edu", F_OK));
@@ -515,28 +513,23 @@ TEST_F(drv, user_personality_loads_its_module)
 /* Bad personalities from user space: refused, the key named, nothing kept. */
 TEST_F(drv, user_personality_errors_name_the_key)
 {
-	FILE *f = fopen("/tmp/bad.json", "w");
 	long baseline = iokit_live_objects();
 
-	ASSERT_NE(NULL, f);
-	fputs("{\"IOClass\": \"EduDriver\", \"IOProviderClass\": \"IOPCIDevice\",\n"
-	      " \"IOPCIMach\": \"0x11e81234\"}\n", f);
-	fclose(f);
+	ASSERT_EQ(0, write_file("/tmp/bad.json",
+				"{\"IOClass\": \"EduDriver\", \"IOProviderClass\": \"IOPCIDevice\",\n"
+				" \"IOPCIMach\": \"0x11e81234\"}\n"));
 	EXPECT_NE(0, system("iokitctl personality add /tmp/bad.json 2>/tmp/err"));
 	EXPECT_EQ(0, system("grep -q 'unknown key \"IOPCIMach\"' /tmp/err"));
 
-	f = fopen("/tmp/bad.json", "w");
-	ASSERT_NE(NULL, f);
-	fputs("{\"IOClass\": \"EduDriver\", \"IOProviderClass\": \"IOPCIDevice\",\n"
-	      " \"idProductArray\": [1, \"two\"]}\n", f);
-	fclose(f);
+	ASSERT_EQ(0, write_file("/tmp/bad.json",
+				"{\"IOClass\": \"EduDriver\", \"IOProviderClass\": \"IOPCIDevice\",\n"
+				" \"idProductArray\": [1, \"two\"]}\n"));
 	EXPECT_NE(0, system("iokitctl personality add /tmp/bad.json 2>/tmp/err"));
 	EXPECT_EQ(0, system("grep -q 'idProductArray' /tmp/err"));
 
-	f = fopen("/tmp/bad.json", "w");
-	ASSERT_NE(NULL, f);
-	fputs("{\"IOClass\": \"NoSuchDriver\", \"IOProviderClass\": \"IOPCIDevice\"}\n", f);
-	fclose(f);
+	ASSERT_EQ(0, write_file("/tmp/bad.json",
+				"{\"IOClass\": \"NoSuchDriver\",\n"
+				" \"IOProviderClass\": \"IOPCIDevice\"}\n"));
 	EXPECT_NE(0, system("iokitctl personality add /tmp/bad.json 2>/tmp/err"));
 	EXPECT_EQ(0, system("grep -q 'NoSuchDriver is not loaded' /tmp/err"));
 	if (baseline >= 0)
@@ -695,12 +688,9 @@ TEST_F(drv, native_driver_is_named_and_claim_takes_over)
 /* iokitctl match-test: the real matcher, nothing installed. */
 TEST_F(drv, match_test_evaluates_without_installing)
 {
-	FILE *f = fopen("/tmp/mt.json", "w");
-
-	ASSERT_NE(NULL, f);
-	fputs("{\"IOProviderClass\": \"IOPCIDevice\", \"IOClass\": \"NotLoaded\",\n"
-	      " \"IOPCIMatch\": \"0x11e81234\"}\n", f);
-	fclose(f);
+	ASSERT_EQ(0, write_file("/tmp/mt.json",
+				"{\"IOProviderClass\": \"IOPCIDevice\", \"IOClass\": \"NotLoaded\",\n"
+				" \"IOPCIMatch\": \"0x11e81234\"}\n"));
 	EXPECT_EQ(0, system("iokitctl match-test /tmp/mt.json > /tmp/mt.txt"));
 	system("cat /tmp/mt.txt");
 	EXPECT_EQ(0, system("grep -q 'NotLoaded .*matches (score 0)' /tmp/mt.txt"));
@@ -708,10 +698,9 @@ TEST_F(drv, match_test_evaluates_without_installing)
 	/* Not installed: the catalogue does not know it. */
 	EXPECT_NE(0, system("iokitctl personality list | grep -q NotLoaded"));
 
-	f = fopen("/tmp/mt.json", "w");
-	ASSERT_NE(NULL, f);
-	fputs("{\"IOProviderClass\": \"IOPCIDevice\", \"IOPCIMach\": \"0x11e81234\"}\n", f);
-	fclose(f);
+	ASSERT_EQ(0, write_file("/tmp/mt.json",
+				"{\"IOProviderClass\": \"IOPCIDevice\",\n"
+				" \"IOPCIMach\": \"0x11e81234\"}\n"));
 	EXPECT_NE(0, system("iokitctl match-test /tmp/mt.json 2>/tmp/mt.err"));
 	EXPECT_EQ(0, system("grep -q 'IOPCIMach' /tmp/mt.err"));
 }

@@ -30,6 +30,17 @@ static inline int unload(const char *name)
 	return syscall(__NR_delete_module, name, O_NONBLOCK) ? errno : 0;
 }
 
+/* A file of @text, a personality for iokitctl say: 0 or -1. */
+static inline int write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
 /* Services of driver class @cls (instances), IDs into @ids. */
 static inline int instances(int fd, const char *cls, uint64_t *ids)
 {

@@ -94,16 +94,6 @@ static int log_wait(const char *needle, int want, int ms)
 	}
 }
 
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -1;
-	fputs(text, f);
-	return fclose(f);
-}
-
 /*
  * Wait up to @ms for module @name to be live: its init, which registers
  * its classes and queues their matching, has returned.
