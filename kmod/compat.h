@@ -12,27 +12,21 @@
 
 #include <iokit_compat_autoconf.h>
 
-#include <linux/eventfd.h>
-#include <linux/mm.h>
+#include <linux/device.h>
+#include <linux/pci.h>
+#include <linux/string.h>
 
-/* 6.3 made vma->vm_flags const and added the vm_flags_set() helpers. */
-static inline void iokit_vm_flags_set(struct vm_area_struct *vma,
-				      vm_flags_t flags)
+/*
+ * A PCI device's driver_override ("" clears it).  It moved from struct
+ * pci_dev into struct device, with its own helpers, after 6.1.
+ */
+static inline int iokit_pci_set_driver_override(struct pci_dev *pdev, const char *name)
 {
-#ifdef HAVE_VM_FLAGS_SET
-	vm_flags_set(vma, flags);
+#ifdef HAVE_DEVICE_SET_DRIVER_OVERRIDE
+	return device_set_driver_override(&pdev->dev, name);
 #else
-	vma->vm_flags |= flags;
-#endif
-}
-
-/* 6.8 dropped the always-1 count argument of eventfd_signal(). */
-static inline void iokit_eventfd_signal(struct eventfd_ctx *ctx)
-{
-#ifdef HAVE_EVENTFD_SIGNAL_NO_COUNT
-	eventfd_signal(ctx);
-#else
-	eventfd_signal(ctx, 1);
+	return driver_set_override(&pdev->dev, &pdev->driver_override, name,
+				   strlen(name));
 #endif
 }
 

@@ -27,6 +27,7 @@
 
 #include <iokit/io_driver.h>
 
+#include "io_family.h"
 #include "iokit_internal.h"
 
 struct io_catalogue_entry {

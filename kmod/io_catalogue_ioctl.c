@@ -14,9 +14,6 @@
 #include "iokit_internal.h"
 #include "shared/os_serial.h"
 
-/* A fixed-size string field must hold a NUL inside its bounds. */
-#define IOKIT_FIELD_IS_STRING(field) (!!memchr(field, '\0', sizeof(field)))
-
 static u32 io_personality_refuse(struct iokit_personality *p, u32 reason,
 				 const char *key)
 {

@@ -2,35 +2,31 @@
 /*
  * Driver personalities: building them from C tables and validating them.
  *
- * Every key a personality may hold is listed here with the type its value
- * must have; anything else is refused with the key's name, so a misspelt
- * key is an error at registration, never a personality that silently
- * matches more (or less) than its author meant.
+ * Every key a personality may hold is listed here, or by the family that
+ * interprets it (io_family.h), with the form its value must have; any
+ * other key is refused with its name, so a misspelt key is an error at
+ * registration, never a personality that silently matches more (or less)
+ * than its author meant.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 
 #include <iokit/io_driver.h>
 #include <iokit/io_matching.h>
 
+#include "io_family.h"
 #include "iokit_internal.h"
 #include "shared/os_serial.h"
-
-/* Arrays longer than this in a personality are refused as malformed. */
-#define IO_PERSONALITY_ARRAY_MAX	256
 
 enum io_key_type {
 	IO_KEY_STRING,
 	IO_KEY_NUMBER,
 	IO_KEY_BOOLEAN,
 	IO_KEY_STRINGS,		/* a string or an array of strings */
-	IO_KEY_NUMBERS,		/* an array of numbers */
 	IO_KEY_DICTS,		/* a dictionary or an array of them */
 	IO_KEY_MATCHING,	/* a nested matching dictionary */
-	IO_KEY_PCI_MATCH,	/* "value[&mask] ..." hex list */
 };
 
 static const struct {
@@ -49,93 +45,12 @@ static const struct {
 	{ "IOLocationMatch", IO_KEY_STRING },
 	{ "IORegistryEntryID", IO_KEY_NUMBER },
 	{ "IOResourceMatch", IO_KEY_STRINGS },
-	{ "IOPCIMatch", IO_KEY_PCI_MATCH },
-	{ "IOPCIPrimaryMatch", IO_KEY_PCI_MATCH },
-	{ "IOPCISecondaryMatch", IO_KEY_PCI_MATCH },
-	{ "IOPCIClassMatch", IO_KEY_PCI_MATCH },
-	{ "idVendor", IO_KEY_NUMBER },
-	{ "idProduct", IO_KEY_NUMBER },
-	{ "idProductMask", IO_KEY_NUMBER },
-	{ "idProductArray", IO_KEY_NUMBERS },
-	{ "bcdDevice", IO_KEY_NUMBER },
-	{ "bDeviceClass", IO_KEY_NUMBER },
-	{ "bDeviceSubClass", IO_KEY_NUMBER },
-	{ "bDeviceProtocol", IO_KEY_NUMBER },
-	{ "bConfigurationValue", IO_KEY_NUMBER },
-	{ "bInterfaceNumber", IO_KEY_NUMBER },
-	{ "bInterfaceClass", IO_KEY_NUMBER },
-	{ "bInterfaceSubClass", IO_KEY_NUMBER },
-	{ "bInterfaceProtocol", IO_KEY_NUMBER },
 	{ "CFBundleIdentifier", IO_KEY_STRING },
 	{ "IOPersonalityName", IO_KEY_STRING },
 	{ "IOUserClientClass", IO_KEY_STRING },
 	{ "IOKitLinuxModule", IO_KEY_STRING },
 	{ "IOKitLinuxClaim", IO_KEY_BOOLEAN },
 };
-
-/**
- * io_pci_match_next() - the next entry of an IOPCI*Match list
- * @s: in/out: the cursor in "value[&mask] value[&mask] ...", hex with or
- *	without 0x
- * @default_mask: the mask of an entry without one
- * @value: out: the entry's value
- * @mask: out: its mask
- *
- * Return: 1 with the entry in @value and @mask, 0 at the end of the list,
- * -EINVAL for an entry that is not value[&mask] with 32-bit hex numbers.
- */
-int io_pci_match_next(const char **s, u32 default_mask, u32 *value, u32 *mask)
-{
-	unsigned long long v, m = default_mask;
-	char tok[40], *amp;
-	size_t n;
-
-	*s = skip_spaces(*s);
-	if (!**s)
-		return 0;
-	n = strcspn(*s, " \t\n");
-	if (n >= sizeof(tok))
-		return -EINVAL;
-	memcpy(tok, *s, n);
-	tok[n] = '\0';
-	*s += n;
-	amp = strchr(tok, '&');
-	if (amp) {
-		*amp++ = '\0';
-		if (kstrtoull(amp, 16, &m) || m > U32_MAX)
-			return -EINVAL;
-	}
-	if (kstrtoull(tok, 16, &v) || v > U32_MAX)
-		return -EINVAL;
-	*value = v;
-	*mask = m;
-	return 1;
-}
-
-/**
- * io_pci_match_parse() - walk an IOPCI*Match string
- * @s: "value[&mask] value[&mask] ...", hex with or without 0x
- * @reg: register value to test, or NULL to only validate
- * @default_mask: mask of entries without one
- *
- * Return: 1 if @reg matches an entry, 0 if none does, -EINVAL if @s is
- * malformed (empty, a bad number, more than 32 entries).
- */
-int io_pci_match_parse(const char *s, const u32 *reg, u32 default_mask)
-{
-	int entries = 0, match = 0, ret;
-	u32 value, mask;
-
-	while ((ret = io_pci_match_next(&s, default_mask, &value, &mask)) > 0) {
-		if (++entries > 32)
-			return -EINVAL;
-		if (reg && (*reg & mask) == (value & mask))
-			match = 1;
-	}
-	if (ret < 0)
-		return ret;
-	return entries ? match : -EINVAL;
-}
 
 static bool io_value_is_strings(const struct os_object *v)
 {
@@ -167,13 +82,6 @@ static bool io_value_valid(enum io_key_type type, const struct os_object *v)
 		return os_boolean_cast(v);
 	case IO_KEY_STRINGS:
 		return io_value_is_strings(v);
-	case IO_KEY_NUMBERS:
-		if (!a || !a->count || a->count > IO_PERSONALITY_ARRAY_MAX)
-			return false;
-		for (i = 0; i < a->count; i++)
-			if (!os_number_cast(a->items[i]))
-				return false;
-		return true;
 	case IO_KEY_DICTS:
 		if (os_dictionary_cast(v))
 			return true;
@@ -186,8 +94,6 @@ static bool io_value_valid(enum io_key_type type, const struct os_object *v)
 	case IO_KEY_MATCHING:
 		return os_dictionary_cast(v) &&
 		       !io_matching_validate(os_dictionary_cast(v), NULL);
-	case IO_KEY_PCI_MATCH:
-		return s && io_pci_match_parse(s->str, NULL, 0) >= 0;
 	}
 	return false;
 }
@@ -207,15 +113,22 @@ int io_personality_validate(const struct os_dictionary *dict, const char **bad_k
 
 	for (i = 0; i < dict->count; i++) {
 		const struct os_string *key = dict->entries[i].key;
+		const struct os_object *value = dict->entries[i].value;
+		const struct io_family_key *fk;
 
 		*bad_key = key->str;
 		for (k = 0; k < ARRAY_SIZE(io_personality_keys); k++)
 			if (os_string_equal_cstr(key, io_personality_keys[k].key))
 				break;
-		if (k == ARRAY_SIZE(io_personality_keys))
+		if (k < ARRAY_SIZE(io_personality_keys)) {
+			if (!io_value_valid(io_personality_keys[k].type, value))
+				return IOKIT_SERIAL_E_VALUE;
+			continue;
+		}
+		fk = io_family_key_find(key->str);
+		if (!fk)
 			return IOKIT_SERIAL_E_UNKNOWN_KEY;
-		if (!io_value_valid(io_personality_keys[k].type,
-				    dict->entries[i].value))
+		if (!fk->valid(value))
 			return IOKIT_SERIAL_E_VALUE;
 	}
 	*bad_key = "IOProviderClass";

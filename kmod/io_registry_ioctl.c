@@ -24,9 +24,6 @@
 #include "iokit_internal.h"
 #include "shared/os_serial.h"
 
-/* A fixed-size string field must hold a NUL inside its bounds. */
-#define IOKIT_FIELD_IS_STRING(field) (!!memchr(field, '\0', sizeof(field)))
-
 static const struct io_registry_plane *iokit_arg_plane(const char *plane)
 {
 	if (!memchr(plane, '\0', IOKIT_NAME_MAX))

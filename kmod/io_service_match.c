@@ -17,9 +17,8 @@
 
 #include <iokit/io_driver.h>
 #include <iokit/io_matching.h>
-#include <iokit/io_pci_device.h>
-#include <iokit/io_usb_host.h>
 
+#include "io_family.h"
 #include "iokit_internal.h"
 
 #define IO_DEFAULT_MATCH_CATEGORY	"IODefaultMatchCategory"
@@ -375,39 +374,21 @@ int io_service_start_candidates(struct io_service *nub)
  * io_service_match() - one matching round for a registered provider
  * @nub: the provider
  *
- * A PCI device is started through iokit's pci_driver, a USB interface is
- * claimed by iokit's usb_driver and a USB device taken by its
- * usb_device_driver, so that the driver core knows who owns them and
- * their remove stops the drivers; other providers (IOResources, services
- * drivers publish) have their drivers started directly.
+ * A nub of a family is bound through the family (a PCI device to iokit's
+ * pci_driver, a USB interface claimed by its usb_driver, ...), so that
+ * the driver core knows who owns the device and its remove stops the
+ * drivers; the candidates then start in the family's context.  Other
+ * providers (IOResources, services drivers publish) have their drivers
+ * started directly.
  */
 void io_service_match(struct io_service *nub)
 {
-	if (os_object_is_kind(&nub->entry.obj, &io_pci_device_class)) {
-		io_pci_nub_bind(nub, false);
-		return;
-	}
-	if (os_object_is_kind(&nub->entry.obj, &io_usb_host_interface_class)) {
-		io_usb_interface_bind(nub, false);
-		return;
-	}
-	if (os_object_is_kind(&nub->entry.obj, &io_usb_host_device_class)) {
-		io_usb_device_bind(nub);
-		return;
-	}
-	io_service_start_candidates(nub);
-}
+	const struct io_nub_type *t = io_nub_type_of(nub);
 
-/* The Linux driver, not iokit's, that holds a PCI or USB interface nub. */
-static bool io_service_native_driver(struct io_service *nub, char *buf, size_t size)
-{
-	if (os_object_is_kind(&nub->entry.obj, &io_pci_device_class))
-		return io_pci_nub_native_driver(nub, buf, size);
-	if (os_object_is_kind(&nub->entry.obj, &io_usb_host_interface_class))
-		return io_usb_interface_native_driver(nub, buf, size);
-	if (os_object_is_kind(&nub->entry.obj, &io_usb_host_device_class))
-		return io_usb_device_native_driver(nub, buf, size);
-	return false;
+	if (t && t->bind)
+		t->bind(nub);
+	else
+		io_service_start_candidates(nub);
 }
 
 /* How far @dict would get on @nub, without starting anything. */
@@ -417,7 +398,9 @@ static void io_service_match_test_one(struct io_service *nub, const struct os_di
 	struct os_number *n = os_number_cast(os_dictionary_get(dict, "IOProbeScore"));
 	struct io_candidate c = { .dict = (struct os_dictionary *)dict };
 	s32 score = n ? (s32)n->value : 0;
+	const struct io_nub_type *t;
 	struct io_match_report r = {};
+	int native;
 	u32 phase;
 
 	phase = io_match_evaluate(nub, dict, &score, &r);
@@ -425,12 +408,18 @@ static void io_service_match_test_one(struct io_service *nub, const struct os_di
 		goto out;
 	if (io_category_taken(nub, io_candidate_category(&c), &r)) {
 		phase = IOKIT_MATCH_CATEGORY_TAKEN;
-	} else if (!io_candidates_want_claim(&c, 1) &&
-		   io_service_native_driver(nub, r.actual, sizeof(r.actual))) {
+		goto out;
+	}
+	memset(&r, 0, sizeof(r));
+	t = io_nub_type_of(nub);
+	native = t && t->native_driver && !io_candidates_want_claim(&c, 1) ?
+		 t->native_driver(nub, r.actual, sizeof(r.actual)) : 0;
+	if (native > 0) {
 		io_match_report_native(&r, NULL);
 		phase = IOKIT_MATCH_NATIVE_DRIVER;
-	} else {
-		memset(&r, 0, sizeof(r));
+	} else if (native < 0) {
+		/* Being bound or unbound right now: say so, do not wait. */
+		io_match_report_native(&r, "not known: the device is busy");
 	}
 out:
 	io_match_record_fill(rec, nub->entry.id, dict, phase, score, 0, &r);
@@ -517,6 +506,7 @@ put:
 u32 io_service_cmd_claim(struct file *file, void *arg)
 {
 	struct iokit_claim *cl = arg;
+	const struct io_nub_type *t;
 	struct io_registry_entry *e;
 	int ret;
 
@@ -525,12 +515,9 @@ u32 io_service_cmd_claim(struct file *file, void *arg)
 	e = io_registry_entry_from_id(cl->entry_id);
 	if (!e)
 		return IOKIT_RETURN_NOT_FOUND;
-	if (os_object_is_kind(&e->obj, &io_pci_device_class))
-		ret = io_pci_nub_bind(io_service_from_entry(e), true);
-	else if (os_object_is_kind(&e->obj, &io_usb_host_interface_class))
-		ret = io_usb_interface_bind(io_service_from_entry(e), true);
-	else
-		ret = -EOPNOTSUPP;
+	t = os_object_is_kind(&e->obj, &io_service_class) ?
+	    io_nub_type_of(io_service_from_entry(e)) : NULL;
+	ret = t && t->claim ? t->claim(io_service_from_entry(e)) : -EOPNOTSUPP;
 	io_registry_entry_put(e);
 	if (ret == -EOPNOTSUPP)
 		return IOKIT_RETURN_UNSUPPORTED;

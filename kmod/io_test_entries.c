@@ -13,6 +13,7 @@
 
 #include <iokit/io_driver.h>
 
+#include "io_family.h"
 #include "iokit_internal.h"
 
 bool iokit_test_interface;
@@ -24,6 +25,7 @@ MODULE_PARM_DESC(test_interface, "Enable test-only commands (default: off)");
 struct io_test_entry {
 	struct io_service service;
 	struct list_head node;
+	u32 index;
 };
 
 static LIST_HEAD(io_test_entries);
@@ -79,6 +81,7 @@ static int io_test_entry_add(struct io_registry_entry *parent, u64 *id)
 		return ret;
 	}
 	t->service.entry.ops = &io_test_entry_ops;
+	t->index = io_test_entry_count;
 	scnprintf(location, sizeof(location), "%x", io_test_entry_count);
 	io_registry_entry_set_location(&t->service.entry, location);
 	ret = io_registry_entry_set_number(&t->service.entry, "test-index",
@@ -270,13 +273,52 @@ u32 io_test_cmd_entries(struct file *file, void *arg)
 	return ret;
 }
 
-/**
- * io_test_entries_exit() - remove whatever tests left behind
- */
-void io_test_entries_exit(void)
+/* Remove whatever tests left behind. */
+static void io_test_family_exit(void)
 {
 	mutex_lock(&io_test_lock);
 	io_test_personalities_remove_all();
 	io_test_entries_remove_all_locked();
 	mutex_unlock(&io_test_lock);
 }
+
+/* IOTestDriver's personalities pin an entry's test-index. */
+static u64 io_test_personality_key(const struct os_dictionary *dict)
+{
+	struct os_dictionary *props;
+	struct os_number *index;
+
+	props = os_dictionary_cast(os_dictionary_get(dict, "IOPropertyMatch"));
+	index = props ? os_number_cast(os_dictionary_get(props, "test-index")) : NULL;
+	return index ? index->value : IO_CATALOGUE_NO_KEY;
+}
+
+static u64 io_test_catalogue_key(struct io_service *service)
+{
+	return container_of(service, struct io_test_entry, service)->index;
+}
+
+static const struct io_family_key io_test_keys[] = {
+	{ }
+};
+
+static const struct io_nub_type io_test_nub_types[] = {
+	{
+		.cls = &io_test_entry_class,
+		.catalogue_key = io_test_catalogue_key,
+	},
+	{ }
+};
+
+/*
+ * The test entries as a family: the catalogue finds IOTestDriver's
+ * personalities by test-index, as it finds a PCI driver's by vendor, so
+ * the benchmark measures the same index real nubs use.
+ */
+struct io_family io_test_family = {
+	.name = "test",
+	.keys = io_test_keys,
+	.personality_key = io_test_personality_key,
+	.nubs = io_test_nub_types,
+	.exit = io_test_family_exit,
+};

@@ -17,6 +17,7 @@
 #include <linux/string.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 struct io_personality;
 
@@ -39,27 +40,34 @@ static inline void *iokit_kvgrow(void *old, size_t used, size_t count,
 	return new;
 }
 
+/* A fixed-size string field of an ioctl struct holds a NUL in bounds. */
+#define IOKIT_FIELD_IS_STRING(field) (!!memchr(field, '\0', sizeof(field)))
+
+/* Arrays longer than this in a personality are refused as malformed. */
+#define IO_PERSONALITY_ARRAY_MAX	256
+
+struct io_driver;
+struct io_match_report;
+struct io_port;
+struct io_service;
+struct iokit_match_record;
+struct os_array;
+struct os_dictionary;
+struct os_object;
+
 /* io_return.c */
 int io_return_to_errno(u32 ioreturn);
 
 /* iokit_ioctl.c */
 long iokit_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 
-/* io_registry_entry.c, io_service.c, io_pci_nub.c, io_usb_nub.c */
+/* io_registry_entry.c */
 int io_registry_init(void);
 void io_registry_exit(void);
+
+/* io_service.c */
 int io_service_init(void);
 void io_service_exit(void);
-int io_pci_nubs_init(void);
-void io_pci_nubs_exit(void);
-int io_usb_nubs_init(void);
-void io_usb_nubs_exit(void);
-
-struct io_driver;
-struct io_service;
-struct os_array;
-struct os_dictionary;
-struct os_object;
 
 /**
  * struct io_candidate - a personality considered for a provider
@@ -80,17 +88,11 @@ struct io_candidate {
 	bool loading;
 };
 
-/* A personality or provider without a family primary key. */
-#define IO_CATALOGUE_NO_KEY	U64_MAX
-
 /* io_catalogue.c */
 int io_catalogue_add(struct io_driver *driver, struct os_dictionary *dict);
 int io_catalogue_add_user(struct os_dictionary *dict, bool *pending);
 void io_catalogue_bind_pending(struct io_driver *driver);
-bool io_driver_live(const struct io_driver *driver);
-void io_driver_put_instance(struct io_driver *driver);
 void io_catalogue_exit(void);
-struct io_driver *io_driver_get(const char *class_name);
 void io_catalogue_remove_driver(struct io_driver *driver);
 int io_catalogue_candidates(struct io_service *service, struct io_candidate **out);
 void io_catalogue_candidates_free(struct io_candidate *c, unsigned int n);
@@ -99,24 +101,29 @@ bool io_catalogue_instance_begin(struct io_driver *driver);
 bool io_catalogue_remove_user(const char *name);
 struct os_array *io_catalogue_copy_all(void);
 
-/* io_personality.c, io_family_match.c */
-int io_pci_match_next(const char **s, u32 default_mask, u32 *value, u32 *mask);
-int io_pci_match_parse(const char *s, const u32 *reg, u32 default_mask);
+/* io_catalogue_ioctl.c */
+u32 io_catalogue_cmd_personality(struct file *file, void *arg);
+
+/* io_driver.c */
+bool io_driver_live(const struct io_driver *driver);
+void io_driver_put_instance(struct io_driver *driver);
+struct io_driver *io_driver_get(const char *class_name);
+void io_driver_stop_instance(struct io_service *service);
+void io_driver_rematch_all(void);
+
+/* io_personality.c */
 int io_personality_validate(const struct os_dictionary *dict, const char **bad_key);
 struct os_dictionary *io_personality_build(const struct io_driver *driver,
 					   const struct io_personality *p);
-struct io_match_report;
-bool io_family_match(struct io_service *service, const struct os_dictionary *dict,
-		     s32 *score, struct io_match_report *r);
-u64 io_family_personality_key(const struct os_dictionary *dict);
-u64 io_family_service_key(struct io_service *service);
 
-/* io_service_lifecycle.c, io_service_match.c, io_driver.c */
+/* io_service_lifecycle.c */
 int io_service_lifecycle_init(void);
 void io_service_lifecycle_exit(void);
-void io_service_match(struct io_service *nub);
 void io_service_queue_work(struct work_struct *work);
 void io_service_rematch(struct io_service *service);
+
+/* io_service_match.c */
+void io_service_match(struct io_service *nub);
 int io_service_start_candidates(struct io_service *nub);
 int io_service_match_candidates(struct io_service *nub, struct io_candidate **out);
 bool io_candidates_want_claim(const struct io_candidate *c, int n);
@@ -126,7 +133,6 @@ u32 io_service_cmd_claim(struct file *file, void *arg);
 u32 io_service_cmd_match_test(struct file *file, void *arg);
 
 /* io_module_loader.c */
-struct io_port;
 int io_loader_request(const char *module, const char *ioclass, u64 entry_id);
 void io_loader_driver_registered(const struct io_driver *driver);
 void io_loader_forget(const char *module);
@@ -135,7 +141,6 @@ u32 io_loader_cmd(struct file *file, void *arg);
 void io_loader_exit(void);
 
 /* io_match_ledger.c */
-struct iokit_match_record;
 int io_match_records_copy_out(u64 records, u32 record_size,
 			      const struct iokit_match_record *recs, u32 n);
 bool io_match_record_size_ok(u32 record_size);
@@ -147,33 +152,11 @@ void io_match_ledger_note(u64 entry_id, const struct os_dictionary *dict, u32 ph
 			  s32 score, int error, const struct io_match_report *r);
 u32 io_match_ledger_cmd(struct file *file, void *arg);
 void io_match_ledger_exit(void);
-void io_driver_stop_instance(struct io_service *service);
-void io_driver_rematch_all(void);
-
-/* io_usb_driver.c */
-int io_usb_driver_init(void);
-void io_usb_driver_exit(void);
-int io_usb_interface_bind(struct io_service *nub, bool claim);
-int io_usb_device_driver_init(void);
-void io_usb_device_driver_exit(void);
-int io_usb_device_bind(struct io_service *nub);
-bool io_usb_device_native_driver(struct io_service *nub, char *buf, size_t size);
-struct usb_device;
-bool io_usb_device_taking(struct usb_device *udev);
-void io_usb_device_del(struct usb_device *udev);
-bool io_usb_interface_native_driver(struct io_service *nub, char *buf, size_t size);
-
-/* io_pci_driver.c */
-int io_pci_driver_init(void);
-void io_pci_driver_exit(void);
-int io_pci_nub_bind(struct io_service *nub, bool claim);
-bool io_pci_nub_native_driver(struct io_service *nub, char *buf, size_t size);
 
 /* io_registry_ioctl.c: helpers and command handlers (IOReturns) */
 u32 iokit_copy_out_object(const struct os_object *obj, u64 data, u32 *data_size);
 struct os_dictionary *iokit_copy_dictionary(u64 uptr, u32 size, u32 *bad_offset,
 					    u32 *bad_reason, u32 *ret);
-u32 io_catalogue_cmd_personality(struct file *file, void *arg);
 u32 io_registry_cmd_lookup(struct file *file, void *arg);
 u32 io_registry_cmd_entry_info(struct file *file, void *arg);
 u32 io_registry_cmd_entry_relatives(struct file *file, void *arg);
@@ -226,7 +209,6 @@ void io_service_notify_terminated(struct io_service *service);
 /* io_test_entries.c */
 extern bool iokit_test_interface;
 u32 io_test_cmd_entries(struct file *file, void *arg);
-void io_test_entries_exit(void);
 
 /* iokit_debugfs.c */
 void iokit_debugfs_init(void);

@@ -16,6 +16,7 @@
 
 #include <iokit/io_service.h>
 
+#include "io_family.h"
 #include "iokit_internal.h"
 
 static const struct file_operations iokit_control_fops = {
@@ -36,6 +37,56 @@ static struct miscdevice iokit_control_device = {
 	.mode = 0666,
 };
 
+/*
+ * The families, in the order they publish: a USB host controller's nub
+ * comes from the PCI family.  Each is a folder under families/.
+ */
+static struct io_family *const iokit_families[] = {
+	&io_pci_family,
+	&io_usb_family,
+	&io_test_family,
+};
+
+/* Take down the first @n families, the last first. */
+static void iokit_families_exit(unsigned int n)
+{
+	unsigned int i;
+
+	for (i = n; i--;)
+		if (iokit_families[i]->stop)
+			iokit_families[i]->stop();
+	/* What the last hot-plug set off finishes before the drivers go. */
+	io_service_wait_quiet();
+	for (i = n; i--;) {
+		if (iokit_families[i]->exit)
+			iokit_families[i]->exit();
+		io_family_unregister(iokit_families[i]);
+	}
+}
+
+static int iokit_families_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(iokit_families); i++) {
+		struct io_family *f = iokit_families[i];
+
+		ret = io_family_register(f);
+		if (!ret && f->init) {
+			ret = f->init();
+			if (ret)
+				io_family_unregister(f);
+		}
+		if (ret) {
+			pr_err("cannot start the %s family: %d\n", f->name, ret);
+			iokit_families_exit(i);
+			return ret;
+		}
+	}
+	return 0;
+}
+
 static int __init iokit_init(void)
 {
 	int ret;
@@ -50,37 +101,21 @@ static int __init iokit_init(void)
 	if (ret)
 		goto err_registry;
 	iokit_debugfs_init();
-	ret = io_pci_nubs_init();
+	ret = iokit_families_init();
 	if (ret)
 		goto err_service;
-	ret = io_usb_nubs_init();
-	if (ret)
-		goto err_pci;
-	ret = io_pci_driver_init();
-	if (ret)
-		goto err_usb;
-	ret = io_usb_driver_init();
-	if (ret)
-		goto err_pci_driver;
 	ret = misc_register(&iokit_control_device);
 	if (ret) {
 		pr_err("cannot register /dev/iokit: %d\n", ret);
-		goto err_usb_driver;
+		goto err_families;
 	}
 	pr_info("version %s, ABI %d.%d, %ld registry entries\n",
 		IOKIT_MODULE_VERSION, IOKIT_ABI_MAJOR, IOKIT_ABI_MINOR,
 		io_registry_entry_count());
 	return 0;
 
-err_usb_driver:
-	io_usb_driver_exit();
-	io_usb_device_driver_exit();
-err_pci_driver:
-	io_pci_driver_exit();
-err_usb:
-	io_usb_nubs_exit();
-err_pci:
-	io_pci_nubs_exit();
+err_families:
+	iokit_families_exit(ARRAY_SIZE(iokit_families));
 err_service:
 	iokit_debugfs_exit();
 	io_service_exit();
@@ -91,17 +126,16 @@ err_lifecycle:
 	return ret;
 }
 
+/*
+ * No ioctl first; then no hot-plug, and what hot-plug queued drains,
+ * before the families unregister their Linux drivers: a device that
+ * arrived in between would otherwise be bound to a driver that is gone.
+ */
 static void __exit iokit_exit(void)
 {
 	misc_deregister(&iokit_control_device);
 	io_service_wait_quiet();
-	io_usb_driver_exit();
-	io_pci_driver_exit();
-	io_usb_nubs_exit();
-	/* After the notifier: devices given back make no nubs. */
-	io_usb_device_driver_exit();
-	io_pci_nubs_exit();
-	io_test_entries_exit();
+	iokit_families_exit(ARRAY_SIZE(iokit_families));
 	io_loader_exit();
 	io_catalogue_exit();
 	io_match_ledger_exit();

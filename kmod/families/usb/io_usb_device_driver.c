@@ -31,10 +31,8 @@
 
 #include <iokit/io_usb_host.h>
 
+#include "io_usb.h"
 #include "iokit_internal.h"
-
-/* The USB core's generic device driver, usb_generic_driver. */
-#define IO_USB_GENERIC_DRIVER	"usb"
 
 /*
  * A device iokit takes or holds: io_usb_device_match() says yes to it.
@@ -185,11 +183,28 @@ static struct usb_device_driver io_usb_device_driver = {
 	.generic_subclass = 1,
 };
 
+/*
+ * The USB core's generic device driver is not exported, but every root
+ * hub is bound to it (hubs are never specialised), so the driver of
+ * @udev's root hub names it.  Compared, never dereferenced: usbcore,
+ * which holds it, cannot go while iokit uses it.
+ */
+static bool io_usb_device_owner_generic(struct usb_device *udev,
+					const struct device_driver *owner)
+{
+	struct usb_device *root = udev;
+
+	while (root->parent)
+		root = root->parent;
+	return owner == READ_ONCE(root->dev.driver);
+}
+
 /* Held by a driver other than iokit's and the USB core's generic one. */
-static bool io_usb_device_owner_native(const struct device_driver *owner)
+static bool io_usb_device_owner_native(struct usb_device *udev,
+				       const struct device_driver *owner)
 {
 	return owner && owner != &io_usb_device_driver.driver &&
-	       strcmp(owner->name, IO_USB_GENERIC_DRIVER);
+	       !io_usb_device_owner_generic(udev, owner);
 }
 
 static void io_usb_takeover_work(struct work_struct *work)
@@ -257,15 +272,23 @@ int io_usb_device_bind(struct io_service *nub)
 
 	device_lock(&udev->dev);
 	owner = udev->dev.driver;
-	native = io_usb_device_owner_native(owner);
+	native = io_usb_device_owner_native(udev, owner);
 	if (native && !claim)
 		io_candidates_note_native(nub, c, n, owner->name);
+	/*
+	 * A device iokit owns, or a hub (never taken: its drivers run beside
+	 * the hub driver), starts its candidates now, under the device lock
+	 * that its unbind and unplug take too.
+	 */
+	if (owner == &io_usb_device_driver.driver || !udev->parent ||
+	    udev->descriptor.bDeviceClass == USB_CLASS_HUB) {
+		ret = n ? io_service_start_candidates(nub) : -ENODEV;
+		device_unlock(&udev->dev);
+		io_catalogue_candidates_free(c, n);
+		return ret;
+	}
 	device_unlock(&udev->dev);
 	io_catalogue_candidates_free(c, n);
-
-	if (owner == &io_usb_device_driver.driver || !udev->parent ||
-	    udev->descriptor.bDeviceClass == USB_CLASS_HUB)
-		return n ? io_service_start_candidates(nub) : -ENODEV;
 	if (!n)
 		return -ENODEV;
 	if (native && !claim)
@@ -295,17 +318,21 @@ int io_usb_device_bind(struct io_service *nub)
  * @buf: receives the driver's name
  * @size: room at @buf
  *
- * Return: true if such a driver holds it.
+ * Never waits for the device's lock: a device being bound or unbound
+ * answers -EBUSY.
+ *
+ * Return: 1 if such a driver holds it, 0 if none does, -EBUSY.
  */
-bool io_usb_device_native_driver(struct io_service *nub, char *buf, size_t size)
+int io_usb_device_native_driver(struct io_service *nub, char *buf, size_t size)
 {
 	struct usb_device *udev = container_of(nub, struct io_usb_nub, service)->udev;
 	struct device_driver *owner;
-	bool native;
+	int native;
 
-	device_lock(&udev->dev);
+	if (!device_trylock(&udev->dev))
+		return -EBUSY;
 	owner = udev->dev.driver;
-	native = io_usb_device_owner_native(owner);
+	native = io_usb_device_owner_native(udev, owner);
 	if (native)
 		strscpy(buf, owner->name, size);
 	device_unlock(&udev->dev);

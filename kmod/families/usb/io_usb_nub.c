@@ -19,9 +19,10 @@
 #include <linux/slab.h>
 #include <linux/usb.h>
 
-#include <iokit/io_pci_device.h>
 #include <iokit/io_usb_host.h>
 
+#include "io_family.h"
+#include "io_usb.h"
 #include "iokit_internal.h"
 
 static LIST_HEAD(io_usb_nubs);
@@ -227,8 +228,9 @@ static int io_usb_nub_publish(struct io_usb_nub *nub,
 }
 
 /*
- * A root hub's provider is its host controller: the controller's PCI nub,
- * or for a controller that is not PCI (dummy_hcd, say) the platform entry.
+ * A root hub's provider is its host controller: the nub another family
+ * made for the controller (the xHCI's IOPCIDevice), or for a controller no
+ * family publishes (dummy_hcd, say) the platform entry.
  */
 static struct io_registry_entry *io_usb_parent_entry(struct usb_device *udev)
 {
@@ -239,7 +241,7 @@ static struct io_registry_entry *io_usb_parent_entry(struct usb_device *udev)
 		parent = io_usb_nub_find(udev->parent, NULL);
 		return parent ? io_registry_entry_get(&parent->service.entry) : NULL;
 	}
-	entry = io_pci_nub_for_device(udev->bus->controller);
+	entry = io_family_nub_for_device(udev->bus->controller);
 	return entry ?: io_service_get_platform();
 }
 
@@ -384,6 +386,8 @@ static int io_usb_device_add_one(struct usb_device *udev, void *data)
 	return 0;
 }
 
+static bool io_usb_following;
+
 /**
  * io_usb_nubs_init() - publish every USB device and follow hot-plug
  *
@@ -392,8 +396,19 @@ static int io_usb_device_add_one(struct usb_device *udev, void *data)
 int io_usb_nubs_init(void)
 {
 	usb_register_notify(&io_usb_notifier);
+	io_usb_following = true;
 	usb_for_each_dev(NULL, io_usb_device_add_one);
 	return 0;
+}
+
+/**
+ * io_usb_nubs_stop() - stop following USB: no nub comes or goes after it
+ */
+void io_usb_nubs_stop(void)
+{
+	if (io_usb_following)
+		usb_unregister_notify(&io_usb_notifier);
+	io_usb_following = false;
 }
 
 /**
@@ -401,7 +416,7 @@ int io_usb_nubs_init(void)
  */
 void io_usb_nubs_exit(void)
 {
-	usb_unregister_notify(&io_usb_notifier);
+	io_usb_nubs_stop();
 	mutex_lock(&io_usb_lock);
 	while (!list_empty(&io_usb_nubs)) {
 		struct io_usb_nub *nub = list_last_entry(&io_usb_nubs,

@@ -18,6 +18,7 @@
 
 #include <iokit/io_usb_host.h>
 
+#include "io_usb.h"
 #include "iokit_internal.h"
 
 static int io_usb_probe(struct usb_interface *intf, const struct usb_device_id *id)
@@ -43,16 +44,14 @@ static struct usb_driver io_usb_driver = {
 	.disconnect = io_usb_disconnect,
 };
 
-/**
- * io_usb_interface_bind() - give a USB interface nub to its matching drivers
- * @nub: an IOUSBHostInterface nub
- * @claim: take the interface from a native driver even if no personality
- *	says IOKitLinuxClaim (iokitctl claim)
- *
- * Return: 0 if IOKit drivers run on the interface, -EBUSY if a native
- * driver keeps it, -ENODEV if none matched or started.
- */
-int io_usb_interface_bind(struct io_service *nub, bool claim)
+/* Whether any driver instance is still on @nub. */
+static bool io_usb_interface_has_clients(struct io_service *nub)
+{
+	return io_registry_entry_copy_relatives(&nub->entry, &io_service_plane,
+						false, NULL, 0) > 0;
+}
+
+static int io_usb_interface_take(struct io_service *nub, bool claim)
 {
 	struct io_usb_nub *usb = container_of(nub, struct io_usb_nub, service);
 	struct usb_interface *intf = usb->intf;
@@ -65,7 +64,11 @@ int io_usb_interface_bind(struct io_service *nub, bool claim)
 		return n;
 	claim = claim || io_candidates_want_claim(c, n);
 
-	/* Interface drivers bind and unbind under their device's lock. */
+	/*
+	 * Interface drivers bind and unbind under their device's lock; the
+	 * candidates start under it too, every time, so that an unbind or
+	 * unplug (which takes it) cannot overtake a Start.
+	 */
 	usb_lock_device(usb->udev);
 	ours = intf->dev.driver == &io_usb_driver.driver;
 	if (!ours && n) {
@@ -85,23 +88,49 @@ int io_usb_interface_bind(struct io_service *nub, bool claim)
 			ret = -EBUSY;
 		}
 	}
-	usb_unlock_device(usb->udev);
 	io_catalogue_candidates_free(c, n);
-	if (!ours)
-		return n ? ret : -ENODEV;
-
-	ret = n ? io_service_start_candidates(nub) : -ENODEV;
-	if (ret) {
+	if (ours) {
+		ret = n ? io_service_start_candidates(nub) : -ENODEV;
 		/* No driver of ours runs on it: offer it back to Linux's. */
-		usb_lock_device(usb->udev);
-		if (intf->dev.driver == &io_usb_driver.driver) {
+		if (ret && !io_usb_interface_has_clients(nub)) {
 			usb_driver_release_interface(&io_usb_driver, intf);
 			if (device_attach(&intf->dev) < 0)
 				dev_warn(&intf->dev, "iokit: no Linux driver took it back\n");
 		}
-		usb_unlock_device(usb->udev);
+	} else if (!n) {
+		ret = -ENODEV;
 	}
+	usb_unlock_device(usb->udev);
 	return ret;
+}
+
+/**
+ * io_usb_interface_bind() - a matching round on a USB interface nub: give
+ *	the interface to its matching drivers, or let it go
+ * @nub: an IOUSBHostInterface nub
+ *
+ * An interface bound to a native driver is taken only when a matching
+ * personality says IOKitLinuxClaim.
+ *
+ * Return: 0 if IOKit drivers run on the interface, -EBUSY if a native
+ * driver keeps it, -ENODEV if none matched or started.
+ */
+int io_usb_interface_bind(struct io_service *nub)
+{
+	return io_usb_interface_take(nub, false);
+}
+
+/**
+ * io_usb_interface_claim() - iokitctl claim: take the interface from its
+ *	native driver for the IOKit drivers that match it
+ * @nub: an IOUSBHostInterface nub
+ *
+ * Return: 0 if IOKit drivers run on the interface, -ENODEV if none matched
+ * or started (the interface is then offered back to Linux's drivers).
+ */
+int io_usb_interface_claim(struct io_service *nub)
+{
+	return io_usb_interface_take(nub, true);
 }
 
 /**
@@ -111,45 +140,40 @@ int io_usb_interface_bind(struct io_service *nub, bool claim)
  * @buf: receives the driver's name
  * @size: room at @buf
  *
- * Return: true if such a driver holds it.
+ * Never waits for the device's lock: an interface being bound or unbound
+ * answers -EBUSY.
+ *
+ * Return: 1 if such a driver holds it, 0 if none does, -EBUSY.
  */
-bool io_usb_interface_native_driver(struct io_service *nub, char *buf, size_t size)
+int io_usb_interface_native_driver(struct io_service *nub, char *buf, size_t size)
 {
 	struct io_usb_nub *usb = container_of(nub, struct io_usb_nub, service);
 	struct usb_interface *intf = usb->intf;
-	bool native = false;
+	int native = 0;
 
-	usb_lock_device(usb->udev);
+	if (!usb_trylock_device(usb->udev))
+		return -EBUSY;
 	if (intf->dev.driver && intf->dev.driver != &io_usb_driver.driver) {
 		strscpy(buf, intf->dev.driver->name, size);
-		native = true;
+		native = 1;
 	}
 	usb_unlock_device(usb->udev);
 	return native;
 }
 
 /**
- * io_usb_driver_init() - register iokit's usb_driver, and its
- *	usb_device_driver (io_usb_device_driver.c)
+ * io_usb_driver_init() - register iokit's usb_driver
  *
  * Return: 0 or a negative errno.
  */
 int io_usb_driver_init(void)
 {
-	int ret = usb_register(&io_usb_driver);
-
-	if (ret)
-		return ret;
-	ret = io_usb_device_driver_init();
-	if (ret)
-		usb_deregister(&io_usb_driver);
-	return ret;
+	return usb_register(&io_usb_driver);
 }
 
 /**
  * io_usb_driver_exit() - unregister the usb_driver, stopping what runs on
- *	its interfaces; io_usb_device_driver_exit() follows once iokit no
- *	longer follows USB devices
+ *	its interfaces
  */
 void io_usb_driver_exit(void)
 {

@@ -20,6 +20,7 @@
 
 #include <iokit/io_pci_device.h>
 
+#include "io_pci.h"
 #include "iokit_internal.h"
 
 static LIST_HEAD(io_pci_nubs);
@@ -276,9 +277,10 @@ static void io_pci_nub_del(struct pci_dev *pdev)
 }
 
 /*
- * BUS_NOTIFY_DEL_DEVICE comes while the device is still whole, before its
- * driver is unbound: the nub goes first, as a provider's clients are told
- * before it disappears.
+ * By BUS_NOTIFY_DEL_DEVICE the PCI core has already unbound the device's
+ * driver (pci_stop_dev() runs before device_del()), so the IOKit drivers
+ * of a device iokit owned were stopped by io_pci_remove(); the nub, and
+ * any service that hangs only under it, goes now.
  */
 static int io_pci_notify(struct notifier_block *nb, unsigned long action,
 			 void *data)
@@ -306,6 +308,8 @@ static int io_pci_nub_add_one(struct device *dev, void *data)
 	return 0;
 }
 
+static bool io_pci_following;
+
 /**
  * io_pci_nubs_init() - publish every PCI device and follow hot-plug
  *
@@ -320,8 +324,19 @@ int io_pci_nubs_init(void)
 
 	if (ret)
 		return ret;
+	io_pci_following = true;
 	bus_for_each_dev(&pci_bus_type, NULL, NULL, io_pci_nub_add_one);
 	return 0;
+}
+
+/**
+ * io_pci_nubs_stop() - stop following PCI: no nub comes or goes after it
+ */
+void io_pci_nubs_stop(void)
+{
+	if (io_pci_following)
+		bus_unregister_notifier(&pci_bus_type, &io_pci_notifier);
+	io_pci_following = false;
 }
 
 /**
@@ -329,7 +344,7 @@ int io_pci_nubs_init(void)
  */
 void io_pci_nubs_exit(void)
 {
-	bus_unregister_notifier(&pci_bus_type, &io_pci_notifier);
+	io_pci_nubs_stop();
 	mutex_lock(&io_pci_lock);
 	/* Leaves first: a bridge's nub stays until what it carries is gone. */
 	while (!list_empty(&io_pci_nubs))
