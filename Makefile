@@ -61,12 +61,14 @@ kmod:
 
 # kmod-for: build in build/kmod/<release>, a tree of symlinks to the
 # sources, so modules for several kernels coexist (used by iokit-vm/check).
+# The checking kernels' builds (debug, kcsan) are test builds, with the
+# delay points the stress tests use (kmod/io_test_hooks.h).
 kmod-for:
 	@test -n "$(KDIR)" || { echo "no kernel build tree for KVER=$(KVER)" >&2; exit 1; }
 	@$(TOP)/tools/build/compat-probe $(KDIR) $(B)/compat/$(KREL)
 	@$(TOP)/tools/build/shadow-tree $(TOP) $(B)/kmod/$(KREL)
 	$(MAKE) -s -C $(KDIR) M=$(B)/kmod/$(KREL) IOKIT_COMPAT_DIR=$(B)/compat/$(KREL) \
-		$(KBUILD_EXTRA) modules
+		$(if $(filter debug kcsan,$(KVER)),IOKIT_TEST_HOOKS=1) $(KBUILD_EXTRA) modules
 
 # ---- user space -----------------------------------------------------------
 TOOL_BINS := $(B)/bin/iokit-vm-hotplug $(B)/bin/registry_bench

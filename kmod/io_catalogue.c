@@ -8,11 +8,12 @@
  * then sees the personalities for its own vendor plus those that name
  * none, not every personality of its class.
  *
- * io_catalogue_lock guards the index and each driver's dying flag, so a
- * driver being unregistered can never gain an instance after it has
- * started waiting for its instances to go.  It is taken before
- * io_drivers_lock, so that a personality from user space is either bound
- * to its class or left pending for io_catalogue_bind_pending().
+ * io_catalogue_lock guards the index.  A driver being unregistered is
+ * marked dying (io_driver.c) before its personalities leave, and the
+ * catalogue checks that mark under its lock before it adds one, so no
+ * personality outlives its driver.  It is taken before io_drivers_lock,
+ * so that a personality from user space is either bound to its class or
+ * left pending for io_catalogue_bind_pending().
  *
  * A pending personality has no driver: its IOClass is not loaded, and its
  * IOKitLinuxModule says which module provides it (io_module_loader.c).
@@ -83,7 +84,7 @@ static void io_catalogue_entry_free(struct io_catalogue_entry *e)
 /* Index @e, unless its driver is going.  Lock held. */
 static int io_catalogue_insert(struct io_catalogue_entry *e)
 {
-	if (e->driver && e->driver->dying)
+	if (e->driver && !io_driver_live(e->driver))
 		return -ENODEV;
 	e->order = io_catalogue_order++;
 	hash_add(io_catalogue, &e->node, io_catalogue_hash(e->provider_class, e->key));
@@ -163,9 +164,8 @@ void io_catalogue_bind_pending(struct io_driver *driver)
 }
 
 /**
- * io_catalogue_remove_driver() - remove a driver's personalities and mark
- *	it dying: from now on no instance of it is created
- * @driver: the driver
+ * io_catalogue_remove_driver() - remove a driver's personalities
+ * @driver: the driver, already marked dying
  */
 void io_catalogue_remove_driver(struct io_driver *driver)
 {
@@ -174,7 +174,6 @@ void io_catalogue_remove_driver(struct io_driver *driver)
 	unsigned int bkt;
 
 	mutex_lock(&io_catalogue_lock);
-	driver->dying = true;
 	hash_for_each_safe(io_catalogue, bkt, tmp, e, node) {
 		if (e->driver != driver)
 			continue;
@@ -197,13 +196,12 @@ static int io_catalogue_collect(struct io_candidate_list *list, const char *cls,
 	struct io_catalogue_entry *e;
 
 	hash_for_each_possible(io_catalogue, e, node, io_catalogue_hash(cls, key)) {
-		if (e->key != key || strcmp(e->provider_class, cls) ||
-		    (e->driver && !io_driver_live(e->driver)))
+		if (e->key != key || strcmp(e->provider_class, cls))
 			continue;
 		if (list->n == list->room) {
 			unsigned int room = list->room ? list->room * 2 : 8;
 			struct io_candidate *c = iokit_kvgrow(list->c, list->n, room,
-							      sizeof(*c));
+							      sizeof(*c), GFP_KERNEL);
 
 			if (!c)
 				return -ENOMEM;
@@ -215,8 +213,8 @@ static int io_catalogue_collect(struct io_candidate_list *list, const char *cls,
 		 * rmmod during the round then waits in io_driver_unregister()
 		 * instead of failing with EAGAIN.
 		 */
-		if (e->driver)
-			atomic_inc(&e->driver->instances);
+		if (e->driver && !io_driver_hold(e->driver))
+			continue;
 		list->c[list->n].driver = e->driver;
 		list->c[list->n].module = e->module;
 		list->c[list->n].dict = os_dictionary_cast(os_object_get(&e->dict->obj));
@@ -233,7 +231,7 @@ static int io_catalogue_collect(struct io_candidate_list *list, const char *cls,
  *	class chain of @service, most derived class first
  * @service: the provider
  * @out: out: a kvmalloc'd array; each candidate holds a reference on its
- *	personality and counts in its driver's instances, so the driver
+ *	personality and holds its driver, so the driver
  *	cannot be unregistered from under it
  *
  * Only personalities that name no primary key, or @service's, are looked
@@ -272,7 +270,7 @@ void io_catalogue_candidates_free_one(struct io_candidate *c)
 {
 	os_object_put(&c->dict->obj);
 	if (c->driver)
-		io_driver_put_instance(c->driver);
+		io_driver_release(c->driver);
 }
 
 /**
@@ -312,6 +310,9 @@ bool io_catalogue_remove_user(const char *name)
 
 		if (!e->user || !s || !os_string_equal_cstr(s, name))
 			continue;
+		/* A module that failed for it may be asked for by the next. */
+		if (!e->driver && e->module)
+			io_loader_forget(e->module);
 		hash_del(&e->node);
 		io_catalogue_entry_free(e);
 		found = true;
@@ -346,7 +347,7 @@ struct os_array *io_catalogue_copy_all(void)
 			struct io_catalogue_entry **grown;
 
 			room = room ? room * 2 : 64;
-			grown = iokit_kvgrow(v, n, room, sizeof(*v));
+			grown = iokit_kvgrow(v, n, room, sizeof(*v), GFP_KERNEL);
 			if (!grown)
 				goto out;
 			v = grown;
@@ -366,25 +367,6 @@ out:
 	mutex_unlock(&io_catalogue_lock);
 	kvfree(v);
 	return all;
-}
-
-/**
- * io_catalogue_instance_begin() - count a new instance of @driver, unless
- *	it is being unregistered
- * @driver: the driver
- *
- * Return: true if the instance may be created.
- */
-bool io_catalogue_instance_begin(struct io_driver *driver)
-{
-	bool ok;
-
-	mutex_lock(&io_catalogue_lock);
-	ok = io_driver_live(driver);
-	if (ok)
-		atomic_inc(&driver->instances);
-	mutex_unlock(&io_catalogue_lock);
-	return ok;
 }
 
 /**

@@ -6,7 +6,6 @@
  * module does (IOKitLinuxModule), it is kept pending until a match wants
  * it and a loader brings the module in (io_module_loader.c).
  */
-#include <linux/capability.h>
 #include <linux/string.h>
 
 #include <iokit/os_object.h>
@@ -92,22 +91,24 @@ out:
 
 /**
  * io_catalogue_cmd_personality() - IOKIT_IOC_PERSONALITY
- * @file: the open control node
+ * @call: the ioctl
  * @arg: struct iokit_personality
  *
  * Return: an IOReturn.
  */
-u32 io_catalogue_cmd_personality(struct file *file, void *arg)
+u32 io_catalogue_cmd_personality(struct iokit_call *call, void *arg)
 {
 	struct iokit_personality *p = arg;
 	struct os_array *all;
 	u32 ret;
 
-	if (!capable(CAP_SYS_ADMIN))
+	if (!iokit_call_privileged(call))
 		return IOKIT_RETURN_NOT_PRIVILEGED;
 	if (p->reserved)
 		return IOKIT_RETURN_BAD_ARGUMENT;
 	p->flags = 0;	/* output only */
+	if (p->op != IOKIT_PERSONALITY_LIST && !iokit_call_writable(call))
+		return IOKIT_RETURN_NOT_PERMITTED;
 	switch (p->op) {
 	case IOKIT_PERSONALITY_ADD:
 		return io_personality_add(p);

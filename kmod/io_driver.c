@@ -1,7 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Driver classes from kernel modules: registration, instances, and
- * unregistration that terminates every instance before the module goes.
+ * Driver classes from kernel modules: registration, the instances of a
+ * driver and its holds, and unregistration that terminates every
+ * instance before the module goes.
+ *
+ * A driver is held by each of its instances, from creation until the
+ * instance's memory is freed, and by each matching round that has it as
+ * a candidate.  Unregistering marks it dying under driver->lock - no new
+ * hold, no new instance from then on - then terminates every instance on
+ * its list, however far it got (one still being created is locked by its
+ * creator and fails to attach once inactive), and waits until no hold is
+ * left.  The list, not a walk of the registry, says what to terminate:
+ * an instance not attached yet, or a registry too large to copy, cannot
+ * be missed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -22,6 +33,56 @@ static struct io_driver *io_driver_of(const struct os_object *obj)
 	return container_of(obj->cls, struct io_driver, cls);
 }
 
+/**
+ * io_driver_live() - whether a driver may gain holds: not being
+ *	unregistered, and its module not going
+ * @driver: the driver
+ *
+ * A hint without @driver->lock: io_driver_hold() decides.
+ *
+ * Return: true if it may.
+ */
+bool io_driver_live(const struct io_driver *driver)
+{
+	return !READ_ONCE(driver->dying) &&
+	       (!driver->owner || module_is_live(driver->owner));
+}
+
+/**
+ * io_driver_hold() - hold a driver as a matching candidate
+ * @driver: the driver
+ *
+ * Return: true if held (release with io_driver_release()), false if the
+ * driver is being unregistered.
+ */
+bool io_driver_hold(struct io_driver *driver)
+{
+	bool ok;
+
+	spin_lock(&driver->lock);
+	ok = io_driver_live(driver);
+	if (ok)
+		atomic_inc(&driver->holds);
+	spin_unlock(&driver->lock);
+	return ok;
+}
+
+/**
+ * io_driver_release() - drop one of @driver's holds
+ * @driver: the driver
+ *
+ * The last one wakes io_driver_unregister().  The wake-up is inside an
+ * RCU read-side section, which io_driver_unregister() waits out, so the
+ * module cannot be freed between the count reaching zero and the wake-up.
+ */
+void io_driver_release(struct io_driver *driver)
+{
+	rcu_read_lock();
+	if (atomic_dec_and_test(&driver->holds))
+		wake_up_all(&driver->wait);
+	rcu_read_unlock();
+}
+
 /*
  * After the grace period lookups by ID need: free the instance, then let
  * io_driver_unregister() know.  It waits for this callback to have
@@ -33,35 +94,7 @@ static void io_driver_instance_free_rcu(struct rcu_head *head)
 	struct io_driver *driver = io_driver_of(&service->entry.obj);
 
 	kfree((void *)service - driver->service_offset);
-	io_driver_put_instance(driver);
-}
-
-/**
- * io_driver_live() - whether a driver may gain instances (or candidacies):
- *	not being unregistered, and its module not going
- * @driver: the driver; the catalogue lock is held
- *
- * Return: true if it may.
- */
-bool io_driver_live(const struct io_driver *driver)
-{
-	return !driver->dying && (!driver->owner || module_is_live(driver->owner));
-}
-
-/**
- * io_driver_put_instance() - drop one of @driver's instance counts
- * @driver: the driver
- *
- * The last one wakes io_driver_unregister().  The wake-up is inside an
- * RCU read-side section, which io_driver_unregister() waits out, so the
- * module cannot be freed between the count reaching zero and the wake-up.
- */
-void io_driver_put_instance(struct io_driver *driver)
-{
-	rcu_read_lock();
-	if (atomic_dec_and_test(&driver->instances))
-		wake_up_all(&driver->wait);
-	rcu_read_unlock();
+	io_driver_release(driver);
 }
 
 /*
@@ -71,9 +104,116 @@ void io_driver_put_instance(struct io_driver *driver)
 static void io_driver_instance_release(struct os_object *obj)
 {
 	struct io_service *service = container_of(obj, struct io_service, entry.obj);
+	struct io_driver *driver = service->driver;
 
+	spin_lock(&driver->lock);
+	list_del(&service->driver_node);
+	spin_unlock(&driver->lock);
 	io_service_fini(service);
 	call_rcu(&service->entry.rcu, io_driver_instance_free_rcu);
+}
+
+/**
+ * io_driver_instance_create() - a new instance of a driver, locked
+ * @driver: the driver
+ *
+ * The instance is on the driver's list and holds it from now until it is
+ * freed, and its match_lock is held: whoever terminates it meanwhile
+ * waits until the creator unlocks it, after Start or after giving up.
+ * Drop it with io_registry_entry_put() once unlocked.
+ *
+ * Return: the instance, or ERR_PTR(-ENODEV) if the driver is being
+ * unregistered, or ERR_PTR(-ENOMEM).
+ */
+struct io_service *io_driver_instance_create(struct io_driver *driver)
+{
+	struct io_service *service;
+	void *instance;
+	bool dying;
+
+	if (!io_driver_hold(driver))
+		return ERR_PTR(-ENODEV);
+	instance = kzalloc(driver->instance_size, GFP_KERNEL);
+	service = instance ? instance + driver->service_offset : NULL;
+	if (!service || io_service_init_entry(service, &driver->cls, driver->cls.name)) {
+		kfree(instance);
+		io_driver_release(driver);
+		return ERR_PTR(-ENOMEM);
+	}
+	service->driver = driver;
+	INIT_LIST_HEAD(&service->driver_node);
+	/* Nested in the provider's match_lock, which the matching round holds. */
+	mutex_lock_nested(&service->match_lock, SINGLE_DEPTH_NESTING);
+	spin_lock(&driver->lock);
+	dying = driver->dying;
+	if (!dying)
+		list_add_tail(&service->driver_node, &driver->instance_list);
+	spin_unlock(&driver->lock);
+	if (dying) {
+		/* Unregistering already walks the list: this one must not be. */
+		mutex_unlock(&service->match_lock);
+		io_registry_entry_put(&service->entry);
+		return ERR_PTR(-ENODEV);
+	}
+	return service;
+}
+
+/* The first instance of @driver no termination has reached, referenced. */
+static struct io_service *io_driver_first_active(struct io_driver *driver)
+{
+	struct io_service *service, *found = NULL;
+
+	spin_lock(&driver->lock);
+	list_for_each_entry(service, &driver->instance_list, driver_node) {
+		if (!io_registry_entry_inactive(&service->entry) &&
+		    os_object_get_unless_zero(&service->entry.obj)) {
+			found = service;
+			break;
+		}
+	}
+	spin_unlock(&driver->lock);
+	return found;
+}
+
+/*
+ * No new hold or instance from now on; terminate every instance; wait
+ * until nothing holds the driver and its instances' memory is gone.
+ */
+static void io_driver_teardown(struct io_driver *driver)
+{
+	struct io_service *service;
+
+	spin_lock(&driver->lock);
+	WRITE_ONCE(driver->dying, true);
+	spin_unlock(&driver->lock);
+	io_catalogue_remove_driver(driver);
+
+	while ((service = io_driver_first_active(driver))) {
+		io_service_terminate(service);
+		io_registry_entry_put(&service->entry);
+	}
+	/* Rounds holding it as a candidate, lookups holding an instance. */
+	wait_event(driver->wait, !atomic_read(&driver->holds));
+	/* The last io_driver_release() may still be waking us... */
+	synchronize_rcu();
+	/* ...and the instances' RCU frees must have run. */
+	rcu_barrier();
+}
+
+/**
+ * io_driver_prepare() - initialise what IOKit keeps in a driver
+ * @driver: the driver
+ * @owner: its module
+ */
+void io_driver_prepare(struct io_driver *driver, struct module *owner)
+{
+	driver->cls.free = io_driver_instance_release;
+	driver->owner = owner;
+	driver->dying = false;
+	spin_lock_init(&driver->lock);
+	atomic_set(&driver->holds, 0);
+	init_waitqueue_head(&driver->wait);
+	INIT_LIST_HEAD(&driver->instance_list);
 }
 
 /**
@@ -105,12 +245,7 @@ int __io_driver_register(struct io_driver *driver, struct module *owner)
 		driver->cls.super = &io_service_class;
 	if (!os_class_is_subclass(driver->cls.super, &io_service_class))
 		return -EINVAL;
-
-	driver->cls.free = io_driver_instance_release;
-	driver->owner = owner;
-	driver->dying = false;
-	atomic_set(&driver->instances, 0);
-	init_waitqueue_head(&driver->wait);
+	io_driver_prepare(driver, owner);
 
 	for (p = driver->personalities; p->properties; p++)
 		n++;
@@ -131,7 +266,8 @@ int __io_driver_register(struct io_driver *driver, struct module *owner)
 			os_object_put(&dicts[i]->obj);
 	kfree(dicts);
 	if (ret) {
-		io_catalogue_remove_driver(driver);
+		/* Rounds may have matched the personalities already added. */
+		io_driver_teardown(driver);
 		return ret;
 	}
 	mutex_lock(&io_drivers_lock);
@@ -177,28 +313,10 @@ struct io_driver *io_driver_get(const char *class_name)
  */
 void io_driver_unregister(struct io_driver *driver)
 {
-	struct io_registry_entry **entries;
-	unsigned int count, i;
-
-	io_catalogue_remove_driver(driver);
 	mutex_lock(&io_drivers_lock);
 	list_del(&driver->node);
 	mutex_unlock(&io_drivers_lock);
-
-	entries = io_registry_snapshot(&io_service_plane, &count);
-	for (i = 0; entries && i < count; i++) {
-		struct io_registry_entry *e = entries[i];
-
-		if (e->obj.cls == &driver->cls)
-			io_service_terminate(io_service_from_entry(e));
-	}
-	io_registry_snapshot_free(entries, count);
-	/* Lookups by ID may still hold an instance for a moment. */
-	wait_event(driver->wait, !atomic_read(&driver->instances));
-	/* The last io_driver_put_instance() may still be waking us... */
-	synchronize_rcu();
-	/* ...and the instances' RCU frees must have run. */
-	rcu_barrier();
+	io_driver_teardown(driver);
 	pr_info("driver %s unregistered\n", driver->cls.name);
 	io_driver_rematch_all();
 }

@@ -196,12 +196,12 @@ bool io_match_record_size_ok(u32 record_size)
 
 /**
  * io_match_ledger_cmd() - IOKIT_IOC_MATCH_LEDGER
- * @file: the control node
+ * @call: the ioctl
  * @arg: struct iokit_match_ledger
  *
  * Return: an IOReturn.
  */
-u32 io_match_ledger_cmd(struct file *file, void *arg)
+u32 io_match_ledger_cmd(struct iokit_call *call, void *arg)
 {
 	struct iokit_match_ledger *ml = arg;
 	u32 capacity = min_t(u32, ml->count, IOKIT_MATCH_LEDGER_MAX);
@@ -213,7 +213,7 @@ u32 io_match_ledger_cmd(struct file *file, void *arg)
 	    strnlen(ml->personality, sizeof(ml->personality)) == sizeof(ml->personality))
 		return IOKIT_RETURN_BAD_ARGUMENT;
 	if (capacity) {
-		out = kvmalloc_array(capacity, sizeof(*out), GFP_KERNEL | __GFP_NOWARN);
+		out = kvmalloc_array(capacity, sizeof(*out), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 		if (!out)
 			return IOKIT_RETURN_NO_MEMORY;
 	}

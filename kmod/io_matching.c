@@ -301,26 +301,6 @@ static bool io_matching_properties(struct io_registry_entry *entry,
 	return false;
 }
 
-/* IOParentMatch: this entry or any provider up to the root. */
-static bool io_matching_parent(struct io_registry_entry *entry,
-			       const struct os_dictionary *match)
-{
-	struct io_registry_entry *e = io_registry_entry_get(entry);
-
-	while (e) {
-		struct io_registry_entry *next;
-
-		if (io_matching_match_passive(e, match)) {
-			io_registry_entry_put(e);
-			return true;
-		}
-		next = io_registry_entry_get_provider(e);
-		io_registry_entry_put(e);
-		e = next;
-	}
-	return false;
-}
-
 /* A string key's value for a report: the string, or the first of many. */
 static const char *io_matching_first_string(const struct os_object *v, unsigned int *n)
 {
@@ -349,18 +329,10 @@ static bool io_matching_strings(struct io_registry_entry *entry,
 	return false;
 }
 
-/**
- * io_matching_match_passive_report() - matchPassive() with the generic
- *	keys, saying which key failed
- * @entry: the candidate
- * @match: a dictionary that passed io_matching_validate()
- * @r: where to say why not, or NULL
- *
- * Return: true if @entry is an IOService and every key of @match holds.
- */
-bool io_matching_match_passive_report(struct io_registry_entry *entry,
-				      const struct os_dictionary *match,
-				      struct io_match_report *r)
+/* Every key of one level of @match but IOParentMatch, on @entry. */
+static bool io_matching_level(struct io_registry_entry *entry,
+			      const struct os_dictionary *match,
+			      struct io_match_report *r)
 {
 	char text[IOKIT_NAME_MAX];
 	struct os_object *v;
@@ -419,15 +391,111 @@ bool io_matching_match_passive_report(struct io_registry_entry *entry,
 		io_match_report_actual(r, "not published");
 		return false;
 	}
-	v = os_dictionary_get(match, "IOParentMatch");
-	if (v && !io_matching_parent(entry, os_dictionary_cast(v))) {
-		io_match_report_fail(r, "IOParentMatch", "a provider that matches");
-		io_match_report_actual(r, "none");
+	return true;
+}
+
+static struct os_dictionary *io_matching_parent_of(const struct os_dictionary *match)
+{
+	return os_dictionary_cast(os_dictionary_get(match, "IOParentMatch"));
+}
+
+/**
+ * io_matching_match_passive_report() - matchPassive() with the generic
+ *	keys, saying which key failed
+ * @entry: the candidate
+ * @match: a dictionary that passed io_matching_validate()
+ * @r: where to say why not, or NULL
+ *
+ * IOParentMatch is Apple's: its dictionary must match one of @entry's
+ * providers, the nearest first, and a dictionary nested in it a provider
+ * further up from there - one walk up the provider chain, never back down,
+ * so the cost is linear in the chain and the dictionary, however deep the
+ * nesting.  The walk ends after IO_MATCH_PARENT_HOPS_MAX providers.
+ *
+ * Return: true if @entry is an IOService and every key of @match holds.
+ */
+bool io_matching_match_passive_report(struct io_registry_entry *entry,
+				      const struct os_dictionary *match,
+				      struct io_match_report *r)
+{
+	struct io_registry_entry *where, *next;
+	const struct os_dictionary *level;
+	unsigned int hops = 0;
+
+	if (!io_matching_level(entry, match, r))
 		return false;
+	level = io_matching_parent_of(match);
+	if (!level)
+		return true;
+	where = io_registry_entry_get(entry);
+	while (level) {
+		next = io_registry_entry_get_provider(where);
+		io_registry_entry_put(where);
+		where = next;
+		if (!where || ++hops > IO_MATCH_PARENT_HOPS_MAX) {
+			io_match_report_fail(r, "IOParentMatch", "a provider that matches");
+			io_match_report_actual(r, "none");
+			io_registry_entry_put(where);
+			return false;
+		}
+		if (io_matching_level(where, level, NULL))
+			level = io_matching_parent_of(level);
 	}
+	io_registry_entry_put(where);
 	return true;
 }
 EXPORT_SYMBOL_GPL(io_matching_match_passive_report);
+
+/* Objects in @obj: each is compared at most once in one evaluation. */
+static unsigned long io_matching_objects(const struct os_object *obj)
+{
+	const struct os_dictionary *d = os_dictionary_cast(obj);
+	const struct os_array *a = os_array_cast(obj);
+	unsigned long n = 1;
+	unsigned int i;
+
+	if (d)
+		for (i = 0; i < d->count; i++)
+			n += 1 + io_matching_objects(d->entries[i].value);
+	else if (a)
+		for (i = 0; i < a->count; i++)
+			n += io_matching_objects(a->items[i]);
+	return n;
+}
+
+/* One level's objects, IOParentMatch's dictionary left out. */
+static unsigned long io_matching_level_cost(const struct os_dictionary *level)
+{
+	unsigned long n = 1;
+	unsigned int i;
+
+	for (i = 0; i < level->count; i++)
+		if (!os_string_equal_cstr(level->entries[i].key, "IOParentMatch"))
+			n += 1 + io_matching_objects(level->entries[i].value);
+	return n;
+}
+
+/**
+ * io_matching_cost() - the most work one evaluation of @match can take
+ * @match: a dictionary that passed io_matching_validate()
+ *
+ * In units of one comparison with a service (one property looked up, one
+ * name or class compared): the objects of the dictionary, those nested in
+ * IOParentMatch counted once per provider the walk may visit.  What an
+ * unprivileged user arms is charged by this (io_user.c).
+ *
+ * Return: the cost.
+ */
+unsigned long io_matching_cost(const struct os_dictionary *match)
+{
+	const struct os_dictionary *level = io_matching_parent_of(match);
+	unsigned long nested = 0;
+
+	for (; level; level = io_matching_parent_of(level))
+		nested += io_matching_level_cost(level);
+	return io_matching_level_cost(match) + nested * IO_MATCH_PARENT_HOPS_MAX;
+}
+EXPORT_SYMBOL_GPL(io_matching_cost);
 
 /**
  * io_matching_match_passive() - matchPassive() with the generic keys

@@ -12,12 +12,12 @@
  * must never wait for it, so a matching round only posts the request.
  *
  * io_loader_lock guards both lists.  It is taken inside a provider's
- * match_lock, and takes a port's spinlock (io_port_post()) and, to check
- * a finished load, io_drivers_lock (io_driver_get()).
+ * match_lock, and takes a port's spinlock (io_port_post(),
+ * io_port_subscribe()) and, to check a finished load, io_drivers_lock
+ * (io_driver_get()).  A loader is detached only by closing its port.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/capability.h>
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -29,10 +29,11 @@
 
 #include "iokit_internal.h"
 
-/* An attached loader: its port, referenced. */
+/* An attached loader: its port, referenced, and its subscription to it. */
 struct io_loader {
 	struct list_head node;
 	struct io_port *port;
+	struct io_port_subscriber sub;
 };
 
 /*
@@ -64,6 +65,7 @@ static void io_load_request_free(struct io_load_request *req)
 {
 	list_del(&req->node);
 	kfree(req);
+	iokit_live_dec(IOKIT_LIVE_LOAD_REQUESTS);
 }
 
 /* Return: how many loaders the request was queued for. */
@@ -115,6 +117,7 @@ int io_loader_request(const char *module, const char *ioclass, u64 entry_id)
 
 		req = kzalloc(struct_size(req, module, size), GFP_KERNEL);
 		if (req) {
+			iokit_live_inc(IOKIT_LIVE_LOAD_REQUESTS);
 			strscpy(req->module, module, size);
 			strscpy(req->ioclass, ioclass, sizeof(req->ioclass));
 			list_add_tail(&req->node, &io_load_requests);
@@ -154,7 +157,8 @@ void io_loader_driver_registered(const struct io_driver *driver)
  * io_loader_forget() - let a module that failed be asked for again
  * @module: its name
  *
- * For a personality added anew: its user may have fixed the module.
+ * For a personality added anew (its user may have fixed the module) or
+ * removed (the failure was its).  A request still outstanding stays.
  */
 void io_loader_forget(const char *module)
 {
@@ -162,43 +166,37 @@ void io_loader_forget(const char *module)
 
 	mutex_lock(&io_loader_lock);
 	req = io_load_request_find(module);
-	if (req)
+	if (req && req->error)
 		io_load_request_free(req);
 	mutex_unlock(&io_loader_lock);
 }
 
-/**
- * io_loader_port_closed() - a notification port is going: detach it
- * @port: the port
- *
- * When the last loader goes, outstanding requests are dropped and
- * matching runs again, so that categories waiting for a module fall to
- * their next candidate rather than wait for a loader that is gone.
+/*
+ * A loader's port is closing: detach it.  When the last loader goes,
+ * outstanding requests are dropped and matching runs again, so that
+ * categories waiting for a module fall to their next candidate rather
+ * than wait for a loader that is gone.
  */
-void io_loader_port_closed(struct io_port *port)
+static void io_loader_port_closed(struct io_port_subscriber *sub, struct io_port *port)
 {
+	struct io_loader *loader = container_of(sub, struct io_loader, sub);
 	struct io_load_request *req, *next;
-	struct io_loader *loader;
 	bool rematch = false;
 
 	mutex_lock(&io_loader_lock);
-	list_for_each_entry(loader, &io_loaders, node) {
-		if (loader->port != port)
-			continue;
-		list_del(&loader->node);
-		io_port_put(loader->port);
-		kfree(loader);
-		if (!list_empty(&io_loaders))
-			break;
+	list_del(&loader->node);
+	if (list_empty(&io_loaders)) {
 		list_for_each_entry_safe(req, next, &io_load_requests, node) {
 			if (!req->error) {
 				io_load_request_free(req);
 				rematch = true;
 			}
 		}
-		break;
 	}
 	mutex_unlock(&io_loader_lock);
+	io_port_put(loader->port);
+	kfree(loader);
+	iokit_live_dec(IOKIT_LIVE_LOADERS);
 	if (rematch)
 		io_driver_rematch_all();
 }
@@ -221,20 +219,23 @@ static u32 io_loader_attach(struct iokit_loader *l)
 		return IOKIT_RETURN_NO_MEMORY;
 	}
 	new->port = port;
+	new->sub.closed = io_loader_port_closed;
 	mutex_lock(&io_loader_lock);
 	first = list_empty(&io_loaders);
 	list_for_each_entry(loader, &io_loaders, node)
 		if (loader->port == port)
 			ret = IOKIT_RETURN_BUSY;
 	/*
-	 * The port is marked closed before its release detaches loaders, so
-	 * a port closed by another thread since we found it is either seen
-	 * closed here or detached after we attach it.
+	 * A port closed by another thread since we found it refuses the
+	 * subscription; one closed later calls us back, and the callback
+	 * waits for this lock, so it finds the loader listed.
 	 */
-	if (!ret && io_port_closed(port))
+	if (!ret && io_port_subscribe(port, &new->sub))
 		ret = IOKIT_RETURN_BAD_ARGUMENT;
-	if (!ret)
+	if (!ret) {
 		list_add_tail(&new->node, &io_loaders);
+		iokit_live_inc(IOKIT_LIVE_LOADERS);
+	}
 	mutex_unlock(&io_loader_lock);
 	if (ret) {
 		io_port_put(port);
@@ -287,16 +288,16 @@ static u32 io_loader_done(struct iokit_loader *l)
 
 /**
  * io_loader_cmd() - IOKIT_IOC_LOADER
- * @file: the control node
+ * @call: the ioctl
  * @arg: struct iokit_loader
  *
  * Return: an IOReturn.
  */
-u32 io_loader_cmd(struct file *file, void *arg)
+u32 io_loader_cmd(struct iokit_call *call, void *arg)
 {
 	struct iokit_loader *l = arg;
 
-	if (!capable(CAP_SYS_ADMIN))
+	if (!iokit_call_privileged(call))
 		return IOKIT_RETURN_NOT_PRIVILEGED;
 	if (l->reserved)
 		return IOKIT_RETURN_BAD_ARGUMENT;

@@ -1,15 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Notification ports (IONotificationPort): an anonymous-inode file whose
- * read() returns struct iokit_event records.  Matching notifications post
- * to it; later, so will user clients' asynchronous completions, which is
- * why a port is reference counted apart from its file: a poster may still
- * hold it after user space closed it, and its records then go nowhere.
+ * read() returns struct iokit_event records.  Matching notifications and
+ * load requests post to it; later, so will user clients' asynchronous
+ * completions, which is why a port is reference counted apart from its
+ * file: a poster may still hold it after user space closed it, and its
+ * records then go nowhere.
  *
- * The queue is bounded.  A record that finds it full is counted on the
- * port's one overflow record, which is queued at the point the first
+ * The records live in a ring allocated, and charged to its creator, when
+ * the port is made: posting never allocates, so it cannot fail for lack
+ * of memory, can run in any context (interrupts included), and charges
+ * nobody but the port's owner.  A record that finds the ring full is
+ * counted on the port's one overflow record, read at the point the first
  * drop happened, so readers learn that and how much they missed without
- * iokit ever blocking or allocating without bound for a slow reader.
+ * iokit ever blocking for a slow reader.
+ *
+ * The port knows nothing of what is armed on it: each user subscribes
+ * (struct io_port_subscriber) and is called back once when the file is
+ * closed.  port->lock guards the ring, the overflow count, the closed
+ * flag and the subscribers; it is taken with interrupts off.
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
@@ -23,30 +32,83 @@
 
 #include <iokit/io_notification_port.h>
 
+#include "io_user.h"
 #include "iokit_internal.h"
 
-/*
- * A queued record: @size bytes at @data, an iokit_event and what follows.
- * @data is u64 so every record is 8-byte aligned for the reader.
+/* The largest record a port carries; each slot of the ring holds one. */
+#define IO_PORT_SLOT	ALIGN(sizeof(struct iokit_load_request), sizeof(u64))
+
+/* Most subscribers one port may have: IOKIT_NOTIFICATIONS_MAX and a loader. */
+#define IO_PORT_SUBSCRIBERS_MAX	(IOKIT_NOTIFICATIONS_MAX + 1)
+
+/**
+ * struct io_port - a notification port
+ * @ref: the file's reference, and one per poster or subscriber holding it
+ * @lock: guards every field below it but @wait and @read_lock
+ * @ring: @limit slots of IO_PORT_SLOT bytes
+ * @limit: most records the ring holds
+ * @head: the slot of the oldest record
+ * @count: records in the ring
+ * @dropped: records dropped since the overflow record was last read
+ * @overflow_after: while @dropped, records to read before the overflow
+ *	record
+ * @closed: the file is gone; posts are discarded
+ * @subscribers: struct io_port_subscriber
+ * @subscriber_count: their number
+ * @read_lock: one reader at a time
+ * @wait: readers and pollers
+ * @user: whom the port is charged to
+ * @charge: bytes charged
  */
-struct io_port_record {
-	struct list_head node;
-	u32 size;
-	u64 data[];
+struct io_port {
+	struct kref ref;
+	spinlock_t lock;	/* see above */
+	u64 *ring;
+	u32 limit;
+	u32 head;
+	u32 count;
+	u32 dropped;
+	u32 overflow_after;
+	bool closed;
+	struct list_head subscribers;
+	unsigned int subscriber_count;
+	struct mutex read_lock;		/* one reader at a time */
+	wait_queue_head_t wait;
+	struct io_user *user;
+	size_t charge;
 };
 
 static const struct file_operations io_port_fops;
 
+static u64 *io_port_slot(struct io_port *port, u32 i)
+{
+	return port->ring + (size_t)(i % port->limit) * (IO_PORT_SLOT / sizeof(u64));
+}
+
 static void io_port_release_ref(struct kref *ref)
 {
 	struct io_port *port = container_of(ref, struct io_port, ref);
-	struct io_port_record *rec, *next;
 
-	list_for_each_entry_safe(rec, next, &port->queue, node)
-		kfree(rec);
+	WARN_ON(!list_empty(&port->subscribers));
+	io_user_uncharge(port->user, port->charge, 0);
+	kvfree(port->ring);
 	mutex_destroy(&port->read_lock);
 	kfree(port);
+	iokit_live_dec(IOKIT_LIVE_PORTS);
 }
+
+/**
+ * io_port_get() - take a reference to a port
+ * @port: a port the caller holds
+ *
+ * Return: @port.
+ */
+struct io_port *io_port_get(struct io_port *port)
+{
+	kref_get(&port->ref);
+	return port;
+}
+EXPORT_SYMBOL_GPL(io_port_get);
 
 /**
  * io_port_put() - drop a reference to a port
@@ -57,6 +119,7 @@ void io_port_put(struct io_port *port)
 	if (port)
 		kref_put(&port->ref, io_port_release_ref);
 }
+EXPORT_SYMBOL_GPL(io_port_put);
 
 /**
  * io_port_get_from_fd() - the port behind a file descriptor of the caller
@@ -71,23 +134,22 @@ struct io_port *io_port_get_from_fd(int fd)
 
 	if (!file)
 		return NULL;
-	if (file->f_op == &io_port_fops) {
-		port = file->private_data;
-		kref_get(&port->ref);
-	}
+	if (file->f_op == &io_port_fops)
+		port = io_port_get(file->private_data);
 	fput(file);
 	return port;
 }
+EXPORT_SYMBOL_GPL(io_port_get_from_fd);
 
 /**
  * io_port_post() - queue a record on a port
  * @port: the port
  * @event: the record's head; its @size is set here
  * @extra: data that follows the head, or NULL
- * @extra_size: bytes at @extra
+ * @extra_size: bytes at @extra; the whole record fits IO_PORT_SLOT
  *
- * May sleep.  A record that does not fit, or cannot be allocated, is
- * counted in the port's overflow record instead.
+ * Never sleeps and never allocates: callable from any context.  A record
+ * that finds the ring full is counted in the port's overflow record.
  *
  * Return: 0 if queued, -ENOSPC if dropped, -EPIPE if the port is closed.
  */
@@ -95,77 +157,122 @@ int io_port_post(struct io_port *port, const struct iokit_event *event,
 		 const void *extra, size_t extra_size)
 {
 	size_t size = ALIGN(sizeof(*event) + extra_size, sizeof(u64));
-	struct io_port_record *rec;
+	struct iokit_event *head;
+	unsigned long flags;
 	int ret = 0;
 
-	rec = kzalloc(struct_size(rec, data, size / sizeof(u64)), GFP_KERNEL_ACCOUNT);
-	if (rec) {
-		struct iokit_event *head = (struct iokit_event *)rec->data;
-
-		*head = *event;
-		head->size = size;
-		if (extra_size)
-			memcpy(head + 1, extra, extra_size);
-		rec->size = size;
-	}
-
-	spin_lock(&port->lock);
+	if (WARN_ON_ONCE(size > IO_PORT_SLOT))
+		return -EINVAL;
+	spin_lock_irqsave(&port->lock, flags);
 	if (port->closed) {
 		ret = -EPIPE;
-	} else if (!rec || port->queued >= port->limit) {
+	} else if (port->count == port->limit) {
 		if (!port->dropped++)
-			list_add_tail(&port->overflow_node, &port->queue);
+			port->overflow_after = port->count;
 		ret = -ENOSPC;
 	} else {
-		list_add_tail(&rec->node, &port->queue);
-		port->queued++;
-		rec = NULL;
+		head = (struct iokit_event *)io_port_slot(port, port->head + port->count);
+		*head = *event;
+		head->size = size;
+		memset(head + 1, 0, size - sizeof(*head));
+		if (extra_size)
+			memcpy(head + 1, extra, extra_size);
+		port->count++;
 	}
-	spin_unlock(&port->lock);
-	kfree(rec);
+	spin_unlock_irqrestore(&port->lock, flags);
 	if (ret != -EPIPE)
 		wake_up_interruptible_poll(&port->wait, EPOLLIN | EPOLLRDNORM);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(io_port_post);
 
-/*
- * Take the first record if it fits in @room bytes, into @head (the
- * overflow record) or as @out (a queued one, now the caller's).
- * Return: its size, 0 if the queue is empty, -EINVAL if it does not fit.
+/**
+ * io_port_subscribe() - arm something on a port
+ * @port: the port
+ * @sub: the subscriber, with @sub->closed set
+ *
+ * Return: 0; -EBADF if the port's file is already being closed (@sub
+ * would never be called back); -EMFILE if the port has as many
+ * subscribers as it may.
  */
-static int io_port_take(struct io_port *port, size_t room,
-			struct iokit_event *head, struct io_port_record **out)
+int io_port_subscribe(struct io_port *port, struct io_port_subscriber *sub)
 {
-	struct list_head *first;
+	int ret = 0;
+
+	INIT_LIST_HEAD(&sub->node);
+	spin_lock_irq(&port->lock);
+	if (port->closed) {
+		ret = -EBADF;
+	} else if (port->subscriber_count >= IO_PORT_SUBSCRIBERS_MAX) {
+		ret = -EMFILE;
+	} else {
+		list_add_tail(&sub->node, &port->subscribers);
+		port->subscriber_count++;
+	}
+	spin_unlock_irq(&port->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(io_port_subscribe);
+
+/**
+ * io_port_unsubscribe() - disarm a subscriber
+ * @port: the port
+ * @sub: a subscriber of @port, or one that io_port_subscribe() refused
+ *
+ * Return: true if @sub was subscribed and is not any more: it will not be
+ * called back.  False if the port's release took it already: its
+ * @closed callback runs, or has run.
+ */
+bool io_port_unsubscribe(struct io_port *port, struct io_port_subscriber *sub)
+{
+	bool was;
+
+	spin_lock_irq(&port->lock);
+	was = !list_empty(&sub->node);
+	if (was) {
+		list_del_init(&sub->node);
+		port->subscriber_count--;
+	}
+	spin_unlock_irq(&port->lock);
+	return was;
+}
+EXPORT_SYMBOL_GPL(io_port_unsubscribe);
+
+/*
+ * Take the oldest record, the overflow record when its turn has come,
+ * into @buf if it fits in @room bytes.  Return: its size, 0 if there is
+ * none, -EINVAL if it does not fit.
+ */
+static int io_port_take(struct io_port *port, size_t room, u64 *buf)
+{
+	struct iokit_event *head;
 	int size;
 
-	*out = NULL;
-	spin_lock(&port->lock);
-	first = port->queue.next;
-	if (first == &port->queue) {
-		size = 0;
-	} else if (first == &port->overflow_node) {
+	spin_lock_irq(&port->lock);
+	if (port->dropped && !port->overflow_after) {
 		size = sizeof(*head);
 		if (room >= size) {
-			list_del(first);
+			head = (struct iokit_event *)buf;
 			memset(head, 0, sizeof(*head));
 			head->size = size;
 			head->type = IOKIT_EVENT_OVERFLOW;
 			head->count = port->dropped;
 			port->dropped = 0;
 		}
+	} else if (!port->count) {
+		size = 0;
 	} else {
-		struct io_port_record *rec = list_entry(first, struct io_port_record, node);
-
-		size = rec->size;
+		head = (struct iokit_event *)io_port_slot(port, port->head);
+		size = head->size;
 		if (room >= size) {
-			list_del(first);
-			port->queued--;
-			*out = rec;
+			memcpy(buf, head, size);
+			port->head = (port->head + 1) % port->limit;
+			port->count--;
+			if (port->dropped)
+				port->overflow_after--;
 		}
 	}
-	spin_unlock(&port->lock);
+	spin_unlock_irq(&port->lock);
 	return room >= size ? size : -EINVAL;
 }
 
@@ -173,9 +280,9 @@ static bool io_port_readable(struct io_port *port)
 {
 	bool ready;
 
-	spin_lock(&port->lock);
-	ready = !list_empty(&port->queue);
-	spin_unlock(&port->lock);
+	spin_lock_irq(&port->lock);
+	ready = port->count || port->dropped;
+	spin_unlock_irq(&port->lock);
 	return ready;
 }
 
@@ -183,21 +290,16 @@ static ssize_t io_port_read(struct file *file, char __user *buf, size_t len,
 			    loff_t *ppos)
 {
 	struct io_port *port = file->private_data;
-	struct io_port_record *rec;
-	struct iokit_event head;
+	u64 rec[IO_PORT_SLOT / sizeof(u64)];
 	ssize_t done = 0;
 	int size, ret;
 
 	for (;;) {
-		/* One reader at a time, so records leave in queue order. */
+		/* One reader at a time, so records leave in ring order. */
 		if (mutex_lock_interruptible(&port->read_lock))
 			return -ERESTARTSYS;
-		while ((size = io_port_take(port, len - done, &head, &rec)) > 0) {
-			const void *src = rec ? (const void *)rec->data : &head;
-			bool fault = copy_to_user(buf + done, src, size);
-
-			kfree(rec);
-			if (fault) {
+		while ((size = io_port_take(port, len - done, rec)) > 0) {
+			if (copy_to_user(buf + done, rec, size)) {
 				size = -EFAULT;
 				break;
 			}
@@ -224,32 +326,29 @@ static __poll_t io_port_poll(struct file *file, poll_table *wait)
 	return io_port_readable(port) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
-/**
- * io_port_closed() - whether user space has closed a port
- * @port: the port
- *
- * Return: true once its release has begun.
- */
-bool io_port_closed(struct io_port *port)
-{
-	bool closed;
-
-	spin_lock(&port->lock);
-	closed = port->closed;
-	spin_unlock(&port->lock);
-	return closed;
-}
-
 static int io_port_release(struct inode *inode, struct file *file)
 {
 	struct io_port *port = file->private_data;
+	struct io_port_subscriber *sub;
 
-	/* First, so that nothing attached from now on outlives the file. */
-	spin_lock(&port->lock);
+	/* First, so that nothing subscribed from now on outlives the file. */
+	spin_lock_irq(&port->lock);
 	port->closed = true;
-	spin_unlock(&port->lock);
-	io_service_notifications_port_closed(port);
-	io_loader_port_closed(port);
+	spin_unlock_irq(&port->lock);
+	for (;;) {
+		spin_lock_irq(&port->lock);
+		sub = list_first_entry_or_null(&port->subscribers,
+					       struct io_port_subscriber, node);
+		if (sub) {
+			list_del_init(&sub->node);
+			port->subscriber_count--;
+		}
+		spin_unlock_irq(&port->lock);
+		if (!sub)
+			break;
+		sub->closed(sub, port);
+		cond_resched();
+	}
 	io_port_put(port);
 	return 0;
 }
@@ -262,42 +361,73 @@ static const struct file_operations io_port_fops = {
 	.llseek = noop_llseek,
 };
 
+static struct io_port *io_port_create(u32 limit)
+{
+	struct io_port *port;
+
+	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
+	if (!port)
+		return ERR_PTR(-ENOMEM);
+	port->ring = kvcalloc(limit, IO_PORT_SLOT, GFP_KERNEL_ACCOUNT);
+	port->user = io_user_get_current();
+	port->charge = sizeof(*port) + (size_t)limit * IO_PORT_SLOT;
+	if (!port->ring || !port->user ||
+	    io_user_charge(port->user, port->charge, 0)) {
+		int ret = port->ring && port->user ? -EDQUOT : -ENOMEM;
+
+		io_user_put(port->user);
+		kvfree(port->ring);
+		kfree(port);
+		return ERR_PTR(ret);
+	}
+	io_user_put(port->user);	/* the charge holds it */
+	kref_init(&port->ref);
+	spin_lock_init(&port->lock);
+	mutex_init(&port->read_lock);
+	init_waitqueue_head(&port->wait);
+	INIT_LIST_HEAD(&port->subscribers);
+	port->limit = limit;
+	iokit_live_inc(IOKIT_LIVE_PORTS);
+	return port;
+}
+
 /**
  * io_port_cmd_create() - IOKIT_IOC_PORT_CREATE
- * @file: the control node
+ * @call: the ioctl
  * @arg: struct iokit_port_create
+ *
+ * The port's descriptor is installed only once the struct that names it
+ * has reached the caller: a caller whose struct cannot be written back
+ * is left with no descriptor it does not know of.
  *
  * Return: an IOReturn.
  */
-u32 io_port_cmd_create(struct file *file, void *arg)
+u32 io_port_cmd_create(struct iokit_call *call, void *arg)
 {
 	struct iokit_port_create *pc = arg;
-	struct io_port *port;
 	int flags = O_RDONLY | O_CLOEXEC;
+	struct io_port *port;
+	struct file *file;
 	int fd;
 
 	if (pc->flags & ~IOKIT_PORT_NONBLOCK || pc->reserved ||
 	    pc->queue_limit == 1 || pc->queue_limit > IOKIT_PORT_QUEUE_MAX)
 		return IOKIT_RETURN_BAD_ARGUMENT;
-	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
-	if (!port)
-		return IOKIT_RETURN_NO_MEMORY;
-	kref_init(&port->ref);
-	spin_lock_init(&port->lock);
-	mutex_init(&port->read_lock);
-	init_waitqueue_head(&port->wait);
-	INIT_LIST_HEAD(&port->queue);
-	INIT_LIST_HEAD(&port->overflow_node);
-	INIT_LIST_HEAD(&port->notifications);
-	port->limit = pc->queue_limit ?: IOKIT_PORT_QUEUE_DEFAULT;
+	port = io_port_create(pc->queue_limit ?: IOKIT_PORT_QUEUE_DEFAULT);
+	if (IS_ERR(port))
+		return PTR_ERR(port) == -EDQUOT ? IOKIT_RETURN_NO_RESOURCES :
+						  IOKIT_RETURN_NO_MEMORY;
 	if (pc->flags & IOKIT_PORT_NONBLOCK)
 		flags |= O_NONBLOCK;
-	fd = anon_inode_getfd("[iokit-port]", &io_port_fops, port, flags);
-	if (fd < 0) {
+	file = anon_inode_getfile("[iokit-port]", &io_port_fops, port, flags);
+	if (IS_ERR(file)) {
 		io_port_put(port);
+		return IOKIT_RETURN_NO_MEMORY;
+	}
+	fd = iokit_call_install_file(call, file, flags);
+	if (fd < 0)
 		return fd == -EMFILE || fd == -ENFILE ? IOKIT_RETURN_NO_RESOURCES :
 							IOKIT_RETURN_NO_MEMORY;
-	}
 	pc->fd = fd;
 	return IOKIT_RETURN_SUCCESS;
 }

@@ -24,6 +24,7 @@
 
 #include <iokit/io_registry_entry.h>
 
+#include "io_test_hooks.h"
 #include "iokit_internal.h"
 
 /* IDs are xarray indices. */
@@ -206,7 +207,12 @@ static bool io_registry_linked(struct io_registry_entry *parent,
  * @parent: a registered entry
  * @plane: the plane
  *
- * Return: 0, -ENOENT if @parent is not registered or @child is inactive,
+ * Checked under the topology lock, which termination's walk of a
+ * parent's children takes too: a child attached to a parent that is not
+ * yet inactive is seen by the termination that makes it so, and no child
+ * is attached to an inactive one.
+ *
+ * Return: 0, -ENOENT if @parent is not registered or either is inactive,
  * -EEXIST if they are already linked in @plane, -ENOMEM.
  */
 int io_registry_entry_attach(struct io_registry_entry *child,
@@ -223,7 +229,8 @@ int io_registry_entry_attach(struct io_registry_entry *child,
 
 	down_write(&io_registry_topology);
 	ret = -ENOENT;
-	if (!parent->registered || child->inactive)
+	if (!parent->registered || io_registry_entry_inactive(parent) ||
+	    io_registry_entry_inactive(child) || child->removed)
 		goto fail;
 	ret = -EEXIST;
 	if (io_registry_linked(parent, child, p))
@@ -315,14 +322,15 @@ static void io_registry_entry_remove_locked(struct io_registry_entry *entry,
 	struct io_registry_link *link, *next;
 	unsigned int p;
 
-	entry->inactive = true;
+	set_bit(IO_REGISTRY_ENTRY_INACTIVE, &entry->flags);
+	entry->removed = true;
 	for (p = 0; p < IO_REGISTRY_PLANES_MAX; p++) {
 		list_for_each_entry_safe(link, next, &entry->child_links[p],
 					 child_node) {
 			struct io_registry_entry *child = link->child;
 
 			io_registry_link_unlink(link, dead);
-			if (p == io_service_plane.index && !child->inactive &&
+			if (p == io_service_plane.index && !child->removed &&
 			    list_empty(&child->parent_links[p]))
 				io_registry_entry_remove_locked(child, dead);
 		}
@@ -342,18 +350,34 @@ static void io_registry_entry_remove_locked(struct io_registry_entry *entry,
  * The entry becomes inactive, loses every link, and its ID stops
  * resolving; the same happens to each IOService-plane child that has no
  * other parent, recursively.  References held elsewhere stay valid.
+ * Removing an entry a second time does nothing.
  */
 void io_registry_entry_remove(struct io_registry_entry *entry)
 {
 	LIST_HEAD(dead);
 
 	down_write(&io_registry_topology);
-	if (!entry->inactive)
+	if (!entry->removed)
 		io_registry_entry_remove_locked(entry, &dead);
 	up_write(&io_registry_topology);
 	io_registry_links_free(&dead);
 }
 EXPORT_SYMBOL_GPL(io_registry_entry_remove);
+
+/**
+ * io_registry_entry_deactivate() - make an entry inactive
+ * @entry: the entry
+ *
+ * From now on it gains no children (io_registry_entry_attach() refuses)
+ * and is matched no more; it stays in the registry until removed.
+ *
+ * Return: true if this call made it inactive, false if it already was.
+ */
+bool io_registry_entry_deactivate(struct io_registry_entry *entry)
+{
+	return !test_and_set_bit(IO_REGISTRY_ENTRY_INACTIVE, &entry->flags);
+}
+EXPORT_SYMBOL_GPL(io_registry_entry_deactivate);
 
 /**
  * io_registry_entry_get_provider() - GetProvider(): first IOService parent
@@ -961,7 +985,11 @@ io_registry_search_locked(struct io_registry_entry *entry, unsigned int p,
 			  const char *key, bool parents, unsigned int depth,
 			  struct io_registry_entry **found);
 
-/* Depth first, pre-order: @rel itself, then what lies beyond it. */
+/*
+ * Depth first, pre-order: @rel itself, then what lies beyond it.  The
+ * entry it is found on is referenced here, under the topology lock that
+ * keeps it linked: once the lock is dropped, only that reference does.
+ */
 static struct os_object *
 io_registry_search_one(struct io_registry_entry *rel, unsigned int p,
 		       const char *key, bool parents, unsigned int depth,
@@ -970,7 +998,7 @@ io_registry_search_one(struct io_registry_entry *rel, unsigned int p,
 	struct os_object *value = io_registry_entry_copy_property(rel, key);
 
 	if (value) {
-		*found = rel;
+		*found = io_registry_entry_get(rel);
 		return value;
 	}
 	return io_registry_search_locked(rel, p, key, parents, depth + 1, found);
@@ -1026,7 +1054,7 @@ io_registry_entry_search_property(struct io_registry_entry *entry,
 
 	value = io_registry_entry_copy_property(entry, key);
 	if (value) {
-		where = entry;
+		where = io_registry_entry_get(entry);
 	} else if (options & IOKIT_SEARCH_RECURSIVELY) {
 		down_read(&io_registry_topology);
 		value = io_registry_search_locked(entry, plane->index, key,
@@ -1034,8 +1062,11 @@ io_registry_entry_search_property(struct io_registry_entry *entry,
 						  0, &where);
 		up_read(&io_registry_topology);
 	}
+	io_test_delay(IO_TEST_DELAY_SEARCH_FOUND);
 	if (found)
-		*found = value ? io_registry_entry_get(where) : NULL;
+		*found = where;
+	else
+		io_registry_entry_put(where);
 	return value;
 }
 EXPORT_SYMBOL_GPL(io_registry_entry_search_property);
@@ -1105,7 +1136,7 @@ static int io_registry_snapshot_add(struct io_registry_entry *entry, void *data)
 		struct io_registry_entry **entries;
 
 		entries = iokit_kvgrow(snap->entries, snap->count, capacity,
-				       sizeof(*entries));
+				       sizeof(*entries), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 		if (!entries)
 			return -ENOMEM;
 		snap->entries = entries;

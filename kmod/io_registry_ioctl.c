@@ -11,7 +11,7 @@
  * when it is short the handler reports the size needed and
  * kIOReturnNoSpace, and the caller retries.
  */
-#include <linux/capability.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -31,7 +31,7 @@ static const struct io_registry_plane *iokit_arg_plane(const char *plane)
 	return io_registry_plane_find(plane);
 }
 
-u32 io_registry_cmd_lookup(struct file *file, void *arg)
+u32 io_registry_cmd_lookup(struct iokit_call *call, void *arg)
 {
 	struct iokit_registry_lookup *lk = arg;
 	struct io_registry_entry *entry;
@@ -94,7 +94,7 @@ static u32 io_registry_info_path(struct io_registry_entry *entry,
 	return ret;
 }
 
-u32 io_registry_cmd_entry_info(struct file *file, void *arg)
+u32 io_registry_cmd_entry_info(struct iokit_call *call, void *arg)
 {
 	struct iokit_entry_info *info = arg;
 	const struct io_registry_plane *plane = iokit_arg_plane(info->plane);
@@ -113,7 +113,7 @@ u32 io_registry_cmd_entry_info(struct file *file, void *arg)
 			 os_object_conforms_to(&entry->obj, info->conforms_to);
 	info->busy = os_object_is_kind(&entry->obj, &io_service_class) ?
 		     io_service_get_busy_state(io_service_from_entry(entry)) : 0;
-	info->flags = READ_ONCE(entry->inactive) ? IOKIT_ENTRY_INACTIVE : 0;
+	info->flags = io_registry_entry_inactive(entry) ? IOKIT_ENTRY_INACTIVE : 0;
 	io_registry_entry_copy_name(entry, info->name);
 	io_registry_entry_copy_location(entry, info->location);
 	strscpy_pad(info->class_name, cls->name, sizeof(info->class_name));
@@ -124,7 +124,7 @@ u32 io_registry_cmd_entry_info(struct file *file, void *arg)
 	return ret;
 }
 
-u32 io_registry_cmd_entry_relatives(struct file *file, void *arg)
+u32 io_registry_cmd_entry_relatives(struct iokit_call *call, void *arg)
 {
 	struct iokit_entry_relatives *rel = arg;
 	const struct io_registry_plane *plane = iokit_arg_plane(rel->plane);
@@ -148,7 +148,7 @@ u32 io_registry_cmd_entry_relatives(struct file *file, void *arg)
 			break;
 		kvfree(ids);
 		room = n + 8;
-		ids = kvmalloc_array(room, sizeof(*ids), GFP_KERNEL | __GFP_NOWARN);
+		ids = kvmalloc_array(room, sizeof(*ids), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 		if (!ids) {
 			io_registry_entry_put(entry);
 			return IOKIT_RETURN_NO_MEMORY;
@@ -188,7 +188,7 @@ u32 iokit_copy_out_object(const struct os_object *obj, u64 data, u32 *data_size)
 		*data_size = w.len;
 		return IOKIT_RETURN_NO_SPACE;
 	}
-	buf = kvmalloc(w.len, GFP_KERNEL | __GFP_NOWARN);
+	buf = kvmalloc(w.len, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!buf)
 		return IOKIT_RETURN_NO_MEMORY;
 	os_serial_begin(&w, buf, w.len);
@@ -202,7 +202,7 @@ u32 iokit_copy_out_object(const struct os_object *obj, u64 data, u32 *data_size)
 	return ret;
 }
 
-u32 io_registry_cmd_copy_properties(struct file *file, void *arg)
+u32 io_registry_cmd_copy_properties(struct iokit_call *call, void *arg)
 {
 	struct iokit_property_data *pd = arg;
 	struct io_registry_entry *entry;
@@ -231,7 +231,7 @@ u32 io_registry_cmd_copy_properties(struct file *file, void *arg)
 	return ret;
 }
 
-u32 io_registry_cmd_search_property(struct file *file, void *arg)
+u32 io_registry_cmd_search_property(struct iokit_call *call, void *arg)
 {
 	struct iokit_property_data *pd = arg;
 	const struct io_registry_plane *plane = iokit_arg_plane(pd->plane);
@@ -279,10 +279,15 @@ struct os_dictionary *iokit_copy_dictionary(u64 uptr, u32 size, u32 *bad_offset,
 		*ret = IOKIT_RETURN_MESSAGE_TOO_LARGE;
 		return NULL;
 	}
-	buf = vmemdup_user(u64_to_user_ptr(uptr), size);
-	if (IS_ERR(buf)) {
-		*ret = PTR_ERR(buf) == -ENOMEM ? IOKIT_RETURN_NO_MEMORY :
-						 IOKIT_RETURN_VM_ERROR;
+	/* Charged to the caller, like everything built from it. */
+	buf = kvmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!buf) {
+		*ret = IOKIT_RETURN_NO_MEMORY;
+		return NULL;
+	}
+	if (copy_from_user(buf, u64_to_user_ptr(uptr), size)) {
+		kvfree(buf);
+		*ret = IOKIT_RETURN_VM_ERROR;
 		return NULL;
 	}
 	obj = os_unserialize(buf, size, &err);
@@ -303,7 +308,7 @@ struct os_dictionary *iokit_copy_dictionary(u64 uptr, u32 size, u32 *bad_offset,
 	return os_dictionary_cast(obj);
 }
 
-u32 io_registry_cmd_set_properties(struct file *file, void *arg)
+u32 io_registry_cmd_set_properties(struct iokit_call *call, void *arg)
 {
 	struct iokit_property_data *pd = arg;
 	struct io_registry_entry *entry;
@@ -312,7 +317,7 @@ u32 io_registry_cmd_set_properties(struct file *file, void *arg)
 
 	if (pd->options)
 		return IOKIT_RETURN_BAD_ARGUMENT;
-	if (!capable(CAP_SYS_ADMIN))
+	if (!iokit_call_privileged(call))
 		return IOKIT_RETURN_NOT_PRIVILEGED;
 	entry = io_registry_entry_from_id(pd->entry_id);
 	if (!entry)
@@ -327,7 +332,7 @@ u32 io_registry_cmd_set_properties(struct file *file, void *arg)
 	return ret;
 }
 
-u32 io_registry_cmd_get_matching(struct file *file, void *arg)
+u32 io_registry_cmd_get_matching(struct iokit_call *call, void *arg)
 {
 	struct iokit_matching *m = arg;
 	struct io_registry_entry **entries;
@@ -355,7 +360,14 @@ u32 io_registry_cmd_get_matching(struct file *file, void *arg)
 		os_object_put(&match->obj);
 		return IOKIT_RETURN_NO_MEMORY;
 	}
+	/* The caller's own work, however large: preemptible and killable. */
 	for (i = 0; i < count; i++) {
+		if (fatal_signal_pending(current)) {
+			ret = IOKIT_RETURN_ABORTED;
+			call->err = -EINTR;
+			break;
+		}
+		cond_resched();
 		if (!io_matching_match_passive(entries[i], match))
 			continue;
 		if (n < m->count && ret == IOKIT_RETURN_SUCCESS &&

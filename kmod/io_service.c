@@ -6,13 +6,54 @@
  */
 #include <linux/dmi.h>
 #include <linux/export.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 
 #include <iokit/io_service.h>
 
 #include "iokit_internal.h"
 
-/* io_service_class: IOService, the class of everything that matches and is matched */
+/**
+ * io_service_init_entry() - initialise an IOService embedded in a struct
+ * @service: the service, zeroed
+ * @cls: its class
+ * @name: its name
+ *
+ * The class's free method calls io_service_fini() and frees the memory
+ * with kfree_rcu() on service.entry.rcu.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int io_service_init_entry(struct io_service *service, const struct os_class *cls,
+			  const char *name)
+{
+	int ret = io_registry_entry_init(&service->entry, cls, name);
+
+	if (ret)
+		return ret;
+	mutex_init(&service->match_lock);
+	mutex_init(&service->busy_lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(io_service_init_entry);
+
+/**
+ * io_service_fini() - release what io_service_init_entry() set up
+ * @service: a service whose last reference is gone
+ */
+void io_service_fini(struct io_service *service)
+{
+	if (service->category)
+		os_object_put(&service->category->obj);
+	if (service->provider)
+		io_registry_entry_put(&service->provider->entry);
+	WARN_ON(service->busy_provider);
+	mutex_destroy(&service->busy_lock);
+	mutex_destroy(&service->match_lock);
+	io_registry_entry_fini(&service->entry);
+}
+EXPORT_SYMBOL_GPL(io_service_fini);
+
 static void io_service_free(struct os_object *obj)
 {
 	struct io_service *service = container_of(obj, struct io_service, entry.obj);

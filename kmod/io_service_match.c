@@ -9,7 +9,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/capability.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
@@ -147,24 +147,6 @@ static int io_instance_set_properties(struct io_service *service,
 	return ret;
 }
 
-static struct io_service *io_instance_create(struct io_driver *driver)
-{
-	struct io_service *service;
-	void *instance;
-
-	if (!io_catalogue_instance_begin(driver))
-		return ERR_PTR(-ENODEV);
-	instance = kzalloc(driver->instance_size, GFP_KERNEL);
-	service = instance ? instance + driver->service_offset : NULL;
-	if (!service || io_service_init_entry(service, &driver->cls, driver->cls.name)) {
-		kfree(instance);
-		io_driver_put_instance(driver);
-		return ERR_PTR(-ENOMEM);
-	}
-	service->driver = driver;
-	return service;
-}
-
 /* Try one candidate on @nub: 0 if it started. */
 static int io_service_try_candidate(struct io_service *nub, struct io_candidate *c,
 				    const char *category)
@@ -175,7 +157,12 @@ static int io_service_try_candidate(struct io_service *nub, struct io_candidate 
 	s32 score = c->score;
 	int ret;
 
-	service = io_instance_create(c->driver);
+	/*
+	 * Locked until Start returns: a termination that reaches the instance
+	 * meanwhile waits, and one that made the provider inactive first
+	 * makes the attach below fail.
+	 */
+	service = io_driver_instance_create(c->driver);
 	if (IS_ERR(service))
 		return PTR_ERR(service);
 	ret = io_instance_set_properties(service, c, category);
@@ -206,6 +193,7 @@ static int io_service_try_candidate(struct io_service *nub, struct io_candidate 
 		goto detach;
 	}
 	set_bit(IO_SERVICE_STARTED, &service->state);
+	mutex_unlock(&service->match_lock);
 	io_match_ledger_note(nub->entry.id, c->dict, IOKIT_MATCH_STARTED, score, 0, NULL);
 	pr_debug("%s started on %s (score %d, %s)\n", c->driver->cls.name,
 		 nub->entry.name, score, category);
@@ -218,6 +206,7 @@ free:
 	if (ops->free && !test_and_set_bit(IO_SERVICE_FREED, &service->state))
 		ops->free(service);
 put:
+	mutex_unlock(&service->match_lock);
 	io_match_ledger_note(nub->entry.id, c->dict, phase, score, ret ?: -ENODEV, NULL);
 	pr_info("%s: not started on %s: %d\n", c->driver->cls.name,
 		nub->entry.name, ret);
@@ -332,7 +321,7 @@ int io_service_start_candidates(struct io_service *nub)
 	int n, i, started = 0;
 
 	mutex_lock(&nub->match_lock);
-	if (test_bit(IO_SERVICE_INACTIVE, &nub->state)) {
+	if (io_registry_entry_inactive(&nub->entry)) {
 		mutex_unlock(&nub->match_lock);
 		return -ENODEV;
 	}
@@ -427,12 +416,12 @@ out:
 
 /**
  * io_service_cmd_match_test() - IOKIT_IOC_MATCH_TEST
- * @file: the control node
+ * @call: the ioctl
  * @arg: struct iokit_match_test
  *
  * Return: an IOReturn.
  */
-u32 io_service_cmd_match_test(struct file *file, void *arg)
+u32 io_service_cmd_match_test(struct iokit_call *call, void *arg)
 {
 	struct iokit_match_test *mt = arg;
 	u32 capacity = min_t(u32, mt->count, IOKIT_MATCH_LEDGER_MAX);
@@ -461,7 +450,7 @@ u32 io_service_cmd_match_test(struct file *file, void *arg)
 	}
 	provider = os_string_cast(os_dictionary_get(dict, "IOProviderClass"))->str;
 	if (capacity) {
-		out = kvmalloc_array(capacity, sizeof(*out), GFP_KERNEL | __GFP_NOWARN);
+		out = kvmalloc_array(capacity, sizeof(*out), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 		if (!out) {
 			ret = IOKIT_RETURN_NO_MEMORY;
 			goto put;
@@ -475,6 +464,12 @@ u32 io_service_cmd_match_test(struct file *file, void *arg)
 	for (i = 0; i < count; i++) {
 		struct io_registry_entry *e = entries[i];
 
+		if (fatal_signal_pending(current)) {
+			ret = IOKIT_RETURN_ABORTED;
+			call->err = -EINTR;
+			break;
+		}
+		cond_resched();
 		if (!os_object_conforms_to(&e->obj, provider) ||
 		    !os_object_is_kind(&e->obj, &io_service_class) ||
 		    !test_bit(IO_SERVICE_REGISTERED, &io_service_from_entry(e)->state))
@@ -484,6 +479,8 @@ u32 io_service_cmd_match_test(struct file *file, void *arg)
 		n++;
 	}
 	io_registry_snapshot_free(entries, count);
+	if (ret)
+		goto free;
 	if (io_match_records_copy_out(mt->records, mt->record_size, out, min(n, capacity)))
 		ret = IOKIT_RETURN_VM_ERROR;
 	else if (n > capacity)
@@ -498,19 +495,19 @@ put:
 
 /**
  * io_service_cmd_claim() - IOKIT_IOC_CLAIM
- * @file: the control node
+ * @call: the ioctl
  * @arg: struct iokit_claim
  *
  * Return: an IOReturn.
  */
-u32 io_service_cmd_claim(struct file *file, void *arg)
+u32 io_service_cmd_claim(struct iokit_call *call, void *arg)
 {
 	struct iokit_claim *cl = arg;
 	const struct io_nub_type *t;
 	struct io_registry_entry *e;
 	int ret;
 
-	if (!capable(CAP_SYS_ADMIN))
+	if (!iokit_call_privileged(call))
 		return IOKIT_RETURN_NOT_PRIVILEGED;
 	e = io_registry_entry_from_id(cl->entry_id);
 	if (!e)

@@ -5,7 +5,6 @@
  * grow the registry far past what a machine has, and they accept
  * SetProperties, which real nubs refuse, so that path can be tested.
  */
-#include <linux/capability.h>
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -149,11 +148,9 @@ static u32 io_test_personalities_add(u32 count)
 
 	if (!count || count > IO_TEST_ENTRIES_MAX - io_test_personality_count)
 		return IOKIT_RETURN_BAD_ARGUMENT;
-	if (!io_test_personality_count) {
-		io_test_driver.owner = THIS_MODULE;
-		io_test_driver.dying = false;
-		init_waitqueue_head(&io_test_driver.wait);
-	}
+	/* Once: rounds may still hold it after its personalities left. */
+	if (!io_test_driver.owner)
+		io_driver_prepare(&io_test_driver, THIS_MODULE);
 	for (i = 0; i < count; i++) {
 		if (io_test_personality_add(io_test_personality_count))
 			return IOKIT_RETURN_NO_MEMORY;
@@ -208,7 +205,7 @@ static void io_test_entries_remove_all_locked(void)
 	io_test_entry_count = 0;
 }
 
-u32 io_test_cmd_entries(struct file *file, void *arg)
+u32 io_test_cmd_entries(struct iokit_call *call, void *arg)
 {
 	struct iokit_test_entries *te = arg;
 	struct io_registry_entry *platform;
@@ -218,7 +215,7 @@ u32 io_test_cmd_entries(struct file *file, void *arg)
 
 	if (!READ_ONCE(iokit_test_interface))
 		return IOKIT_RETURN_UNSUPPORTED;
-	if (!capable(CAP_SYS_ADMIN))
+	if (!iokit_call_privileged(call))
 		return IOKIT_RETURN_NOT_PRIVILEGED;
 
 	mutex_lock(&io_test_lock);

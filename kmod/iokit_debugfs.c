@@ -2,25 +2,55 @@
 /*
  * /sys/kernel/debug/iokit: counters that let tests prove they returned
  * everything they took.
- *   objects           live iokit objects (entries, containers, ...)
+ *   objects           every live iokit object of every kind: OS objects
+ *                     (entries, containers, ...) and the kinds below
+ *   live              one "kind count" line per kind
  *   registry_entries  entries currently in the registry
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/seq_file.h>
 
 #include <iokit/io_registry_entry.h>
 
 #include "iokit_internal.h"
 
+atomic_long_t iokit_live[IOKIT_LIVE_KINDS];
+
+static const char *const iokit_live_names[IOKIT_LIVE_KINDS] = {
+	[IOKIT_LIVE_PORTS] = "ports",
+	[IOKIT_LIVE_NOTIFICATIONS] = "notifications",
+	[IOKIT_LIVE_LOADERS] = "loaders",
+	[IOKIT_LIVE_LOAD_REQUESTS] = "load_requests",
+	[IOKIT_LIVE_USERS] = "users",
+	[IOKIT_LIVE_MATCH_REQUESTS] = "match_requests",
+};
+
 static struct dentry *iokit_debugfs_dir;
 
 static int iokit_debugfs_objects_get(void *data, u64 *val)
 {
+	unsigned int i;
+
 	*val = os_object_live_count();
+	for (i = 0; i < IOKIT_LIVE_KINDS; i++)
+		*val += atomic_long_read(&iokit_live[i]);
 	return 0;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(iokit_debugfs_objects, iokit_debugfs_objects_get,
 			 NULL, "%llu\n");
+
+static int iokit_debugfs_live_show(struct seq_file *m, void *v)
+{
+	unsigned int i;
+
+	seq_printf(m, "os_objects %ld\n", os_object_live_count());
+	for (i = 0; i < IOKIT_LIVE_KINDS; i++)
+		seq_printf(m, "%s %ld\n", iokit_live_names[i],
+			   atomic_long_read(&iokit_live[i]));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(iokit_debugfs_live);
 
 static int iokit_debugfs_entries_get(void *data, u64 *val)
 {
@@ -38,6 +68,8 @@ void iokit_debugfs_init(void)
 	iokit_debugfs_dir = debugfs_create_dir("iokit", NULL);
 	debugfs_create_file_unsafe("objects", 0444, iokit_debugfs_dir, NULL,
 				   &iokit_debugfs_objects);
+	debugfs_create_file("live", 0444, iokit_debugfs_dir, NULL,
+			    &iokit_debugfs_live_fops);
 	debugfs_create_file_unsafe("registry_entries", 0444, iokit_debugfs_dir,
 				   NULL, &iokit_debugfs_entries);
 }

@@ -7,6 +7,7 @@
 #ifndef IOKIT_INTERNAL_H
 #define IOKIT_INTERNAL_H
 
+#include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/kref.h>
 #include <linux/list.h>
@@ -28,9 +29,9 @@ struct io_personality;
  * kvrealloc() changed its signature in 6.12; this needs no probe.
  */
 static inline void *iokit_kvgrow(void *old, size_t used, size_t count,
-				 size_t size)
+				 size_t size, gfp_t gfp)
 {
-	void *new = kvmalloc_array(count, size, GFP_KERNEL);
+	void *new = kvmalloc_array(count, size, gfp);
 
 	if (!new)
 		return NULL;
@@ -48,6 +49,7 @@ static inline void *iokit_kvgrow(void *old, size_t used, size_t count,
 
 struct io_driver;
 struct io_match_report;
+struct module;
 struct io_port;
 struct io_service;
 struct iokit_match_record;
@@ -58,8 +60,29 @@ struct os_object;
 /* io_return.c */
 int io_return_to_errno(u32 ioreturn);
 
+/**
+ * struct iokit_call - one /dev/iokit ioctl, as its handler sees it
+ * @file: the control node it came through: its opener's credentials and
+ *	mode decide what it may do
+ * @install: a file the handler made for the caller, installed as
+ *	@install_fd only once the argument struct has been copied back
+ * @install_fd: the descriptor reserved for @install
+ * @err: if non-zero, the errno the ioctl returns instead of the one its
+ *	IOReturn maps to (-EINTR when a signal ended a wait)
+ */
+struct iokit_call {
+	struct file *file;
+	struct file *install;
+	int install_fd;
+	int err;
+};
+
 /* iokit_ioctl.c */
 long iokit_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+int iokit_call_install_file(struct iokit_call *call, struct file *file,
+			    unsigned int flags);
+bool iokit_call_privileged(struct iokit_call *call);
+bool iokit_call_writable(struct iokit_call *call);
 
 /* io_registry_entry.c */
 int io_registry_init(void);
@@ -97,16 +120,18 @@ void io_catalogue_remove_driver(struct io_driver *driver);
 int io_catalogue_candidates(struct io_service *service, struct io_candidate **out);
 void io_catalogue_candidates_free(struct io_candidate *c, unsigned int n);
 void io_catalogue_candidates_free_one(struct io_candidate *c);
-bool io_catalogue_instance_begin(struct io_driver *driver);
 bool io_catalogue_remove_user(const char *name);
 struct os_array *io_catalogue_copy_all(void);
 
 /* io_catalogue_ioctl.c */
-u32 io_catalogue_cmd_personality(struct file *file, void *arg);
+u32 io_catalogue_cmd_personality(struct iokit_call *call, void *arg);
 
 /* io_driver.c */
+void io_driver_prepare(struct io_driver *driver, struct module *owner);
 bool io_driver_live(const struct io_driver *driver);
-void io_driver_put_instance(struct io_driver *driver);
+bool io_driver_hold(struct io_driver *driver);
+void io_driver_release(struct io_driver *driver);
+struct io_service *io_driver_instance_create(struct io_driver *driver);
 struct io_driver *io_driver_get(const char *class_name);
 void io_driver_stop_instance(struct io_service *service);
 void io_driver_rematch_all(void);
@@ -129,15 +154,14 @@ int io_service_match_candidates(struct io_service *nub, struct io_candidate **ou
 bool io_candidates_want_claim(const struct io_candidate *c, int n);
 void io_candidates_note_native(struct io_service *nub, const struct io_candidate *c,
 			       int n, const char *owner);
-u32 io_service_cmd_claim(struct file *file, void *arg);
-u32 io_service_cmd_match_test(struct file *file, void *arg);
+u32 io_service_cmd_claim(struct iokit_call *call, void *arg);
+u32 io_service_cmd_match_test(struct iokit_call *call, void *arg);
 
 /* io_module_loader.c */
 int io_loader_request(const char *module, const char *ioclass, u64 entry_id);
 void io_loader_driver_registered(const struct io_driver *driver);
 void io_loader_forget(const char *module);
-void io_loader_port_closed(struct io_port *port);
-u32 io_loader_cmd(struct file *file, void *arg);
+u32 io_loader_cmd(struct iokit_call *call, void *arg);
 void io_loader_exit(void);
 
 /* io_match_ledger.c */
@@ -150,67 +174,60 @@ void io_match_record_fill(struct iokit_match_record *rec, u64 entry_id,
 			  int error, const struct io_match_report *r);
 void io_match_ledger_note(u64 entry_id, const struct os_dictionary *dict, u32 phase,
 			  s32 score, int error, const struct io_match_report *r);
-u32 io_match_ledger_cmd(struct file *file, void *arg);
+u32 io_match_ledger_cmd(struct iokit_call *call, void *arg);
 void io_match_ledger_exit(void);
 
 /* io_registry_ioctl.c: helpers and command handlers (IOReturns) */
 u32 iokit_copy_out_object(const struct os_object *obj, u64 data, u32 *data_size);
 struct os_dictionary *iokit_copy_dictionary(u64 uptr, u32 size, u32 *bad_offset,
 					    u32 *bad_reason, u32 *ret);
-u32 io_registry_cmd_lookup(struct file *file, void *arg);
-u32 io_registry_cmd_entry_info(struct file *file, void *arg);
-u32 io_registry_cmd_entry_relatives(struct file *file, void *arg);
-u32 io_registry_cmd_copy_properties(struct file *file, void *arg);
-u32 io_registry_cmd_search_property(struct file *file, void *arg);
-u32 io_registry_cmd_set_properties(struct file *file, void *arg);
-u32 io_registry_cmd_get_matching(struct file *file, void *arg);
+u32 io_registry_cmd_lookup(struct iokit_call *call, void *arg);
+u32 io_registry_cmd_entry_info(struct iokit_call *call, void *arg);
+u32 io_registry_cmd_entry_relatives(struct iokit_call *call, void *arg);
+u32 io_registry_cmd_copy_properties(struct iokit_call *call, void *arg);
+u32 io_registry_cmd_search_property(struct iokit_call *call, void *arg);
+u32 io_registry_cmd_set_properties(struct iokit_call *call, void *arg);
+u32 io_registry_cmd_get_matching(struct iokit_call *call, void *arg);
 
-/**
- * struct io_port - a notification port (io_notification_port.c)
- * @ref: the file's reference, and one per poster holding the port
- * @lock: guards @queue, @queued, @dropped and @closed
- * @read_lock: one reader at a time
- * @wait: readers and pollers
- * @queue: struct io_port_record, and @overflow_node while anything was
- *	dropped since the overflow record was last read
- * @overflow_node: the overflow record's place in @queue
- * @queued: records in @queue, not counting the overflow record
- * @limit: most records @queue may hold
- * @dropped: records dropped since the overflow record was last read
- * @closed: the file is gone; posts are discarded
- * @notifications: the matching notifications armed on this port, guarded
- *	by io_service_notification.c's lock
- * @notification_count: their number, likewise
- */
-struct io_port {
-	struct kref ref;
-	spinlock_t lock;	/* queue, queued, dropped, closed */
-	struct mutex read_lock;
-	wait_queue_head_t wait;
-	struct list_head queue;
-	struct list_head overflow_node;
-	u32 queued;
-	u32 limit;
-	u32 dropped;
-	bool closed;
-	struct list_head notifications;
-	unsigned int notification_count;
-};
+/* io_notification_port.c */
+u32 io_port_cmd_create(struct iokit_call *call, void *arg);
 
-/* io_notification_port.c, io_service_notification.c */
-u32 io_port_cmd_create(struct file *file, void *arg);
-u32 io_service_cmd_notification(struct file *file, void *arg);
-void io_service_notifications_port_closed(struct io_port *port);
-bool io_port_closed(struct io_port *port);
+/* io_service_notification.c */
+u32 io_service_cmd_notification(struct iokit_call *call, void *arg);
 void io_service_notify_publish(struct io_service *service);
 void io_service_notify_matched(struct io_service *service);
 void io_service_notify_terminated(struct io_service *service);
 
 /* io_test_entries.c */
 extern bool iokit_test_interface;
-u32 io_test_cmd_entries(struct file *file, void *arg);
+u32 io_test_cmd_entries(struct iokit_call *call, void *arg);
 
-/* iokit_debugfs.c */
+/*
+ * iokit_debugfs.c: live objects of each kind, so that tests can prove
+ * they got back everything they made the kernel keep.
+ */
+enum iokit_live_kind {
+	IOKIT_LIVE_PORTS,
+	IOKIT_LIVE_NOTIFICATIONS,
+	IOKIT_LIVE_LOADERS,
+	IOKIT_LIVE_LOAD_REQUESTS,
+	IOKIT_LIVE_USERS,
+	IOKIT_LIVE_MATCH_REQUESTS,
+	IOKIT_LIVE_KINDS
+};
+
+extern atomic_long_t iokit_live[IOKIT_LIVE_KINDS];
+
+static inline void iokit_live_inc(enum iokit_live_kind kind)
+{
+	atomic_long_inc(&iokit_live[kind]);
+}
+
+static inline void iokit_live_dec(enum iokit_live_kind kind)
+{
+	atomic_long_dec(&iokit_live[kind]);
+}
+
 void iokit_debugfs_init(void);
 void iokit_debugfs_exit(void);
 

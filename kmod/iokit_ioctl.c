@@ -7,17 +7,22 @@
  * commands, so a handler sees a fully read, zero-extended struct in kernel
  * memory and only returns an IOReturn:
  *
- *   1. the command's type/number selects a table slot (the size bits of
- *      the command are informative only: the struct's own @size rules);
+ *   1. the command number (_IO(), no size bits: the struct's own @size
+ *      rules) selects a table slot;
  *   2. @size is read first and bounded by the command's first published
  *      size and IOKIT_ARG_SIZE_MAX;
  *   3. copy_struct_from_user() zero-extends a short struct and rejects a
  *      long one with a non-zero tail (E2BIG);
- *   4. the handler runs; the struct goes back to the caller, cut to the
- *      caller's size, with @size set to the kernel's size and @ioreturn set.
+ *   4. a command that changes state is refused on a node not opened for
+ *      writing (EBADF, as write(2) on such a descriptor);
+ *   5. the handler runs; the struct goes back to the caller, cut to the
+ *      caller's size, with @size set to the kernel's size and @ioreturn
+ *      set; a descriptor the handler made is installed only then.
  *
  * No lock is taken here: handlers synchronise on the objects they touch.
  */
+#include <linux/capability.h>
+#include <linux/file.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/nospec.h>
@@ -53,16 +58,21 @@ union iokit_arg_buffer {
 	struct iokit_test_entries test_entries;
 };
 
+/* iokit_ioctl_op.flags */
+#define IOKIT_OP_WRITE		0x1	/* changes state: needs FMODE_WRITE */
+
 struct iokit_ioctl_op {
 	unsigned int cmd;
 	u32 size;
 	u32 min_size;
-	u32 (*execute)(struct file *file, void *arg);
+	u32 flags;
+	u32 (*execute)(struct iokit_call *call, void *arg);
 };
 
-#define IOKIT_IOCTL_OP(_nr, _cmd, _fn, _struct, _ver0)			\
+#define IOKIT_IOCTL_OP(_nr, _cmd, _fn, _struct, _ver0, _flags)		\
 	[_nr] = {							\
 		.cmd = _cmd,						\
+		.flags = _flags,					\
 		.size = sizeof(_struct) +				\
 			BUILD_BUG_ON_ZERO(sizeof(union iokit_arg_buffer) < \
 					  sizeof(_struct)) +		\
@@ -72,7 +82,7 @@ struct iokit_ioctl_op {
 		.execute = (_fn),					\
 	}
 
-static u32 iokit_cmd_version(struct file *file, void *arg)
+static u32 iokit_cmd_version(struct iokit_call *call, void *arg)
 {
 	struct iokit_version *ver = arg;
 
@@ -88,7 +98,7 @@ static u32 iokit_cmd_version(struct file *file, void *arg)
 	return IOKIT_RETURN_SUCCESS;
 }
 
-static u32 iokit_cmd_wait_quiet(struct file *file, void *arg)
+static u32 iokit_cmd_wait_quiet(struct iokit_call *call, void *arg)
 {
 	struct iokit_wait_quiet *wq = arg;
 	long timeout = MAX_SCHEDULE_TIMEOUT;
@@ -99,66 +109,143 @@ static u32 iokit_cmd_wait_quiet(struct file *file, void *arg)
 	ret = io_service_wait_quiet_timeout(timeout);
 	if (ret == -ETIMEDOUT)
 		return IOKIT_RETURN_TIMEOUT;
-	return ret ? IOKIT_RETURN_ABORTED : IOKIT_RETURN_SUCCESS;
+	if (ret) {
+		/* A signal: the caller sees EINTR, as from any interrupted wait. */
+		call->err = -EINTR;
+		return IOKIT_RETURN_ABORTED;
+	}
+	return IOKIT_RETURN_SUCCESS;
 }
 
 static const struct iokit_ioctl_op iokit_ioctl_ops[] = {
 	IOKIT_IOCTL_OP(IOKIT_CMD_VERSION, IOKIT_IOC_VERSION, iokit_cmd_version,
-		       struct iokit_version, IOKIT_VERSION_SIZE_VER0),
+		       struct iokit_version, IOKIT_VERSION_SIZE_VER0, 0),
 	IOKIT_IOCTL_OP(IOKIT_CMD_REGISTRY_LOOKUP, IOKIT_IOC_REGISTRY_LOOKUP,
 		       io_registry_cmd_lookup, struct iokit_registry_lookup,
-		       IOKIT_REGISTRY_LOOKUP_SIZE_VER0),
+		       IOKIT_REGISTRY_LOOKUP_SIZE_VER0, 0),
 	IOKIT_IOCTL_OP(IOKIT_CMD_ENTRY_INFO, IOKIT_IOC_ENTRY_INFO,
 		       io_registry_cmd_entry_info, struct iokit_entry_info,
-		       IOKIT_ENTRY_INFO_SIZE_VER0),
+		       IOKIT_ENTRY_INFO_SIZE_VER0, 0),
 	IOKIT_IOCTL_OP(IOKIT_CMD_ENTRY_RELATIVES, IOKIT_IOC_ENTRY_RELATIVES,
 		       io_registry_cmd_entry_relatives, struct iokit_entry_relatives,
-		       IOKIT_ENTRY_RELATIVES_SIZE_VER0),
+		       IOKIT_ENTRY_RELATIVES_SIZE_VER0, 0),
 	IOKIT_IOCTL_OP(IOKIT_CMD_COPY_PROPERTIES, IOKIT_IOC_COPY_PROPERTIES,
 		       io_registry_cmd_copy_properties, struct iokit_property_data,
-		       IOKIT_PROPERTY_DATA_SIZE_VER0),
+		       IOKIT_PROPERTY_DATA_SIZE_VER0, 0),
 	IOKIT_IOCTL_OP(IOKIT_CMD_SEARCH_PROPERTY, IOKIT_IOC_SEARCH_PROPERTY,
 		       io_registry_cmd_search_property, struct iokit_property_data,
-		       IOKIT_PROPERTY_DATA_SIZE_VER0),
+		       IOKIT_PROPERTY_DATA_SIZE_VER0, 0),
 	IOKIT_IOCTL_OP(IOKIT_CMD_SET_PROPERTIES, IOKIT_IOC_SET_PROPERTIES,
 		       io_registry_cmd_set_properties, struct iokit_property_data,
-		       IOKIT_PROPERTY_DATA_SIZE_VER0),
+		       IOKIT_PROPERTY_DATA_SIZE_VER0, IOKIT_OP_WRITE),
 	IOKIT_IOCTL_OP(IOKIT_CMD_GET_MATCHING, IOKIT_IOC_GET_MATCHING,
 		       io_registry_cmd_get_matching, struct iokit_matching,
-		       IOKIT_MATCHING_SIZE_VER0),
+		       IOKIT_MATCHING_SIZE_VER0, 0),
 	IOKIT_IOCTL_OP(IOKIT_CMD_WAIT_QUIET, IOKIT_IOC_WAIT_QUIET,
 		       iokit_cmd_wait_quiet, struct iokit_wait_quiet,
-		       IOKIT_WAIT_QUIET_SIZE_VER0),
+		       IOKIT_WAIT_QUIET_SIZE_VER0, 0),
 	IOKIT_IOCTL_OP(IOKIT_CMD_PERSONALITY, IOKIT_IOC_PERSONALITY,
 		       io_catalogue_cmd_personality, struct iokit_personality,
-		       IOKIT_PERSONALITY_SIZE_VER0),
+		       IOKIT_PERSONALITY_SIZE_VER0, 0),
 	IOKIT_IOCTL_OP(IOKIT_CMD_PORT_CREATE, IOKIT_IOC_PORT_CREATE,
 		       io_port_cmd_create, struct iokit_port_create,
-		       IOKIT_PORT_CREATE_SIZE_VER0),
+		       IOKIT_PORT_CREATE_SIZE_VER0, 0),
 	IOKIT_IOCTL_OP(IOKIT_CMD_NOTIFICATION, IOKIT_IOC_NOTIFICATION,
 		       io_service_cmd_notification, struct iokit_notification,
-		       IOKIT_NOTIFICATION_SIZE_VER0),
+		       IOKIT_NOTIFICATION_SIZE_VER0, 0),
 	IOKIT_IOCTL_OP(IOKIT_CMD_MATCH_LEDGER, IOKIT_IOC_MATCH_LEDGER,
 		       io_match_ledger_cmd, struct iokit_match_ledger,
-		       IOKIT_MATCH_LEDGER_SIZE_VER0),
+		       IOKIT_MATCH_LEDGER_SIZE_VER0, 0),
 	IOKIT_IOCTL_OP(IOKIT_CMD_MATCH_TEST, IOKIT_IOC_MATCH_TEST,
 		       io_service_cmd_match_test, struct iokit_match_test,
-		       IOKIT_MATCH_TEST_SIZE_VER0),
+		       IOKIT_MATCH_TEST_SIZE_VER0, 0),
 	IOKIT_IOCTL_OP(IOKIT_CMD_CLAIM, IOKIT_IOC_CLAIM,
 		       io_service_cmd_claim, struct iokit_claim,
-		       IOKIT_CLAIM_SIZE_VER0),
+		       IOKIT_CLAIM_SIZE_VER0, IOKIT_OP_WRITE),
 	IOKIT_IOCTL_OP(IOKIT_CMD_LOADER, IOKIT_IOC_LOADER,
 		       io_loader_cmd, struct iokit_loader,
-		       IOKIT_LOADER_SIZE_VER0),
+		       IOKIT_LOADER_SIZE_VER0, IOKIT_OP_WRITE),
 	IOKIT_IOCTL_OP(IOKIT_CMD_TEST_ENTRIES, IOKIT_IOC_TEST_ENTRIES,
 		       io_test_cmd_entries, struct iokit_test_entries,
-		       IOKIT_TEST_ENTRIES_SIZE_VER0),
+		       IOKIT_TEST_ENTRIES_SIZE_VER0, IOKIT_OP_WRITE),
 };
 
-/* The command number without its size bits, which callers may vary. */
-static unsigned int iokit_cmd_key(unsigned int cmd)
+/**
+ * iokit_call_install_file() - give the caller a new file descriptor once
+ *	the ioctl's struct has reached it
+ * @call: the ioctl
+ * @file: the file, whose reference passes to @call
+ * @flags: O_CLOEXEC, or 0
+ *
+ * The descriptor is reserved now and installed by the dispatcher after
+ * the struct holding it was copied back; if that copy fails, the file is
+ * released and the descriptor never existed.  One file per call.
+ *
+ * Return: the descriptor, or a negative errno (@file is released).
+ */
+int iokit_call_install_file(struct iokit_call *call, struct file *file,
+			    unsigned int flags)
 {
-	return cmd & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT);
+	int fd;
+
+	if (WARN_ON_ONCE(call->install)) {
+		fput(file);
+		return -EBUSY;
+	}
+	fd = get_unused_fd_flags(flags & O_CLOEXEC);
+	if (fd < 0) {
+		fput(file);
+		return fd;
+	}
+	call->install = file;
+	call->install_fd = fd;
+	return fd;
+}
+
+/* After the copy back: install the call's file, or undo it. */
+static void iokit_call_finish(struct iokit_call *call, bool copied)
+{
+	if (!call->install)
+		return;
+	if (copied) {
+		fd_install(call->install_fd, call->install);
+	} else {
+		put_unused_fd(call->install_fd);
+		fput(call->install);
+	}
+}
+
+/**
+ * iokit_call_privileged() - whether a privileged command may run
+ * @call: the ioctl
+ *
+ * The credentials /dev/iokit was opened with decide, not those of the
+ * task making the call: a descriptor passed to a less privileged process
+ * carries no more than its opener had, and one a privileged process
+ * inherits from a less privileged opener carries no more either.
+ *
+ * Return: true if the opener had CAP_SYS_ADMIN.
+ */
+bool iokit_call_privileged(struct iokit_call *call)
+{
+	return file_ns_capable(call->file, &init_user_ns, CAP_SYS_ADMIN);
+}
+
+/**
+ * iokit_call_writable() - whether the control node was opened for writing
+ * @call: the ioctl
+ *
+ * For commands that change state in only some of their operations; the
+ * others are refused by the dispatcher.  A refusal sets EBADF.
+ *
+ * Return: true if it was.
+ */
+bool iokit_call_writable(struct iokit_call *call)
+{
+	if (call->file->f_mode & FMODE_WRITE)
+		return true;
+	call->err = -EBADF;
+	return false;
 }
 
 /**
@@ -169,24 +256,28 @@ static unsigned int iokit_cmd_key(unsigned int cmd)
  *
  * Return: 0, or a negative errno: ENOTTY for an unknown command, EFAULT,
  * EINVAL for a struct shorter than its first version, E2BIG for a struct
- * with a non-zero tail the kernel does not know, or the errno matching the
- * IOReturn a handler returned (which is then also in the struct).
+ * with a non-zero tail the kernel does not know, EBADF for a command that
+ * changes state on a node opened read-only, EINTR for a wait a signal
+ * ended, or the errno matching the IOReturn a handler returned (which is
+ * then also in the struct).
  */
 long iokit_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
+	struct iokit_call call = { .file = file };
 	const struct iokit_ioctl_op *op;
 	union iokit_arg_buffer buf;
 	unsigned int nr;
 	u32 user_size;
 	u32 ioreturn;
+	bool copied;
 	int ret;
 
 	nr = _IOC_NR(cmd);
 	if (_IOC_TYPE(cmd) != IOKIT_IOC_TYPE || nr >= ARRAY_SIZE(iokit_ioctl_ops))
 		return -ENOTTY;
 	op = &iokit_ioctl_ops[array_index_nospec(nr, ARRAY_SIZE(iokit_ioctl_ops))];
-	if (!op->execute || iokit_cmd_key(op->cmd) != iokit_cmd_key(cmd))
+	if (!op->execute || op->cmd != cmd)
 		return -ENOTTY;
 
 	if (get_user(user_size, (u32 __user *)uarg))
@@ -199,11 +290,16 @@ long iokit_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (ret)
 		return ret;
 
-	ioreturn = op->execute(file, &buf);
+	if ((op->flags & IOKIT_OP_WRITE) && !iokit_call_writable(&call))
+		ioreturn = IOKIT_RETURN_NOT_PERMITTED;
+	else
+		ioreturn = op->execute(&call, &buf);
 
 	buf.header.size = op->size;
 	buf.header.ioreturn = ioreturn;
-	if (copy_to_user(uarg, &buf, min(user_size, op->size)))
+	copied = !copy_to_user(uarg, &buf, min(user_size, op->size));
+	iokit_call_finish(&call, copied);
+	if (!copied)
 		return -EFAULT;
-	return io_return_to_errno(ioreturn);
+	return call.err ?: io_return_to_errno(ioreturn);
 }

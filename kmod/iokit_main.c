@@ -133,6 +133,8 @@ err_lifecycle:
  */
 static void __exit iokit_exit(void)
 {
+	unsigned int i;
+
 	misc_deregister(&iokit_control_device);
 	io_service_wait_quiet();
 	iokit_families_exit(ARRAY_SIZE(iokit_families));
@@ -146,6 +148,9 @@ static void __exit iokit_exit(void)
 	/* Every object iokit made must be gone by now. */
 	WARN(os_object_live_count(), "iokit: %ld objects leaked\n",
 	     os_object_live_count());
+	for (i = 0; i < IOKIT_LIVE_KINDS; i++)
+		WARN(atomic_long_read(&iokit_live[i]), "iokit: %ld objects of kind %u leaked\n",
+		     atomic_long_read(&iokit_live[i]), i);
 	/* Entries are freed after a grace period; do not unload before. */
 	rcu_barrier();
 }

@@ -34,14 +34,54 @@ static bool os_array_equal(const struct os_object *a, const struct os_object *b)
 	return true;
 }
 
+static size_t os_array_footprint(const struct os_object *obj)
+{
+	const struct os_array *array = container_of(obj, struct os_array, obj);
+	size_t n = sizeof(*array) + array->capacity * sizeof(*array->items);
+	unsigned int i;
+
+	for (i = 0; i < array->count; i++)
+		n += os_object_footprint(array->items[i]);
+	return n;
+}
+
 /* os_array_class: OSArray */
 const struct os_class os_array_class = {
 	.name = "OSArray",
 	.super = &os_object_class,
 	.free = os_array_free,
 	.equal = os_array_equal,
+	.footprint = os_array_footprint,
 };
 EXPORT_SYMBOL_GPL(os_array_class);
+
+/**
+ * os_array_create_gfp() - an empty OSArray
+ * @capacity: room to reserve; the array grows past it as needed
+ * @gfp: allocation flags, now and when it grows (GFP_KERNEL_ACCOUNT for
+ *	what a user sent)
+ *
+ * Return: a new array with one reference, or NULL if out of memory.
+ */
+struct os_array *os_array_create_gfp(unsigned int capacity, gfp_t gfp)
+{
+	struct os_array *array;
+
+	array = kzalloc(sizeof(*array), gfp);
+	if (!array)
+		return NULL;
+	if (capacity) {
+		array->items = kvmalloc_array(capacity, sizeof(*array->items), gfp);
+		if (!array->items) {
+			kfree(array);
+			return NULL;
+		}
+		array->capacity = capacity;
+	}
+	os_object_init_gfp(&array->obj, &os_array_class, gfp);
+	return array;
+}
+EXPORT_SYMBOL_GPL(os_array_create_gfp);
 
 /**
  * os_array_create() - an empty OSArray
@@ -51,22 +91,7 @@ EXPORT_SYMBOL_GPL(os_array_class);
  */
 struct os_array *os_array_create(unsigned int capacity)
 {
-	struct os_array *array;
-
-	array = kzalloc(sizeof(*array), GFP_KERNEL);
-	if (!array)
-		return NULL;
-	if (capacity) {
-		array->items = kvmalloc_array(capacity, sizeof(*array->items),
-					      GFP_KERNEL);
-		if (!array->items) {
-			kfree(array);
-			return NULL;
-		}
-		array->capacity = capacity;
-	}
-	os_object_init(&array->obj, &os_array_class);
-	return array;
+	return os_array_create_gfp(capacity, GFP_KERNEL);
 }
 EXPORT_SYMBOL_GPL(os_array_create);
 
@@ -84,7 +109,7 @@ int os_array_append(struct os_array *array, struct os_object *item)
 		struct os_object **items;
 
 		items = iokit_kvgrow(array->items, array->count, capacity,
-				     sizeof(*items));
+				     sizeof(*items), os_object_gfp(&array->obj));
 		if (!items)
 			return -ENOMEM;
 		array->items = items;

@@ -23,14 +23,45 @@ static bool os_data_equal(const struct os_object *a, const struct os_object *b)
 	return da->length == db->length && !memcmp(da->bytes, db->bytes, da->length);
 }
 
+static size_t os_data_footprint(const struct os_object *obj)
+{
+	const struct os_data *d = container_of(obj, struct os_data, obj);
+
+	return struct_size(d, bytes, d->length);
+}
+
 /* os_data_class: OSData */
 const struct os_class os_data_class = {
 	.name = "OSData",
 	.super = &os_object_class,
 	.free = os_data_free,
 	.equal = os_data_equal,
+	.footprint = os_data_footprint,
 };
 EXPORT_SYMBOL_GPL(os_data_class);
+
+/**
+ * os_data_create_gfp() - an OSData holding a copy of @length bytes
+ * @bytes: the bytes (may be NULL when @length is 0)
+ * @length: how many
+ * @gfp: allocation flags (GFP_KERNEL_ACCOUNT for what a user sent)
+ *
+ * Return: a new data object with one reference, or NULL if out of memory.
+ */
+struct os_data *os_data_create_gfp(const void *bytes, size_t length, gfp_t gfp)
+{
+	struct os_data *d;
+
+	d = kvmalloc(struct_size(d, bytes, length), gfp);
+	if (!d)
+		return NULL;
+	os_object_init_gfp(&d->obj, &os_data_class, gfp);
+	d->length = length;
+	if (length)
+		memcpy(d->bytes, bytes, length);
+	return d;
+}
+EXPORT_SYMBOL_GPL(os_data_create_gfp);
 
 /**
  * os_data_create() - an OSData holding a copy of @length bytes
@@ -41,16 +72,7 @@ EXPORT_SYMBOL_GPL(os_data_class);
  */
 struct os_data *os_data_create(const void *bytes, size_t length)
 {
-	struct os_data *d;
-
-	d = kvmalloc(struct_size(d, bytes, length), GFP_KERNEL);
-	if (!d)
-		return NULL;
-	os_object_init(&d->obj, &os_data_class);
-	d->length = length;
-	if (length)
-		memcpy(d->bytes, bytes, length);
-	return d;
+	return os_data_create_gfp(bytes, length, GFP_KERNEL);
 }
 EXPORT_SYMBOL_GPL(os_data_create);
 

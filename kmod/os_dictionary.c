@@ -49,14 +49,55 @@ static bool os_dictionary_equal(const struct os_object *a,
 	return da->count == db->count && os_dictionary_is_subset(da, db);
 }
 
+static size_t os_dictionary_footprint(const struct os_object *obj)
+{
+	const struct os_dictionary *dict = container_of(obj, struct os_dictionary, obj);
+	size_t n = sizeof(*dict) + dict->capacity * sizeof(*dict->entries);
+	unsigned int i;
+
+	for (i = 0; i < dict->count; i++)
+		n += os_object_footprint(&dict->entries[i].key->obj) +
+		     os_object_footprint(dict->entries[i].value);
+	return n;
+}
+
 /* os_dictionary_class: OSDictionary */
 const struct os_class os_dictionary_class = {
 	.name = "OSDictionary",
 	.super = &os_object_class,
 	.free = os_dictionary_free,
 	.equal = os_dictionary_equal,
+	.footprint = os_dictionary_footprint,
 };
 EXPORT_SYMBOL_GPL(os_dictionary_class);
+
+/**
+ * os_dictionary_create_gfp() - an empty OSDictionary
+ * @capacity: room to reserve; the dictionary grows past it as needed
+ * @gfp: allocation flags, now and when it grows (GFP_KERNEL_ACCOUNT for
+ *	what a user sent)
+ *
+ * Return: a new dictionary with one reference, or NULL if out of memory.
+ */
+struct os_dictionary *os_dictionary_create_gfp(unsigned int capacity, gfp_t gfp)
+{
+	struct os_dictionary *dict;
+
+	dict = kzalloc(sizeof(*dict), gfp);
+	if (!dict)
+		return NULL;
+	if (capacity) {
+		dict->entries = kvmalloc_array(capacity, sizeof(*dict->entries), gfp);
+		if (!dict->entries) {
+			kfree(dict);
+			return NULL;
+		}
+		dict->capacity = capacity;
+	}
+	os_object_init_gfp(&dict->obj, &os_dictionary_class, gfp);
+	return dict;
+}
+EXPORT_SYMBOL_GPL(os_dictionary_create_gfp);
 
 /**
  * os_dictionary_create() - an empty OSDictionary
@@ -66,22 +107,7 @@ EXPORT_SYMBOL_GPL(os_dictionary_class);
  */
 struct os_dictionary *os_dictionary_create(unsigned int capacity)
 {
-	struct os_dictionary *dict;
-
-	dict = kzalloc(sizeof(*dict), GFP_KERNEL);
-	if (!dict)
-		return NULL;
-	if (capacity) {
-		dict->entries = kvmalloc_array(capacity, sizeof(*dict->entries),
-					       GFP_KERNEL);
-		if (!dict->entries) {
-			kfree(dict);
-			return NULL;
-		}
-		dict->capacity = capacity;
-	}
-	os_object_init(&dict->obj, &os_dictionary_class);
-	return dict;
+	return os_dictionary_create_gfp(capacity, GFP_KERNEL);
 }
 EXPORT_SYMBOL_GPL(os_dictionary_create);
 
@@ -132,7 +158,7 @@ int os_dictionary_set_key(struct os_dictionary *dict, struct os_string *key,
 		struct os_dictionary_entry *entries;
 
 		entries = iokit_kvgrow(dict->entries, dict->count, capacity,
-				       sizeof(*entries));
+				       sizeof(*entries), os_object_gfp(&dict->obj));
 		if (!entries)
 			return -ENOMEM;
 		dict->entries = entries;

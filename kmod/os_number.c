@@ -21,14 +21,45 @@ static bool os_number_equal(const struct os_object *a, const struct os_object *b
 	       container_of(b, struct os_number, obj)->value;
 }
 
+static size_t os_number_footprint(const struct os_object *obj)
+{
+	return sizeof(struct os_number);
+}
+
 /* os_number_class: OSNumber */
 const struct os_class os_number_class = {
 	.name = "OSNumber",
 	.super = &os_object_class,
 	.free = os_number_free,
 	.equal = os_number_equal,
+	.footprint = os_number_footprint,
 };
 EXPORT_SYMBOL_GPL(os_number_class);
+
+/**
+ * os_number_create_gfp() - an OSNumber
+ * @value: the value; bits above @bits are dropped
+ * @bits: 8, 16, 32 or 64
+ * @gfp: allocation flags (GFP_KERNEL_ACCOUNT for what a user sent)
+ *
+ * Return: a new number with one reference, or NULL if out of memory or
+ * @bits is not a valid width.
+ */
+struct os_number *os_number_create_gfp(u64 value, unsigned int bits, gfp_t gfp)
+{
+	struct os_number *n;
+
+	if (bits != 8 && bits != 16 && bits != 32 && bits != 64)
+		return NULL;
+	n = kmalloc(sizeof(*n), gfp);
+	if (!n)
+		return NULL;
+	os_object_init_gfp(&n->obj, &os_number_class, gfp);
+	n->value = bits == 64 ? value : value & ((1ULL << bits) - 1);
+	n->bits = bits;
+	return n;
+}
+EXPORT_SYMBOL_GPL(os_number_create_gfp);
 
 /**
  * os_number_create() - an OSNumber
@@ -40,17 +71,7 @@ EXPORT_SYMBOL_GPL(os_number_class);
  */
 struct os_number *os_number_create(u64 value, unsigned int bits)
 {
-	struct os_number *n;
-
-	if (bits != 8 && bits != 16 && bits != 32 && bits != 64)
-		return NULL;
-	n = kmalloc(sizeof(*n), GFP_KERNEL);
-	if (!n)
-		return NULL;
-	os_object_init(&n->obj, &os_number_class);
-	n->value = bits == 64 ? value : value & ((1ULL << bits) - 1);
-	n->bits = bits;
-	return n;
+	return os_number_create_gfp(value, bits, GFP_KERNEL);
 }
 EXPORT_SYMBOL_GPL(os_number_create);
 

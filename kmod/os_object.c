@@ -27,11 +27,25 @@ EXPORT_SYMBOL_GPL(os_object_class);
  */
 void os_object_init(struct os_object *obj, const struct os_class *cls)
 {
+	os_object_init_gfp(obj, cls, GFP_KERNEL);
+}
+EXPORT_SYMBOL_GPL(os_object_init);
+
+/**
+ * os_object_init_gfp() - initialise an object allocated with @gfp
+ * @obj: the object, embedded in its class's struct
+ * @cls: its class, which must have a free method in its chain
+ * @gfp: the flags it was allocated with; with __GFP_ACCOUNT, what it
+ *	allocates later is charged to the same memory cgroup
+ */
+void os_object_init_gfp(struct os_object *obj, const struct os_class *cls, gfp_t gfp)
+{
 	kref_init(&obj->ref);
+	obj->flags = gfp & __GFP_ACCOUNT ? OS_OBJECT_ACCOUNTED : 0;
 	obj->cls = cls;
 	atomic_long_inc(&os_object_live);
 }
-EXPORT_SYMBOL_GPL(os_object_init);
+EXPORT_SYMBOL_GPL(os_object_init_gfp);
 
 /**
  * os_object_get() - take a reference
@@ -168,6 +182,23 @@ bool os_object_equal(const struct os_object *a, const struct os_object *b)
 	return false;
 }
 EXPORT_SYMBOL_GPL(os_object_equal);
+
+/**
+ * os_object_footprint() - the memory an object holds
+ * @obj: an object or NULL
+ *
+ * Return: its bytes, those of the objects it contains included.
+ */
+size_t os_object_footprint(const struct os_object *obj)
+{
+	const struct os_class *c;
+
+	for (c = obj ? obj->cls : NULL; c; c = c->super)
+		if (c->footprint)
+			return c->footprint(obj);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(os_object_footprint);
 
 /**
  * os_object_live_count() - number of objects not yet freed

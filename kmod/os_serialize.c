@@ -3,16 +3,37 @@
  * OS containers to and from IOKS streams, over the shared codec in
  * shared/os_serial.c.  Unserializing builds objects as the parser walks;
  * on any failure everything built so far is released, so a refused stream
- * leaves nothing behind.
+ * leaves nothing behind.  Streams come from user space: what is built is
+ * charged to the caller's memory cgroup, and its cost is linear in the
+ * stream (a large dictionary's keys are checked for duplicates through a
+ * hash index, not against every key before them).
  */
 #include <linux/export.h>
+#include <linux/log2.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/stringhash.h>
 
 #include <iokit/os_object.h>
 #include <iokit/os_serialize.h>
 
 #include "shared/os_serial.h"
+
+/* Dictionaries with more keys than this get a hash index of them. */
+#define OS_UNSERIALIZE_INDEX_MIN	16
+
+/*
+ * Open addressing over a dictionary's keys: each slot holds an entry's
+ * index plus one, 0 when free; twice as many slots as declared keys.
+ */
+struct os_key_index {
+	u32 mask;
+	u16 slot[];
+};
+
+static_assert(IOKIT_SERIAL_COUNT_MAX < U16_MAX);
+
+#define OS_UNSERIALIZE_GFP	GFP_KERNEL_ACCOUNT
 
 struct os_unserializer {
 	struct os_object *root;
@@ -20,6 +41,8 @@ struct os_unserializer {
 	struct os_object *open[IOKIT_SERIAL_DEPTH_MAX];
 	/* For an open dictionary, the key waiting for its value. */
 	struct os_string *key[IOKIT_SERIAL_DEPTH_MAX];
+	/* For an open large dictionary, the index of its keys. */
+	struct os_key_index *index[IOKIT_SERIAL_DEPTH_MAX];
 	unsigned int depth;
 };
 
@@ -73,16 +96,35 @@ static int os_unserializer_open(struct os_unserializer *u, struct os_object *c)
 
 static int os_unserializer_begin_dict(void *ctx, u32 count)
 {
-	struct os_dictionary *d = os_dictionary_create(min_t(u32, count,
-							     OS_UNSERIALIZE_RESERVE));
+	struct os_unserializer *u = ctx;
+	struct os_dictionary *d;
+	struct os_key_index *index = NULL;
+	u32 slots;
+	int ret;
 
-	return os_unserializer_open(ctx, d ? &d->obj : NULL);
+	/* The count is the parser's, bounded by IOKIT_SERIAL_COUNT_MAX. */
+	if (count > OS_UNSERIALIZE_INDEX_MIN) {
+		slots = roundup_pow_of_two(2 * count);
+		index = kvzalloc(struct_size(index, slot, slots),
+				 OS_UNSERIALIZE_GFP | __GFP_NOWARN);
+		if (!index)
+			return IOKIT_SERIAL_E_NO_MEMORY;
+		index->mask = slots - 1;
+	}
+	d = os_dictionary_create_gfp(min_t(u32, count, OS_UNSERIALIZE_RESERVE),
+				     OS_UNSERIALIZE_GFP);
+	ret = os_unserializer_open(ctx, d ? &d->obj : NULL);
+	if (ret)
+		kvfree(index);
+	else
+		u->index[u->depth - 1] = index;
+	return ret;
 }
 
 static int os_unserializer_begin_array(void *ctx, u32 count)
 {
-	struct os_array *a = os_array_create(min_t(u32, count,
-						   OS_UNSERIALIZE_RESERVE));
+	struct os_array *a = os_array_create_gfp(min_t(u32, count, OS_UNSERIALIZE_RESERVE),
+						 OS_UNSERIALIZE_GFP);
 
 	return os_unserializer_open(ctx, a ? &a->obj : NULL);
 }
@@ -92,18 +134,43 @@ static int os_unserializer_end(void *ctx)
 	struct os_unserializer *u = ctx;
 
 	u->depth--;
+	kvfree(u->index[u->depth]);
+	u->index[u->depth] = NULL;
 	return 0;
+}
+
+/*
+ * Whether @dict, whose keys @index knows, has @k already; if not, @k is
+ * entered as the key of the next entry, which its value fills next.
+ */
+static bool os_key_index_insert(struct os_key_index *index,
+				const struct os_dictionary *dict,
+				const struct os_string *k)
+{
+	u32 i = full_name_hash(NULL, k->str, k->length) & index->mask;
+
+	for (; index->slot[i]; i = (i + 1) & index->mask) {
+		const struct os_string *have = dict->entries[index->slot[i] - 1].key;
+
+		if (have->length == k->length && !memcmp(have->str, k->str, k->length))
+			return true;
+	}
+	index->slot[i] = dict->count + 1;
+	return false;
 }
 
 static int os_unserializer_key(void *ctx, const char *key, u32 len)
 {
 	struct os_unserializer *u = ctx;
 	struct os_dictionary *dict = os_dictionary_cast(u->open[u->depth - 1]);
-	struct os_string *k = os_string_create_len(key, len);
+	struct os_key_index *index = u->index[u->depth - 1];
+	struct os_string *k = os_string_create_len_gfp(key, len, OS_UNSERIALIZE_GFP);
+	bool dup;
 
 	if (!k)
 		return IOKIT_SERIAL_E_NO_MEMORY;
-	if (os_dictionary_get(dict, k->str)) {
+	dup = index ? os_key_index_insert(index, dict, k) : !!os_dictionary_get(dict, k->str);
+	if (dup) {
 		os_object_put(&k->obj);
 		return IOKIT_SERIAL_E_DUPLICATE_KEY;
 	}
@@ -113,21 +180,21 @@ static int os_unserializer_key(void *ctx, const char *key, u32 len)
 
 static int os_unserializer_number(void *ctx, u64 value, u32 bits)
 {
-	struct os_number *n = os_number_create(value, bits);
+	struct os_number *n = os_number_create_gfp(value, bits, OS_UNSERIALIZE_GFP);
 
 	return os_unserializer_add(ctx, n ? &n->obj : NULL);
 }
 
 static int os_unserializer_string(void *ctx, const char *str, u32 len)
 {
-	struct os_string *s = os_string_create_len(str, len);
+	struct os_string *s = os_string_create_len_gfp(str, len, OS_UNSERIALIZE_GFP);
 
 	return os_unserializer_add(ctx, s ? &s->obj : NULL);
 }
 
 static int os_unserializer_data(void *ctx, const void *bytes, u32 len)
 {
-	struct os_data *d = os_data_create(bytes, len);
+	struct os_data *d = os_data_create_gfp(bytes, len, OS_UNSERIALIZE_GFP);
 
 	return os_unserializer_add(ctx, d ? &d->obj : NULL);
 }
@@ -154,6 +221,8 @@ static const struct os_serial_visitor os_unserializer_visitor = {
  * @len: its length
  * @err: out: on failure, offset and enum iokit_serial_error
  *
+ * The objects are charged to the caller's memory cgroup.
+ *
  * Return: the root object with one reference, or NULL on failure.
  */
 struct os_object *os_unserialize(const void *buf, size_t len,
@@ -164,9 +233,11 @@ struct os_object *os_unserialize(const void *buf, size_t len,
 
 	if (!os_serial_parse(buf, len, &os_unserializer_visitor, &u, err))
 		return u.root;
-	for (i = 0; i < ARRAY_SIZE(u.key); i++)
+	for (i = 0; i < ARRAY_SIZE(u.key); i++) {
 		if (u.key[i])
 			os_object_put(&u.key[i]->obj);
+		kvfree(u.index[i]);
+	}
 	os_object_put(u.root);
 	return NULL;
 }

@@ -24,14 +24,45 @@ static bool os_string_equal(const struct os_object *a, const struct os_object *b
 	return sa->length == sb->length && !memcmp(sa->str, sb->str, sa->length);
 }
 
+static size_t os_string_footprint(const struct os_object *obj)
+{
+	const struct os_string *s = container_of(obj, struct os_string, obj);
+
+	return struct_size(s, str, s->length + 1);
+}
+
 /* os_string_class: OSString */
 const struct os_class os_string_class = {
 	.name = "OSString",
 	.super = &os_object_class,
 	.free = os_string_free,
 	.equal = os_string_equal,
+	.footprint = os_string_footprint,
 };
 EXPORT_SYMBOL_GPL(os_string_class);
+
+/**
+ * os_string_create_len_gfp() - an OSString from @length bytes
+ * @str: the text; need not be NUL-terminated
+ * @length: its length
+ * @gfp: allocation flags (GFP_KERNEL_ACCOUNT for what a user sent)
+ *
+ * Return: a new string with one reference, or NULL if out of memory.
+ */
+struct os_string *os_string_create_len_gfp(const char *str, size_t length, gfp_t gfp)
+{
+	struct os_string *s;
+
+	s = kmalloc(struct_size(s, str, size_add(length, 1)), gfp);
+	if (!s)
+		return NULL;
+	os_object_init_gfp(&s->obj, &os_string_class, gfp);
+	s->length = length;
+	memcpy(s->str, str, length);
+	s->str[length] = '\0';
+	return s;
+}
+EXPORT_SYMBOL_GPL(os_string_create_len_gfp);
 
 /**
  * os_string_create_len() - an OSString from @length bytes
@@ -42,16 +73,7 @@ EXPORT_SYMBOL_GPL(os_string_class);
  */
 struct os_string *os_string_create_len(const char *str, size_t length)
 {
-	struct os_string *s;
-
-	s = kmalloc(struct_size(s, str, size_add(length, 1)), GFP_KERNEL);
-	if (!s)
-		return NULL;
-	os_object_init(&s->obj, &os_string_class);
-	s->length = length;
-	memcpy(s->str, str, length);
-	s->str[length] = '\0';
-	return s;
+	return os_string_create_len_gfp(str, length, GFP_KERNEL);
 }
 EXPORT_SYMBOL_GPL(os_string_create_len);
 

@@ -817,15 +817,28 @@ TEST_F(reg, set_properties)
 	EXPECT_EQ(IOKIT_SERIAL_E_PADDING, pd.bad_reason);
 	EXPECT_EQ(s.w.len - 8, pd.bad_offset);
 
-	/* Without CAP_SYS_ADMIN: not privileged. */
+	/*
+	 * Opened without CAP_SYS_ADMIN: not privileged.  The opener's
+	 * credentials decide, so the node this root process opened still is
+	 * (the "bad padding" answer shows the command ran).
+	 */
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
+		int fd;
+
 		if (setuid(65534))
 			_exit(2);
-		pd.data_size = 0;
+		fd = open(IOKIT_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			_exit(3);
+		pd.ioreturn = 0;
+		ioctl(fd, IOKIT_IOC_SET_PROPERTIES, &pd);
+		if (pd.ioreturn != IOKIT_RETURN_NOT_PRIVILEGED || errno != EACCES)
+			_exit(1);
+		pd.ioreturn = 0;
 		ioctl(self->fd, IOKIT_IOC_SET_PROPERTIES, &pd);
-		_exit(pd.ioreturn == IOKIT_RETURN_NOT_PRIVILEGED && errno == EACCES ? 0 : 1);
+		_exit(pd.ioreturn == IOKIT_RETURN_BAD_ARGUMENT ? 0 : 4);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, WEXITSTATUS(status));

@@ -125,24 +125,32 @@ TEST_F(iokit, unknown_commands)
 {
 	struct iokit_version ver = { .size = sizeof(ver) };
 
+	EXPECT_EQ(ENOTTY, iokit_ioctl_err(self->fd, _IO(IOKIT_IOC_TYPE, 0xff), &ver));
+	EXPECT_EQ(ENOTTY, iokit_ioctl_err(self->fd, _IO(IOKIT_IOC_TYPE, 0x6f), &ver));
+	EXPECT_EQ(ENOTTY, iokit_ioctl_err(self->fd, _IO('x', 0x00), &ver));
+	/* ABI 1's type byte, now another driver's. */
+	EXPECT_EQ(ENOTTY, iokit_ioctl_err(self->fd, _IO(0xb8, 0x00), &ver));
 	EXPECT_EQ(ENOTTY, iokit_ioctl_err(self->fd,
-					  _IOWR(IOKIT_IOC_TYPE, 0xff, struct iokit_version), &ver));
-	EXPECT_EQ(ENOTTY, iokit_ioctl_err(self->fd,
-					  _IOWR(IOKIT_IOC_TYPE, 0x6f, struct iokit_version), &ver));
-	EXPECT_EQ(ENOTTY, iokit_ioctl_err(self->fd,
-					  _IOWR('x', 0x00, struct iokit_version), &ver));
-	/* Right number, wrong direction. */
-	EXPECT_EQ(ENOTTY, iokit_ioctl_err(self->fd,
-					  _IOR(IOKIT_IOC_TYPE, 0x00, struct iokit_version), &ver));
+					  _IOWR(0xb8, 0x00, struct iokit_version), &ver));
+	EXPECT_EQ(0xd1, IOKIT_IOC_TYPE);
 }
 
-/* The size bits of the command are not what the kernel trusts. */
-TEST_F(iokit, command_size_bits_are_informative)
+/*
+ * Commands are _IO() numbers: one with size or direction bits, as ABI 1
+ * had, is not a command (the struct's own size field is what counts).
+ */
+TEST_F(iokit, commands_carry_no_size_bits)
 {
 	struct iokit_version ver = { .size = sizeof(ver) };
 
-	EXPECT_EQ(0, iokit_ioctl_err(self->fd, _IOWR(IOKIT_IOC_TYPE, 0x00, uint64_t), &ver));
+	EXPECT_EQ(0, _IOC_SIZE(IOKIT_IOC_VERSION));
+	EXPECT_EQ(_IOC_NONE, _IOC_DIR(IOKIT_IOC_MATCH_TEST));
+	EXPECT_EQ(ENOTTY, iokit_ioctl_err(self->fd,
+					  _IOWR(IOKIT_IOC_TYPE, 0x00, struct iokit_version), &ver));
+	EXPECT_EQ(ENOTTY, iokit_ioctl_err(self->fd, _IOR(IOKIT_IOC_TYPE, 0x00, uint64_t), &ver));
+	EXPECT_EQ(0, iokit_ioctl_err(self->fd, IOKIT_IOC_VERSION, &ver));
 	EXPECT_EQ(IOKIT_ABI_MAJOR, ver.abi_major);
+	EXPECT_EQ(2, ver.abi_major);
 }
 
 TEST_F(iokit, bad_pointers)

@@ -55,6 +55,9 @@ int control(void)
 {
 	if (iokit_fd < 0) {
 		iokit_fd = open(IOKIT_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+		/* Reading is enough for match-test; writing commands say EBADF. */
+		if (iokit_fd < 0 && (errno == EACCES || errno == EPERM || errno == EROFS))
+			iokit_fd = open(IOKIT_DEVICE_PATH, O_RDONLY | O_CLOEXEC);
 		if (iokit_fd < 0)
 			die("%s: %s (is iokit.ko loaded?)", IOKIT_DEVICE_PATH,
 			    strerror(errno));

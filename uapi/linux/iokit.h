@@ -19,6 +19,12 @@
  *    unknown command, bad pointer) report only errno.
  *  - Unknown commands fail with ENOTTY.  All reserved fields and flags must
  *    be zero.  Pointers travel as __u64.
+ *  - Commands that change what others see (SET_PROPERTIES, PERSONALITY
+ *    ADD and REMOVE, CLAIM, LOADER, TEST_ENTRIES) need /dev/iokit opened
+ *    for writing, else they fail with EBADF and IOKIT_RETURN_NOT_PERMITTED;
+ *    those that need privilege check CAP_SYS_ADMIN in the credentials the
+ *    node was opened with, not the caller's at the time of the ioctl
+ *    (IOKIT_RETURN_NOT_PRIVILEGED, EACCES).
  */
 #ifndef _UAPI_LINUX_IOKIT_H
 #define _UAPI_LINUX_IOKIT_H
@@ -35,8 +41,8 @@
  * changes incompatibly (never planned); the minor number grows with every
  * added command or field.  Feature bits below say what a module offers.
  */
-#define IOKIT_ABI_MAJOR		1
-#define IOKIT_ABI_MINOR		2
+#define IOKIT_ABI_MAJOR		2
+#define IOKIT_ABI_MINOR		0
 
 /* Largest argument struct the kernel will look at; bigger gets E2BIG. */
 #define IOKIT_ARG_SIZE_MAX	4096
@@ -100,8 +106,12 @@
 #define IOKIT_RETURN_ISO_TOO_NEW	0xe00002efu
 #define IOKIT_RETURN_NOT_FOUND		0xe00002f0u
 
-/* ioctl type byte; 0xb8 is unassigned in ioctl-number.rst. */
-#define IOKIT_IOC_TYPE		0xb8
+/*
+ * ioctl type byte: 0xd1 is free in Documentation/userspace-api/ioctl/
+ * ioctl-number.rst (ABI 1 used 0xb8, which Marvell CN10K DPI and the
+ * Hyper-V mshv driver hold).
+ */
+#define IOKIT_IOC_TYPE		0xd1
 
 /**
  * struct iokit_version - IOKIT_IOC_VERSION: identify the module and its ABI
@@ -829,9 +839,10 @@ struct iokit_load_request {
 };
 
 /*
- * Command numbers.  The size bits of an IOKIT_IOC_* value follow the struct
- * as this header declares it, so they change when a struct grows; the
- * kernel ignores them and trusts the struct's @size instead.
+ * Command numbers, as iommufd numbers its own: _IO(), with no size or
+ * direction bits.  Every struct says its size in its first field and
+ * grows by appending, so size bits in the number would only go stale;
+ * a number with them is not a command (ENOTTY).  ABI 1 used _IOWR().
  */
 enum {
 	IOKIT_CMD_VERSION = 0x00,
@@ -854,39 +865,22 @@ enum {
 	IOKIT_CMD_TEST_ENTRIES = 0x70,
 };
 
-#define IOKIT_IOC_VERSION \
-	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_VERSION, struct iokit_version)
-#define IOKIT_IOC_REGISTRY_LOOKUP \
-	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_REGISTRY_LOOKUP, struct iokit_registry_lookup)
-#define IOKIT_IOC_ENTRY_INFO \
-	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_ENTRY_INFO, struct iokit_entry_info)
-#define IOKIT_IOC_ENTRY_RELATIVES \
-	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_ENTRY_RELATIVES, struct iokit_entry_relatives)
-#define IOKIT_IOC_COPY_PROPERTIES \
-	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_COPY_PROPERTIES, struct iokit_property_data)
-#define IOKIT_IOC_SEARCH_PROPERTY \
-	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_SEARCH_PROPERTY, struct iokit_property_data)
-#define IOKIT_IOC_SET_PROPERTIES \
-	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_SET_PROPERTIES, struct iokit_property_data)
-#define IOKIT_IOC_GET_MATCHING \
-	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_GET_MATCHING, struct iokit_matching)
-#define IOKIT_IOC_WAIT_QUIET \
-	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_WAIT_QUIET, struct iokit_wait_quiet)
-#define IOKIT_IOC_PERSONALITY \
-	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_PERSONALITY, struct iokit_personality)
-#define IOKIT_IOC_PORT_CREATE \
-	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_PORT_CREATE, struct iokit_port_create)
-#define IOKIT_IOC_NOTIFICATION \
-	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_NOTIFICATION, struct iokit_notification)
-#define IOKIT_IOC_MATCH_LEDGER \
-	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_MATCH_LEDGER, struct iokit_match_ledger)
-#define IOKIT_IOC_MATCH_TEST \
-	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_MATCH_TEST, struct iokit_match_test)
-#define IOKIT_IOC_CLAIM \
-	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_CLAIM, struct iokit_claim)
-#define IOKIT_IOC_LOADER \
-	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_LOADER, struct iokit_loader)
-#define IOKIT_IOC_TEST_ENTRIES \
-	_IOWR(IOKIT_IOC_TYPE, IOKIT_CMD_TEST_ENTRIES, struct iokit_test_entries)
+#define IOKIT_IOC_VERSION		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_VERSION)
+#define IOKIT_IOC_REGISTRY_LOOKUP	_IO(IOKIT_IOC_TYPE, IOKIT_CMD_REGISTRY_LOOKUP)
+#define IOKIT_IOC_ENTRY_INFO		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_ENTRY_INFO)
+#define IOKIT_IOC_ENTRY_RELATIVES	_IO(IOKIT_IOC_TYPE, IOKIT_CMD_ENTRY_RELATIVES)
+#define IOKIT_IOC_COPY_PROPERTIES	_IO(IOKIT_IOC_TYPE, IOKIT_CMD_COPY_PROPERTIES)
+#define IOKIT_IOC_SEARCH_PROPERTY	_IO(IOKIT_IOC_TYPE, IOKIT_CMD_SEARCH_PROPERTY)
+#define IOKIT_IOC_SET_PROPERTIES	_IO(IOKIT_IOC_TYPE, IOKIT_CMD_SET_PROPERTIES)
+#define IOKIT_IOC_GET_MATCHING		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_GET_MATCHING)
+#define IOKIT_IOC_WAIT_QUIET		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_WAIT_QUIET)
+#define IOKIT_IOC_PERSONALITY		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_PERSONALITY)
+#define IOKIT_IOC_PORT_CREATE		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_PORT_CREATE)
+#define IOKIT_IOC_NOTIFICATION		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_NOTIFICATION)
+#define IOKIT_IOC_MATCH_LEDGER		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_MATCH_LEDGER)
+#define IOKIT_IOC_MATCH_TEST		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_MATCH_TEST)
+#define IOKIT_IOC_CLAIM			_IO(IOKIT_IOC_TYPE, IOKIT_CMD_CLAIM)
+#define IOKIT_IOC_LOADER		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_LOADER)
+#define IOKIT_IOC_TEST_ENTRIES		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_TEST_ENTRIES)
 
 #endif /* _UAPI_LINUX_IOKIT_H */

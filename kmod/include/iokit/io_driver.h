@@ -30,6 +30,7 @@
 #define _IOKIT_IO_DRIVER_H
 
 #include <linux/module.h>
+#include <linux/spinlock.h>
 #include <linux/wait.h>
 
 #include <iokit/io_service.h>
@@ -132,11 +133,15 @@ struct io_personality {
  * @ops: the methods
  * @personalities: array ended by an entry with NULL properties
  * @owner: the module, set by io_driver_register()
+ *
+ * The rest is IOKit's (io_driver.c):
  * @node: in IOKit's list of drivers
- * @instances: live instances, and matching rounds holding the driver as a
+ * @lock: guards @dying and @instance_list
+ * @holds: live instances, and matching rounds holding the driver as a
  *	candidate; unregistering waits for none to remain
- * @wait: woken when @instances drops
- * @dying: being unregistered: no new instances (guarded by the catalogue)
+ * @wait: woken when @holds drops
+ * @dying: being unregistered: no new holds, no new instances
+ * @instance_list: every instance not yet freed (io_service.driver_node)
  */
 struct io_driver {
 	struct os_class cls;
@@ -146,9 +151,11 @@ struct io_driver {
 	const struct io_personality *personalities;
 	struct module *owner;
 	struct list_head node;
-	atomic_t instances;
+	spinlock_t lock;	/* dying, instance_list */
+	atomic_t holds;
 	wait_queue_head_t wait;
 	bool dying;
+	struct list_head instance_list;
 };
 
 #define IO_DRIVER_CLASS(_name, _type, _member)				\

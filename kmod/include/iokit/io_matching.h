@@ -30,7 +30,11 @@ __printf(2, 3)
 void io_match_report_actual(struct io_match_report *r, const char *fmt, ...);
 void io_match_report_object(char *buf, size_t size, const struct os_object *obj);
 
+/* Providers IOParentMatch's walk up the registry visits at most. */
+#define IO_MATCH_PARENT_HOPS_MAX	32
+
 int io_matching_validate(const struct os_dictionary *match, const char **bad_key);
+unsigned long io_matching_cost(const struct os_dictionary *match);
 bool io_matching_match_passive(struct io_registry_entry *entry,
 			       const struct os_dictionary *match);
 bool io_matching_match_passive_report(struct io_registry_entry *entry,

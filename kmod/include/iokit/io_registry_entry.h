@@ -9,6 +9,7 @@
 #ifndef _IOKIT_IO_REGISTRY_ENTRY_H
 #define _IOKIT_IO_REGISTRY_ENTRY_H
 
+#include <linux/bitops.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
@@ -61,7 +62,9 @@ struct io_registry_entry_ops {
  * @child_links: per plane, links to children
  * @registered: reachable by ID and from the root; guarded by the
  *	registry's topology lock
- * @inactive: terminated; still referenced, no longer in the registry
+ * @removed: out of the registry for good (io_registry_entry_remove());
+ *	guarded by the topology lock
+ * @flags: IO_REGISTRY_ENTRY_INACTIVE, set once, atomically
  * @rcu: frees the entry after lock-free ID lookups are done with it
  */
 struct io_registry_entry {
@@ -75,11 +78,30 @@ struct io_registry_entry {
 	struct list_head parent_links[IO_REGISTRY_PLANES_MAX];
 	struct list_head child_links[IO_REGISTRY_PLANES_MAX];
 	bool registered;
-	bool inactive;
+	bool removed;
+	unsigned long flags;
 	struct rcu_head rcu;
 };
 
+/*
+ * Bit of io_registry_entry.flags: the entry is terminated or terminating.
+ * It gains no children, no clients and no matching from then on; it may
+ * still be in the registry while its termination runs.
+ */
+#define IO_REGISTRY_ENTRY_INACTIVE	0
+
 extern const struct os_class io_registry_entry_class;
+
+/**
+ * io_registry_entry_inactive() - isInactive()
+ * @entry: the entry
+ *
+ * Return: true once the entry is terminating or terminated.
+ */
+static inline bool io_registry_entry_inactive(const struct io_registry_entry *entry)
+{
+	return test_bit(IO_REGISTRY_ENTRY_INACTIVE, &entry->flags);
+}
 
 static inline struct io_registry_entry *
 io_registry_entry_get(struct io_registry_entry *entry)
@@ -111,6 +133,7 @@ void io_registry_entry_detach(struct io_registry_entry *child,
 			      struct io_registry_entry *parent,
 			      const struct io_registry_plane *plane);
 void io_registry_entry_remove(struct io_registry_entry *entry);
+bool io_registry_entry_deactivate(struct io_registry_entry *entry);
 
 struct io_registry_entry *
 io_registry_entry_get_provider(struct io_registry_entry *entry);

@@ -14,14 +14,16 @@
 
 struct io_driver;
 
-/* enum io_service_state: bits of io_service.state (Apple's state bits). */
+/*
+ * enum io_service_state: bits of io_service.state (Apple's state bits).
+ * Inactive, the state termination starts with, is the registry entry's
+ * (io_registry_entry_inactive()).
+ */
 enum io_service_state {
 	IO_SERVICE_REGISTERED,		/* RegisterService() ran */
-	IO_SERVICE_MATCHED,		/* a RegisterService round completed */
-	IO_SERVICE_PUBLISHED,		/* publish notifications delivered */
 	IO_SERVICE_STARTED,		/* a driver's Start succeeded */
-	IO_SERVICE_INACTIVE,		/* terminating or terminated */
 	IO_SERVICE_FREED,		/* a driver instance's free ran */
+	IO_SERVICE_TERMINATED,		/* its termination has finished */
 };
 
 /**
@@ -37,10 +39,16 @@ enum io_service_state {
  *	service raised (referenced): it is lowered on the same provider even
  *	if the registry changed in between
  * @match_lock: serialises matching and termination on this service, so a
- *	nub is never matched while its clients are being torn down
+ *	nub is never matched while its clients are being torn down; a driver
+ *	instance holds its own from creation until its Start returns
  * @category: the instance's IOMatchCategory, or NULL for a nub
  * @terminate_node: in the victim list of the termination that made it
  *	inactive, so that terminating needs no memory
+ * @driver_node: for a driver instance, in its driver's instance list
+ * @published_seq: when it was first published, in the notification
+ *	sequence (io_service_notification.c); 0 before
+ * @matched_seq: when its first RegisterService round ended; 0 before
+ * @terminated_seq: when its terminated notifications went out; 0 before
  */
 struct io_service {
 	struct io_registry_entry entry;
@@ -53,6 +61,10 @@ struct io_service {
 	struct mutex match_lock;	/* matching and termination */
 	struct os_string *category;
 	struct list_head terminate_node;
+	struct list_head driver_node;
+	u64 published_seq;
+	u64 matched_seq;
+	u64 terminated_seq;
 };
 
 extern const struct os_class io_service_class;

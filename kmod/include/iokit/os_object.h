@@ -19,6 +19,7 @@
 #ifndef _IOKIT_OS_OBJECT_H
 #define _IOKIT_OS_OBJECT_H
 
+#include <linux/gfp.h>
 #include <linux/kref.h>
 #include <linux/types.h>
 
@@ -34,27 +35,46 @@ struct os_object;
  *	instantiated must have one somewhere in its chain.
  * @equal: compares two objects of exactly this class by value; without
  *	one, objects are equal only to themselves
+ * @footprint: the bytes the object holds, what it contains included, so
+ *	that what a user makes the kernel keep can be charged to it; without
+ *	one, the nearest ancestor's, and 0 for OSObject
  */
 struct os_class {
 	const char *name;
 	const struct os_class *super;
 	void (*free)(struct os_object *obj);
 	bool (*equal)(const struct os_object *a, const struct os_object *b);
+	size_t (*footprint)(const struct os_object *obj);
 };
 
 /**
  * struct os_object - base of every iokit object
  * @ref: reference count
+ * @flags: OS_OBJECT_* bits, set at creation
  * @cls: the object's class
  */
 struct os_object {
 	struct kref ref;
+	u32 flags;
 	const struct os_class *cls;
 };
+
+/*
+ * The object's memory, and what a container grows by later, is charged
+ * to its creator's memory cgroup: it was built from what a user sent.
+ */
+#define OS_OBJECT_ACCOUNTED	0x1
+
+/* The allocation flags for memory that belongs to @obj. */
+static inline gfp_t os_object_gfp(const struct os_object *obj)
+{
+	return obj->flags & OS_OBJECT_ACCOUNTED ? GFP_KERNEL_ACCOUNT : GFP_KERNEL;
+}
 
 extern const struct os_class os_object_class;
 
 void os_object_init(struct os_object *obj, const struct os_class *cls);
+void os_object_init_gfp(struct os_object *obj, const struct os_class *cls, gfp_t gfp);
 struct os_object *os_object_get(struct os_object *obj);
 bool os_object_get_unless_zero(struct os_object *obj);
 void os_object_put(struct os_object *obj);
@@ -63,6 +83,7 @@ bool os_object_is_kind(const struct os_object *obj, const struct os_class *cls);
 bool os_class_is_subclass(const struct os_class *cls, const struct os_class *super);
 const char *os_object_class_name(const struct os_object *obj);
 bool os_object_equal(const struct os_object *a, const struct os_object *b);
+size_t os_object_footprint(const struct os_object *obj);
 long os_object_live_count(void);
 
 /* ---- OSString: immutable text ---- */
@@ -75,6 +96,7 @@ struct os_string {
 extern const struct os_class os_string_class;
 struct os_string *os_string_create(const char *str);
 struct os_string *os_string_create_len(const char *str, size_t length);
+struct os_string *os_string_create_len_gfp(const char *str, size_t length, gfp_t gfp);
 struct os_string *os_string_cast(const struct os_object *obj);
 bool os_string_equal_cstr(const struct os_string *s, const char *str);
 
@@ -87,6 +109,7 @@ struct os_number {
 
 extern const struct os_class os_number_class;
 struct os_number *os_number_create(u64 value, unsigned int bits);
+struct os_number *os_number_create_gfp(u64 value, unsigned int bits, gfp_t gfp);
 struct os_number *os_number_cast(const struct os_object *obj);
 
 /* ---- OSBoolean: the two shared values ---- */
@@ -108,6 +131,7 @@ struct os_data {
 
 extern const struct os_class os_data_class;
 struct os_data *os_data_create(const void *bytes, size_t length);
+struct os_data *os_data_create_gfp(const void *bytes, size_t length, gfp_t gfp);
 struct os_data *os_data_cast(const struct os_object *obj);
 
 /* ---- OSArray: an ordered list of objects ---- */
@@ -120,6 +144,7 @@ struct os_array {
 
 extern const struct os_class os_array_class;
 struct os_array *os_array_create(unsigned int capacity);
+struct os_array *os_array_create_gfp(unsigned int capacity, gfp_t gfp);
 int os_array_append(struct os_array *array, struct os_object *item);
 struct os_object *os_array_get(const struct os_array *array, unsigned int index);
 struct os_array *os_array_cast(const struct os_object *obj);
@@ -139,6 +164,7 @@ struct os_dictionary {
 
 extern const struct os_class os_dictionary_class;
 struct os_dictionary *os_dictionary_create(unsigned int capacity);
+struct os_dictionary *os_dictionary_create_gfp(unsigned int capacity, gfp_t gfp);
 struct os_dictionary *os_dictionary_copy(const struct os_dictionary *dict);
 int os_dictionary_set(struct os_dictionary *dict, const char *key,
 		      struct os_object *value);
