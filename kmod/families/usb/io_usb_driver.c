@@ -70,6 +70,16 @@ static int io_usb_interface_take(struct io_service *nub, bool claim)
 	 * unplug (which takes it) cannot overtake a Start.
 	 */
 	usb_lock_device(usb->udev);
+	/*
+	 * An unplug, which takes the lock too, terminated the nub and removed
+	 * the interface meanwhile: claiming a removed interface would succeed
+	 * and never be undone (no disconnect comes for it).
+	 */
+	if (io_registry_entry_inactive(&nub->entry) || !device_is_registered(&intf->dev)) {
+		usb_unlock_device(usb->udev);
+		io_catalogue_candidates_free(c, n);
+		return -ENODEV;
+	}
 	ours = intf->dev.driver == &io_usb_driver.driver;
 	if (!ours && n) {
 		if (intf->dev.driver && claim) {
