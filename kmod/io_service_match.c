@@ -19,6 +19,7 @@
 #include <iokit/io_matching.h>
 
 #include "io_family.h"
+#include "io_test_hooks.h"
 #include "iokit_internal.h"
 
 #define IO_DEFAULT_MATCH_CATEGORY	"IODefaultMatchCategory"
@@ -165,6 +166,7 @@ static int io_service_try_candidate(struct io_service *nub, struct io_candidate 
 	service = io_driver_instance_create(c->driver);
 	if (IS_ERR(service))
 		return PTR_ERR(service);
+	io_test_delay(IO_TEST_DELAY_BEFORE_ATTACH);
 	ret = io_instance_set_properties(service, c, category);
 	if (ret)
 		goto put;

@@ -39,6 +39,7 @@
 #include <iokit/io_notification_port.h>
 #include <iokit/io_service.h>
 
+#include "io_test_hooks.h"
 #include "io_user.h"
 #include "iokit_internal.h"
 
@@ -342,6 +343,7 @@ static u32 io_notification_arm(struct io_notification *n, u64 __user *uids,
 		return IOKIT_RETURN_SUCCESS;
 	}
 
+	io_test_delay(IO_TEST_DELAY_ARMING);
 	found = io_notification_search(n, armed, ids, capacity);
 	ret = found == -EINTR ? IOKIT_RETURN_ABORTED : IOKIT_RETURN_NO_MEMORY;
 	if (found < 0)
@@ -365,6 +367,12 @@ static u32 io_notification_arm(struct io_notification *n, u64 __user *uids,
 
 	/* Live: what came after the list was copied is posted, in order. */
 	down_write(&io_notify_lock);
+	if (!n->listed) {
+		/* Its port was closed meanwhile: nothing is armed. */
+		up_write(&io_notify_lock);
+		kvfree(ids);
+		return IOKIT_RETURN_BAD_ARGUMENT;
+	}
 	early = atomic_read(&n->early_count);
 	posted = min(early, n->early_size);
 	for (i = found_early; early <= n->early_size && i < posted; i++) {

@@ -26,6 +26,7 @@
 #include <linux/kref.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uidgid.h>
 #include <linux/xarray.h>
@@ -158,4 +159,23 @@ void io_user_uncharge(struct io_user *u, size_t memory, unsigned long cost)
 	atomic_long_sub(memory, &u->memory);
 	atomic_long_sub(cost, &u->cost);
 	io_user_put(u);
+}
+
+/**
+ * io_user_show() - each user's charges, for debugfs "users"
+ * @m: the seq_file: one "uid memory cost" line per user, then one
+ *	"limits memory cost" line with the budgets
+ */
+void io_user_show(struct seq_file *m)
+{
+	struct io_user *u;
+	unsigned long uid;
+
+	mutex_lock(&io_users_lock);
+	xa_for_each(&io_users, uid, u)
+		seq_printf(m, "%lu %ld %ld\n", uid, atomic_long_read(&u->memory),
+			   atomic_long_read(&u->cost));
+	mutex_unlock(&io_users_lock);
+	seq_printf(m, "limits %lu %lu\n", READ_ONCE(user_memory_max),
+		   READ_ONCE(user_match_cost_max));
 }

@@ -8,6 +8,7 @@
 #include <linux/types.h>
 
 struct io_user;
+struct seq_file;
 
 /*
  * The default matching-cost budget of one user: the units of
@@ -20,5 +21,6 @@ struct io_user *io_user_get_current(void);
 void io_user_put(struct io_user *u);
 int io_user_charge(struct io_user *u, size_t memory, unsigned long cost);
 void io_user_uncharge(struct io_user *u, size_t memory, unsigned long cost);
+void io_user_show(struct seq_file *m);
 
 #endif /* IOKIT_IO_USER_H */

@@ -5,6 +5,8 @@
  *   objects           every live iokit object of every kind: OS objects
  *                     (entries, containers, ...) and the kinds below
  *   live              one "kind count" line per kind
+ *   users             what each user has made iokit keep: "uid memory
+ *                     cost", then "limits memory cost" (io_user.c)
  *   registry_entries  entries currently in the registry
  */
 #include <linux/debugfs.h>
@@ -13,6 +15,7 @@
 
 #include <iokit/io_registry_entry.h>
 
+#include "io_user.h"
 #include "iokit_internal.h"
 
 atomic_long_t iokit_live[IOKIT_LIVE_KINDS];
@@ -52,6 +55,13 @@ static int iokit_debugfs_live_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(iokit_debugfs_live);
 
+static int iokit_debugfs_users_show(struct seq_file *m, void *v)
+{
+	io_user_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(iokit_debugfs_users);
+
 static int iokit_debugfs_entries_get(void *data, u64 *val)
 {
 	*val = io_registry_entry_count();
@@ -70,6 +80,8 @@ void iokit_debugfs_init(void)
 				   &iokit_debugfs_objects);
 	debugfs_create_file("live", 0444, iokit_debugfs_dir, NULL,
 			    &iokit_debugfs_live_fops);
+	debugfs_create_file("users", 0444, iokit_debugfs_dir, NULL,
+			    &iokit_debugfs_users_fops);
 	debugfs_create_file_unsafe("registry_entries", 0444, iokit_debugfs_dir,
 				   NULL, &iokit_debugfs_entries);
 }

@@ -17,6 +17,7 @@
 #include <iokit/io_service.h>
 
 #include "io_family.h"
+#include "io_test_hooks.h"
 #include "iokit_internal.h"
 
 static const struct file_operations iokit_control_fops = {
@@ -55,6 +56,7 @@ static void iokit_families_exit(unsigned int n)
 	for (i = n; i--;)
 		if (iokit_families[i]->stop)
 			iokit_families[i]->stop();
+	io_test_delay(IO_TEST_DELAY_FAMILIES_STOPPED);
 	/* What the last hot-plug set off finishes before the drivers go. */
 	io_service_wait_quiet();
 	for (i = n; i--;) {
