@@ -17,9 +17,20 @@
  * claim.  TestWrongDevice and TestWrongName never match the edu device,
  * so the match ledger has a failed key to explain; TestResourceUser waits
  * on IOResources for "TestResource", written to debugfs "resource".
+ *
+ * For the race tests: writing "CLASS start MS" or "CLASS stop MS" to
+ * debugfs "delay" makes that class's Start or Stop sleep, and log
+ * "start-done" or "stop-done" (with "bound" or "unbound": whether its PCI
+ * provider's device still has a driver) when it wakes; an empty write
+ * clears it.  Loaded with only_failing=1, the module registers TestFails
+ * alone: a driver that matches edu and never starts.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/module.h>
+#include <linux/pci.h>
 #include <linux/mutex.h>
 #include <linux/seq_buf.h>
 #include <linux/slab.h>
@@ -27,6 +38,7 @@
 #include <linux/uaccess.h>
 
 #include <iokit/io_driver.h>
+#include <iokit/io_pci_device.h>
 
 #define LOG_SIZE	16384
 
@@ -35,13 +47,34 @@ static char *log_buf;
 static struct seq_buf log_seq;
 static struct dentry *debug_dir;
 
+static DEFINE_MUTEX(delay_lock);
+static char delay_class[64];
+static unsigned int delay_start_ms, delay_stop_ms;
+
+static bool delay_is(struct io_service *service)
+{
+	bool is;
+
+	mutex_lock(&delay_lock);
+	is = !strcmp(delay_class, service->entry.obj.cls->name);
+	mutex_unlock(&delay_lock);
+	return is;
+}
+
 static void log_event(const char *event, struct io_service *service,
 		      struct io_service *provider)
 {
+	const char *where = provider ? provider->entry.name : "-";
+
 	mutex_lock(&log_lock);
-	seq_buf_printf(&log_seq, "%s %s %s\n", event, service->entry.obj.cls->name,
-		       provider ? provider->entry.name : "-");
+	seq_buf_printf(&log_seq, "%s %s %s\n", event, service->entry.obj.cls->name, where);
 	mutex_unlock(&log_lock);
+	/*
+	 * A class under a delay is in a race test, which may read while the
+	 * module goes: the kernel log outlives the module's debugfs.
+	 */
+	if (delay_is(service))
+		pr_info("%s %s %s\n", event, service->entry.obj.cls->name, where);
 }
 
 static ssize_t log_read(struct file *file, char __user *buf, size_t len,
@@ -71,6 +104,59 @@ static const struct file_operations log_fops = {
 	.llseek = default_llseek,
 };
 
+/* Sleep if the tests asked this class's @start (else Stop) to. */
+static void delay_event(struct io_service *service, struct io_service *provider,
+			bool start)
+{
+	struct pci_dev *pdev = provider ? io_pci_device_get_pdev(provider) : NULL;
+	unsigned int ms;
+	char line[32];
+
+	mutex_lock(&delay_lock);
+	ms = strcmp(delay_class, service->entry.obj.cls->name) ? 0 :
+	     start ? delay_start_ms : delay_stop_ms;
+	mutex_unlock(&delay_lock);
+	if (!ms)
+		return;
+	msleep(ms);
+	snprintf(line, sizeof(line), "%s-done", start ? "start" : "stop");
+	log_event(line, service, provider);
+	if (pdev)
+		log_event(READ_ONCE(pdev->dev.driver) ? "bound" : "unbound", service, provider);
+}
+
+static ssize_t delay_write(struct file *file, const char __user *buf, size_t len,
+			   loff_t *pos)
+{
+	char text[96], cls[64], what[8];
+	unsigned int ms;
+
+	if (len >= sizeof(text))
+		return -EINVAL;
+	if (copy_from_user(text, buf, len))
+		return -EFAULT;
+	text[len] = '\0';
+	mutex_lock(&delay_lock);
+	delay_class[0] = '\0';
+	delay_start_ms = 0;
+	delay_stop_ms = 0;
+	if (sscanf(text, "%63s %7s %u", cls, what, &ms) == 3) {
+		strscpy(delay_class, cls, sizeof(delay_class));
+		if (!strcmp(what, "start"))
+			delay_start_ms = ms;
+		else
+			delay_stop_ms = ms;
+	}
+	mutex_unlock(&delay_lock);
+	return len;
+}
+
+static const struct file_operations delay_fops = {
+	.owner = THIS_MODULE,
+	.write = delay_write,
+	.llseek = noop_llseek,
+};
+
 static int test_init(struct io_service *service)
 {
 	log_event("init", service, NULL);
@@ -81,6 +167,7 @@ static int test_init(struct io_service *service)
 static int test_start(struct io_service *service, struct io_service *provider)
 {
 	log_event("start", service, provider);
+	delay_event(service, provider, true);
 	io_service_register(service);
 	return 0;
 }
@@ -97,6 +184,7 @@ static int test_start_publishing(struct io_service *service,
 	struct test_driver *t = container_of(service, struct test_driver, service);
 
 	log_event("start", service, provider);
+	delay_event(service, provider, true);
 	/* The creator's reference stays with the driver until Stop. */
 	t->child = io_service_create(&io_service_class, "TestChildNub");
 	if (!t->child)
@@ -114,6 +202,7 @@ static void test_stop_publishing(struct io_service *service, struct io_service *
 	struct test_driver *t = container_of(service, struct test_driver, service);
 
 	log_event("stop", service, provider);
+	delay_event(service, provider, false);
 	/* The nub was terminated with us (we were its only provider). */
 	io_registry_entry_put(&t->child->entry);
 	t->child = NULL;
@@ -133,6 +222,7 @@ static void test_will_terminate(struct io_service *service, struct io_service *p
 static void test_stop(struct io_service *service, struct io_service *provider)
 {
 	log_event("stop", service, provider);
+	delay_event(service, provider, false);
 }
 
 static void test_free(struct io_service *service)
@@ -291,6 +381,16 @@ static struct io_driver *const test_drivers[] = {
 	&test_tablet,
 };
 
+static bool only_failing;
+module_param(only_failing, bool, 0444);
+MODULE_PARM_DESC(only_failing, "Register TestFails alone (default: every test driver)");
+
+/* How many of test_drivers[] this load registers: TestFails comes first. */
+static int test_driver_count(void)
+{
+	return only_failing ? 1 : ARRAY_SIZE(test_drivers);
+}
+
 /* Writing a name to debugfs "resource" publishes it on IOResources. */
 static ssize_t resource_write(struct file *file, const char __user *buf, size_t len,
 			      loff_t *pos)
@@ -325,7 +425,8 @@ static int __init test_drivers_init(void)
 	debug_dir = debugfs_create_dir("iokit_test_drivers", NULL);
 	debugfs_create_file("log", 0600, debug_dir, NULL, &log_fops);
 	debugfs_create_file("resource", 0200, debug_dir, NULL, &resource_fops);
-	for (i = 0; i < ARRAY_SIZE(test_drivers); i++) {
+	debugfs_create_file("delay", 0200, debug_dir, NULL, &delay_fops);
+	for (i = 0; i < test_driver_count(); i++) {
 		ret = io_driver_register(test_drivers[i]);
 		if (ret)
 			goto fail;
@@ -341,7 +442,7 @@ fail:
 
 static void __exit test_drivers_exit(void)
 {
-	int i = ARRAY_SIZE(test_drivers);
+	int i = test_driver_count();
 
 	while (i--)
 		io_driver_unregister(test_drivers[i]);

@@ -11,64 +11,6 @@
 
 #include "driver_util.h"
 
-#define LOG "/sys/kernel/debug/iokit_test_drivers/log"
-
-/* The test drivers' event log, with a marker per line start for strstr. */
-static char *read_log(void)
-{
-	static char buf[16384];
-	int fd = open(LOG, O_RDONLY);
-	ssize_t n;
-
-	buf[0] = '\n';
-	n = fd < 0 ? -1 : read(fd, buf + 1, sizeof(buf) - 2);
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n + 1 : 1] = '\0';
-	return buf;
-}
-
-static void clear_log(void)
-{
-	int fd = open(LOG, O_WRONLY);
-
-	if (fd >= 0) {
-		if (write(fd, "\n", 1) != 1)
-			perror("clear log");
-		close(fd);
-	}
-}
-
-/* Position of a log line ("\nstart TestWins pci1234,11e8"), or -1. */
-static long log_pos(const char *log, const char *line)
-{
-	char want[128];
-	const char *p;
-
-	snprintf(want, sizeof(want), "\n%s\n", line);
-	p = strstr(log, want);
-	return p ? p - log : -1;
-}
-
-/* Whether the Linux driver of a device under /sys/bus/BUS is @want (NULL: none). */
-static int linux_driver_is(const char *bus, const char *dev, const char *want)
-{
-	char path[256], target[256];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/driver", bus, dev);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return !want;
-	target[n] = '\0';
-	return want && !strcmp(strrchr(target, '/') + 1, want);
-}
-
-static int edu_driver_is(const char *bdf, const char *want)
-{
-	return linux_driver_is("pci", bdf, want);
-}
-
 static uint32_t busy_of(int fd, uint64_t id)
 {
 	struct iokit_entry_info info;
@@ -683,6 +625,76 @@ TEST_F(drv, native_driver_is_named_and_claim_takes_over)
 	ASSERT_EQ(0, unload("iokit_test_drivers"));
 	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	EXPECT_TRUE(linux_driver_is("usb", p.str, "usbhid"));
+}
+
+/* The edu device's nub ID. */
+static uint64_t edu_id(int fd)
+{
+	uint64_t id = 0;
+	uint32_t count = 1;
+	struct ioks s;
+
+	match_str(&s, "IONameMatch", "pci1234,11e8");
+	return reg_matching(fd, s.buf, s.w.len, &id, &count, NULL) || count != 1 ? 0 : id;
+}
+
+#define PCI_STUB "/sys/bus/pci/drivers/pci-stub/"
+
+/*
+ * A PCI device held by a native driver (pci-stub, given edu's IDs): a
+ * claim that no IOKit driver can start on answers kIOReturnNoDevice and
+ * gives the device straight back; one that starts takes it, and when the
+ * drivers go the native driver has it again.  Only that one device is
+ * ever bound, through its driver_override, which iokit clears after.
+ * Before, CLAIM reported success when nothing started, and the native
+ * driver never got the device back.
+ */
+TEST_F(drv, pci_claim_answers_for_what_started_and_gives_back)
+{
+	char cmd[128], override[64] = "";
+	uint64_t id = edu_id(self->fd), ids[8];
+	int fd;
+
+	if (access(PCI_STUB, F_OK))
+		SKIP(return, "no pci-stub driver");
+	ASSERT_NE(0, id);
+	ASSERT_EQ(0, write_str(PCI_STUB "new_id", "1234 11e8"));
+	ASSERT_TRUE(edu_driver_is(self->bdf, "pci-stub"));
+	snprintf(cmd, sizeof(cmd), "iokitctl claim 0x%llx 2>/dev/null", (unsigned long long)id);
+
+	/* Only TestFails matches: the claim fails, and pci-stub has the device. */
+	ASSERT_EQ(0, load("iokit_test_drivers", "only_failing=1"));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	EXPECT_TRUE(edu_driver_is(self->bdf, "pci-stub"));
+	EXPECT_NE(0, system(cmd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	EXPECT_TRUE(edu_driver_is(self->bdf, "pci-stub"));
+	ASSERT_EQ(0, unload("iokit_test_drivers"));
+
+	/* With drivers that start, the claim takes it; unloading gives it back. */
+	ASSERT_EQ(0, load("iokit_test_drivers", ""));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	EXPECT_TRUE(edu_driver_is(self->bdf, "pci-stub"));
+	EXPECT_EQ(0, instances(self->fd, "TestWins", ids));
+	EXPECT_EQ(0, system(cmd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	EXPECT_TRUE(edu_driver_is(self->bdf, "iokit"));
+	EXPECT_EQ(1, instances(self->fd, "TestWins", ids));
+	ASSERT_EQ(0, unload("iokit_test_drivers"));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	EXPECT_TRUE(edu_driver_is(self->bdf, "pci-stub"));
+	snprintf(cmd, sizeof(cmd), "/sys/bus/pci/devices/%s/driver_override", self->bdf);
+	fd = open(cmd, O_RDONLY);
+	if (fd >= 0) {
+		if (read(fd, override, sizeof(override) - 1) < 0)
+			override[0] = '\0';
+		close(fd);
+	}
+	EXPECT_STREQ("(null)\n", override);
+
+	ASSERT_EQ(0, write_str(PCI_STUB "remove_id", "1234 11e8"));
+	ASSERT_EQ(0, write_str(PCI_STUB "unbind", self->bdf));
+	EXPECT_TRUE(edu_driver_is(self->bdf, NULL));
 }
 
 /* iokitctl match-test: the real matcher, nothing installed. */

@@ -104,4 +104,102 @@ static inline int edu_bdf(int fd, char *bdf, size_t size)
 	return 0;
 }
 
+#define LOG "/sys/kernel/debug/iokit_test_drivers/log"
+
+/* The test drivers' event log, with a marker per line start for strstr. */
+static inline char *read_log(void)
+{
+	static char buf[16384];
+	int fd = open(LOG, O_RDONLY);
+	ssize_t n;
+
+	buf[0] = '\n';
+	n = fd < 0 ? -1 : read(fd, buf + 1, sizeof(buf) - 2);
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n + 1 : 1] = '\0';
+	return buf;
+}
+
+static inline void clear_log(void)
+{
+	int fd = open(LOG, O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, "\n", 1) != 1)
+			perror("clear log");
+		close(fd);
+	}
+}
+
+/* Position of a log line ("\nstart TestWins pci1234,11e8"), or -1. */
+static inline long log_pos(const char *log, const char *line)
+{
+	char want[128];
+	const char *p;
+
+	snprintf(want, sizeof(want), "\n%s\n", line);
+	p = strstr(log, want);
+	return p ? p - log : -1;
+}
+
+/* Whether the Linux driver of a device under /sys/bus/BUS is @want (NULL: none). */
+static inline int linux_driver_is(const char *bus, const char *dev, const char *want)
+{
+	char path[512], target[256];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/driver", bus, dev);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return !want;
+	target[n] = '\0';
+	return want && !strcmp(strrchr(target, '/') + 1, want);
+}
+
+static inline int edu_driver_is(const char *bdf, const char *want)
+{
+	return linux_driver_is("pci", bdf, want);
+}
+
+/* Write @text to a sysfs or debugfs file: 0 or the errno. */
+static inline int write_str(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, text, strlen(text)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* Make a test driver class's Start or Stop sleep: "CLASS start MS"; "" clears. */
+static inline int test_delay(const char *spec)
+{
+	return write_str("/sys/kernel/debug/iokit_test_drivers/delay", spec[0] ? spec : "\n");
+}
+
+#define IOKIT_PARAM "/sys/module/iokit/parameters/"
+
+/* Whether iokit.ko is a test build, with delay points (io_test_hooks.h). */
+static inline int iokit_has_delay_points(void)
+{
+	return !access(IOKIT_PARAM "test_delay_point", F_OK);
+}
+
+/* Sleep @ms at iokit's delay point @point (0: none). */
+static inline int iokit_delay_point(int point, int ms)
+{
+	char text[16];
+	int err;
+
+	snprintf(text, sizeof(text), "%d", ms);
+	err = write_str(IOKIT_PARAM "test_delay_ms", text);
+	snprintf(text, sizeof(text), "%d", point);
+	return err ?: write_str(IOKIT_PARAM "test_delay_point", text);
+}
+
 #endif /* IOKIT_DRIVER_UTIL_H */

@@ -14,27 +14,15 @@
 
 #define FAILSLAB "/sys/kernel/debug/failslab/"
 
-static int put(const char *path, const char *value)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, value, strlen(value));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
 /* Fail @percent of the slab allocations of tasks that ask to. */
 static int failslab(const char *percent)
 {
-	return put(FAILSLAB "task-filter", "Y") ?:
-	       put(FAILSLAB "ignore-gfp-wait", "N") ?:
-	       put(FAILSLAB "verbose", "0") ?:
-	       put(FAILSLAB "interval", "1") ?:
-	       put(FAILSLAB "times", "-1") ?:
-	       put(FAILSLAB "probability", percent);
+	return write_str(FAILSLAB "task-filter", "Y") ?:
+	       write_str(FAILSLAB "ignore-gfp-wait", "N") ?:
+	       write_str(FAILSLAB "verbose", "0") ?:
+	       write_str(FAILSLAB "interval", "1") ?:
+	       write_str(FAILSLAB "times", "-1") ?:
+	       write_str(FAILSLAB "probability", percent);
 }
 
 /*
@@ -45,7 +33,7 @@ static void make_it_fail(int on)
 {
 	int tries = 0;
 
-	while (put("/proc/self/make-it-fail", on ? "1" : "0") && tries++ < 10000)
+	while (write_str("/proc/self/make-it-fail", on ? "1" : "0") && tries++ < 10000)
 		;
 }
 
@@ -53,7 +41,7 @@ static void make_it_fail(int on)
 static void faults_off(void)
 {
 	make_it_fail(0);
-	put(FAILSLAB "probability", "0");
+	write_str(FAILSLAB "probability", "0");
 	unload("iokit_test_drivers");
 }
 
@@ -132,7 +120,7 @@ TEST_F(faults, faults_give_errors_not_crashes_or_leaks)
 			done++;
 		make_it_fail(0);
 	}
-	ASSERT_EQ(0, put(FAILSLAB "probability", "0"));
+	ASSERT_EQ(0, write_str(FAILSLAB "probability", "0"));
 	TH_LOG("under failslab: %d calls failed, %d succeeded", failed, done);
 	EXPECT_LT(0, failed);
 

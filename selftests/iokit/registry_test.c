@@ -7,7 +7,7 @@
  */
 #include <sys/wait.h>
 
-#include "registry_util.h"
+#include "notify_util.h"
 
 #define EDU_VENDOR	0x1234
 #define EDU_DEVICE	0x11e8
@@ -49,6 +49,69 @@ static uint64_t find_pci(int fd, uint32_t vendor, uint32_t device)
 	if (reg_matching(fd, s.buf, s.w.len, ids, &count, NULL) || count != 1)
 		return 0;
 	return ids[0];
+}
+
+/* A 4-byte little-endian ID property of a PCI nub, or -1. */
+static long pci_word(int fd, uint64_t id, const char *key)
+{
+	struct prop_find p;
+
+	if (!reg_property(fd, id, key, &p) || p.type != IOKIT_SERIAL_DATA || p.len != 4)
+		return -1;
+	return p.data[0] | p.data[1] << 8 | p.data[2] << 16 | (long)p.data[3] << 24;
+}
+
+/* A hex attribute of the PCI device behind nub @id, from sysfs, or -2. */
+static long sysfs_pci(uint64_t id, const char *attr)
+{
+	static int fd = -1;
+	struct prop_find p;
+	char path[320];
+	long v = -2;
+	FILE *f;
+
+	if (fd < 0)
+		fd = open(IOKIT_DEVICE_PATH, O_RDONLY | O_CLOEXEC);
+	if (!reg_property(fd, id, "IOLinuxDevice", &p))
+		return -2;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", p.str, attr);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%li", &v) != 1)
+			v = -2;
+		fclose(f);
+	}
+	return v;
+}
+
+/* A number property of a nub, or -1. */
+static long usb_num(int fd, uint64_t id, const char *key)
+{
+	struct prop_find p;
+
+	if (!reg_property(fd, id, key, &p) || p.type != IOKIT_SERIAL_NUMBER)
+		return -1;
+	return (long)p.num;
+}
+
+/* A hex attribute (no 0x) of the USB device or interface behind @id, or -2. */
+static long sysfs_usb_hex(int fd, uint64_t id, const char *attr)
+{
+	struct prop_find p;
+	char path[320], text[32];
+	long v = -2;
+	FILE *f;
+
+	if (!reg_property(fd, id, "IOLinuxDevice", &p))
+		return -2;
+	snprintf(path, sizeof(path), "/sys/bus/usb/devices/%s/%s", p.str, attr);
+	f = fopen(path, "r");
+	if (f) {
+		if (fgets(text, sizeof(text), f))
+			v = strtol(text, NULL, 16);
+		fclose(f);
+	}
+	return v;
 }
 
 static void usb_match(struct ioks *s, const char *cls, const char *key, uint64_t v,
@@ -109,11 +172,20 @@ TEST_F(reg, edu_pci_device)
 	ASSERT_TRUE(reg_property(self->fd, id, "device-id", &p));
 	EXPECT_EQ(0xe8, p.data[0]);
 	EXPECT_EQ(0x11, p.data[1]);
-	EXPECT_TRUE(reg_property(self->fd, id, "subsystem-vendor-id", &p));
-	EXPECT_TRUE(reg_property(self->fd, id, "subsystem-id", &p));
-	EXPECT_TRUE(reg_property(self->fd, id, "revision-id", &p));
-	ASSERT_TRUE(reg_property(self->fd, id, "class-code", &p));
-	EXPECT_EQ(4, p.len);
+	EXPECT_EQ(0, p.data[2]);
+	EXPECT_EQ(0, p.data[3]);
+	/* Every ID word is what the PCI core read from the device. */
+	EXPECT_EQ(sysfs_pci(id, "vendor"), pci_word(self->fd, id, "vendor-id"));
+	EXPECT_EQ(sysfs_pci(id, "device"), pci_word(self->fd, id, "device-id"));
+	EXPECT_EQ(sysfs_pci(id, "subsystem_vendor"),
+		  pci_word(self->fd, id, "subsystem-vendor-id"));
+	EXPECT_EQ(sysfs_pci(id, "subsystem_device"), pci_word(self->fd, id, "subsystem-id"));
+	EXPECT_EQ(sysfs_pci(id, "revision"), pci_word(self->fd, id, "revision-id"));
+	EXPECT_EQ(sysfs_pci(id, "class"), pci_word(self->fd, id, "class-code"));
+	/* QEMU's edu: its subsystem is QEMU's (0x1af4:0x1100), not the device's. */
+	EXPECT_EQ(0x1af4, pci_word(self->fd, id, "subsystem-vendor-id"));
+	EXPECT_EQ(0x1100, pci_word(self->fd, id, "subsystem-id"));
+	EXPECT_EQ(0x00ff00, pci_word(self->fd, id, "class-code"));
 	ASSERT_TRUE(reg_property(self->fd, id, "IOName", &p));
 	EXPECT_STREQ("pci1234,11e8", p.str);
 	ASSERT_TRUE(reg_property(self->fd, id, "pcidebug", &p));
@@ -153,15 +225,32 @@ TEST_F(reg, usb_devices_and_interfaces)
 		ASSERT_TRUE(reg_property(self->fd, ids[n], "USB Product Name", &p));
 		EXPECT_TRUE(!strcmp(p.str, "QEMU USB Keyboard") ||
 			    !strcmp(p.str, "QEMU USB Tablet")) TH_LOG("%s", p.str);
-		EXPECT_TRUE(reg_property(self->fd, ids[n], "idProduct", &p));
-		EXPECT_TRUE(reg_property(self->fd, ids[n], "bcdDevice", &p));
-		EXPECT_TRUE(reg_property(self->fd, ids[n], "bDeviceClass", &p));
-		EXPECT_TRUE(reg_property(self->fd, ids[n], "bDeviceSubClass", &p));
-		EXPECT_TRUE(reg_property(self->fd, ids[n], "bDeviceProtocol", &p));
-		EXPECT_TRUE(reg_property(self->fd, ids[n], "USB Vendor Name", &p));
-		EXPECT_TRUE(reg_property(self->fd, ids[n], "USB Serial Number", &p));
+		/* Each value is the one the USB core read from the device. */
+		EXPECT_EQ(sysfs_usb_hex(self->fd, ids[n], "idVendor"),
+			  usb_num(self->fd, ids[n], "idVendor"));
+		EXPECT_EQ(sysfs_usb_hex(self->fd, ids[n], "idProduct"),
+			  usb_num(self->fd, ids[n], "idProduct"));
+		EXPECT_EQ(sysfs_usb_hex(self->fd, ids[n], "bcdDevice"),
+			  usb_num(self->fd, ids[n], "bcdDevice"));
+		EXPECT_EQ(sysfs_usb_hex(self->fd, ids[n], "bDeviceClass"),
+			  usb_num(self->fd, ids[n], "bDeviceClass"));
+		EXPECT_EQ(sysfs_usb_hex(self->fd, ids[n], "bDeviceSubClass"),
+			  usb_num(self->fd, ids[n], "bDeviceSubClass"));
+		EXPECT_EQ(sysfs_usb_hex(self->fd, ids[n], "bDeviceProtocol"),
+			  usb_num(self->fd, ids[n], "bDeviceProtocol"));
+		EXPECT_EQ(sysfs_usb_hex(self->fd, ids[n], "bConfigurationValue"),
+			  usb_num(self->fd, ids[n], "bConfigurationValue"));
+		EXPECT_EQ(0x0627, usb_num(self->fd, ids[n], "idVendor"));
+		EXPECT_EQ(0x0001, usb_num(self->fd, ids[n], "idProduct"));
+		ASSERT_TRUE(reg_property(self->fd, ids[n], "USB Vendor Name", &p));
+		EXPECT_STREQ("QEMU", p.str);
+		ASSERT_TRUE(reg_property(self->fd, ids[n], "USB Serial Number", &p));
+		EXPECT_NE(0, p.str[0]);
 		ASSERT_TRUE(reg_property(self->fd, ids[n], "locationID", &p));
-		EXPECT_NE(0, p.num);
+		/* Bus 1, one port below the root hub: 0x01P00000. */
+		EXPECT_EQ(0x01000000u, p.num & 0xff0fffffu) TH_LOG("locationID 0x%llx",
+								   (unsigned long long)p.num);
+		EXPECT_NE(0, p.num & 0x00f00000u);
 	}
 
 	/* Each has a HID interface (class 3) under it. */
@@ -170,9 +259,15 @@ TEST_F(reg, usb_devices_and_interfaces)
 	count = 8;
 	ASSERT_EQ(0, reg_matching(self->fd, s.buf, s.w.len, ids, &count, NULL));
 	ASSERT_LE(2, count);
-	ASSERT_TRUE(reg_property(self->fd, ids[0], "bInterfaceNumber", &p));
-	EXPECT_TRUE(reg_property(self->fd, ids[0], "bInterfaceSubClass", &p));
-	EXPECT_TRUE(reg_property(self->fd, ids[0], "bInterfaceProtocol", &p));
+	EXPECT_EQ(3, usb_num(self->fd, ids[0], "bInterfaceClass"));
+	EXPECT_EQ(sysfs_usb_hex(self->fd, ids[0], "bInterfaceNumber"),
+		  usb_num(self->fd, ids[0], "bInterfaceNumber"));
+	EXPECT_EQ(sysfs_usb_hex(self->fd, ids[0], "bInterfaceSubClass"),
+		  usb_num(self->fd, ids[0], "bInterfaceSubClass"));
+	EXPECT_EQ(sysfs_usb_hex(self->fd, ids[0], "bInterfaceProtocol"),
+		  usb_num(self->fd, ids[0], "bInterfaceProtocol"));
+	EXPECT_EQ(sysfs_usb_hex(self->fd, ids[0], "bNumEndpoints"),
+		  usb_num(self->fd, ids[0], "bNumEndpoints"));
 	n = 4;
 	ASSERT_EQ(0, reg_relatives(self->fd, ids[0], IOKIT_RELATIVES_PARENTS, parents, &n));
 	ASSERT_EQ(1, n);
@@ -623,6 +718,73 @@ TEST_F(reg, bad_streams)
 	}
 	if (baseline >= 0)
 		EXPECT_EQ(baseline, iokit_live_objects());
+}
+
+/*
+ * A key of IOKIT_SERIAL_KEY_MAX bytes is a key; one byte more is refused
+ * where it stands, as a bad key, before any dictionary is built.
+ */
+TEST_F(reg, key_length_limit)
+{
+	struct iokit_matching m = { .size = sizeof(m) };
+	char key[IOKIT_SERIAL_KEY_MAX + 2];
+	struct ioks s;
+
+	memset(key, 'k', sizeof(key));
+	key[IOKIT_SERIAL_KEY_MAX] = '\0';
+	ioks_begin(&s);
+	ioks_dict(&s, 1);
+	ioks_str(&s, key);
+	ioks_str(&s, "x");
+	m.data = (uintptr_t)s.buf;
+	m.data_size = s.w.len;
+	/* Well formed: refused only as a key matching does not know. */
+	EXPECT_EQ(EINVAL, iokit_ioctl_err(self->fd, IOKIT_IOC_GET_MATCHING, &m));
+	EXPECT_EQ(IOKIT_SERIAL_E_UNKNOWN_KEY, m.bad_reason);
+
+	key[IOKIT_SERIAL_KEY_MAX] = 'k';
+	key[IOKIT_SERIAL_KEY_MAX + 1] = '\0';
+	ioks_begin(&s);
+	ioks_dict(&s, 1);
+	ioks_str(&s, key);
+	ioks_str(&s, "x");
+	m.data = (uintptr_t)s.buf;
+	m.data_size = s.w.len;
+	m.bad_reason = 0;
+	EXPECT_EQ(EINVAL, iokit_ioctl_err(self->fd, IOKIT_IOC_GET_MATCHING, &m));
+	EXPECT_EQ(IOKIT_SERIAL_E_KEY, m.bad_reason);
+	EXPECT_EQ(12, m.bad_offset);	/* magic, version, the dictionary's tag */
+}
+
+/*
+ * A short ID buffer gets exactly as many IDs as it has room for, and the
+ * memory past it is not touched; the count says how many there are.
+ */
+TEST_F(reg, matching_writes_no_more_than_count)
+{
+	uint64_t ids[512];
+	uint32_t count = 2, all = 512;
+	struct ioks s;
+	unsigned int i;
+
+	match_str(&s, "IOProviderClass", "IOService");
+	ASSERT_EQ(0, reg_matching(self->fd, s.buf, s.w.len, ids, &all, NULL));
+	ASSERT_LT(3, all);
+	for (i = 0; i < 16; i++)
+		ids[i] = 0xa5a5a5a5a5a5a5a5ull;
+	EXPECT_EQ(IOKIT_RETURN_NO_SPACE,
+		  reg_matching(self->fd, s.buf, s.w.len, ids, &count, NULL));
+	EXPECT_EQ(all, count);
+	EXPECT_NE(0xa5a5a5a5a5a5a5a5ull, ids[0]);
+	EXPECT_NE(0xa5a5a5a5a5a5a5a5ull, ids[1]);
+	for (i = 2; i < 16; i++)
+		EXPECT_EQ(0xa5a5a5a5a5a5a5a5ull, ids[i]) TH_LOG("ids[%u] written", i);
+	/* A zero count writes nothing at all. */
+	count = 0;
+	ids[0] = 0xa5a5a5a5a5a5a5a5ull;
+	EXPECT_EQ(IOKIT_RETURN_NO_SPACE,
+		  reg_matching(self->fd, s.buf, s.w.len, ids, &count, NULL));
+	EXPECT_EQ(0xa5a5a5a5a5a5a5a5ull, ids[0]);
 }
 
 TEST_F(reg, bad_dictionaries)
