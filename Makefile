@@ -80,9 +80,10 @@ tools: $(TOOL_BINS)
 	$(MAKE) -C tools/ioreg OUTPUT=$(B)/bin LIBDIR=$(B)/lib
 	$(MAKE) -C tools/iokitctl OUTPUT=$(B)/bin LIBDIR=$(B)/lib
 
-$(B)/bin/registry_bench: tools/bench/registry_bench.c kmod/shared/os_serial.c
+$(B)/bin/registry_bench: tools/bench/registry_bench.c kmod/shared/os_serial.c \
+		kmod/shared/os_serial.h uapi/linux/iokit.h
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -Ikmod/shared -o $@ $^
+	$(CC) $(USER_CFLAGS) -Ikmod/shared -o $@ $(filter %.c,$^)
 
 $(B)/bin/iokit-vm-hotplug: tools/vm/iokit-vm-hotplug.c
 	@mkdir -p $(dir $@)

@@ -15,6 +15,10 @@
  *               1,000 nubs against 10,000 personalities vs against 1,000,
  *               per nub: near 1 means the catalogue's index keeps a nub
  *               from looking at personalities that cannot be its own
+ *   notify      publishing and terminating 1,000 entries with 1,024 armed
+ *               notifications that do not match them vs with none, per
+ *               entry: what a port holding IOKIT_NOTIFICATIONS_MAX costs
+ *               everyone else's publishes (each is matched every time)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -106,6 +110,62 @@ static double bench_lookup(uint64_t first, uint32_t count, int n)
 	return (now() - t) / n;
 }
 
+static void wait_quiet(void)
+{
+	struct iokit_wait_quiet wq = { .size = sizeof(wq) };
+
+	if (ioctl(fd, IOKIT_IOC_WAIT_QUIET, &wq) || wq.ioreturn)
+		die("IOKIT_IOC_WAIT_QUIET");
+}
+
+/*
+ * Arm @n first-publish and @n terminated notifications on a new port, for
+ * test entries of indexes no entry has: each is matched, in full, against
+ * every entry published or terminated.  Returns the port.
+ */
+static int arm_unmatched(int n)
+{
+	struct iokit_port_create pc = { .size = sizeof(pc), .queue_limit = 16 };
+	static uint8_t buf[512];
+	struct os_serial_writer w;
+	int i;
+
+	if (ioctl(fd, IOKIT_IOC_PORT_CREATE, &pc) || pc.ioreturn)
+		die("IOKIT_IOC_PORT_CREATE");
+	for (i = 0; i < n; i++) {
+		struct iokit_notification na = {
+			.size = sizeof(na), .op = IOKIT_NOTIFICATION_ADD,
+			.type = i % 2 ? IOKIT_NOTIFY_TERMINATED : IOKIT_NOTIFY_FIRST_PUBLISH,
+			.port_fd = pc.fd, .data = (uintptr_t)buf,
+		};
+
+		os_serial_begin(&w, buf, sizeof(buf));
+		os_serial_put_container(&w, IOKIT_SERIAL_DICT, 2);
+		os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, "IOProviderClass", 15);
+		os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, "IOTestEntry", 11);
+		os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, "IOPropertyMatch", 15);
+		os_serial_put_container(&w, IOKIT_SERIAL_DICT, 1);
+		os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, "test-index", 10);
+		os_serial_put_number(&w, 1000000 + i, 32);
+		na.data_size = w.len;
+		if (ioctl(fd, IOKIT_IOC_NOTIFICATION, &na) || na.ioreturn)
+			die("IOKIT_IOC_NOTIFICATION");
+	}
+	return pc.fd;
+}
+
+/* Seconds per entry to publish then terminate @count new test entries. */
+static double bench_publish(uint32_t count)
+{
+	double t = now();
+
+	test_entries(IOKIT_TEST_ENTRIES_ADD, count, NULL);
+	test_entries(IOKIT_TEST_ENTRIES_PUBLISH, 0, NULL);
+	wait_quiet();
+	test_entries(IOKIT_TEST_ENTRIES_REMOVE_ALL, 0, NULL);
+	return (now() - t) / count;
+}
+
 /* Seconds per query matching one test entry by its index property. */
 static double bench_matching(int n)
 {
@@ -139,7 +199,9 @@ static double bench_matching(int n)
 int main(void)
 {
 	double base, small, large, m_small, m_large, c_small, c_large;
+	double p_none, p_armed;
 	uint64_t first;
+	int port;
 
 	fd = open(IOKIT_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
@@ -165,6 +227,11 @@ int main(void)
 	test_op(IOKIT_TEST_PERSONALITIES_REMOVE_ALL, 0, NULL);
 	test_entries(IOKIT_TEST_ENTRIES_REMOVE_ALL, 0, NULL);
 
+	p_none = bench_publish(1000);
+	port = arm_unmatched(IOKIT_NOTIFICATIONS_MAX);
+	p_armed = bench_publish(1000);
+	close(port);
+
 	printf("bench: catalogue: driver matching %.0f ns per nub with 1000 personalities\n",
 	       c_small * 1e9);
 	printf("bench: catalogue: per-nub cost 10000/1000 personalities ratio %.2f (1 = indexed)\n",
@@ -178,6 +245,10 @@ int main(void)
 	       m_large * 1e9);
 	printf("bench: registry: matching per-entry 10000/1000 entries ratio %.2f (1 = linear)\n",
 	       m_large / m_small);
+	printf("bench: notify: publish+terminate %.0f ns per entry with no notifications\n",
+	       p_none * 1e9);
+	printf("bench: notify: per-entry cost with %d unmatched notifications/none ratio %.2f\n",
+	       IOKIT_NOTIFICATIONS_MAX, p_armed / p_none);
 	close(fd);
 	return 0;
 }
