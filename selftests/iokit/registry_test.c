@@ -209,6 +209,25 @@ TEST_F(reg, conforms_to)
 	EXPECT_EQ(0, info.conforms);
 }
 
+static const char *const device_keys[] = {
+	"idVendor", "idProduct", "bcdDevice", "bDeviceClass", "bDeviceSubClass",
+	"bDeviceProtocol", "bConfigurationValue", NULL,
+};
+
+static const char *const interface_keys[] = {
+	"bInterfaceNumber", "bInterfaceSubClass", "bInterfaceProtocol",
+	"bNumEndpoints", NULL,
+};
+
+/* Each of @keys of the nub @id is the value of its sysfs attribute. */
+static void expect_as_sysfs(struct __test_metadata *_metadata, int fd, uint64_t id,
+			    const char *const *keys)
+{
+	for (; *keys; keys++)
+		EXPECT_EQ(sysfs_usb_hex(fd, id, *keys), usb_num(fd, id, *keys))
+			TH_LOG("%s", *keys);
+}
+
 TEST_F(reg, usb_devices_and_interfaces)
 {
 	struct iokit_entry_info info;
@@ -226,20 +245,7 @@ TEST_F(reg, usb_devices_and_interfaces)
 		EXPECT_TRUE(!strcmp(p.str, "QEMU USB Keyboard") ||
 			    !strcmp(p.str, "QEMU USB Tablet")) TH_LOG("%s", p.str);
 		/* Each value is the one the USB core read from the device. */
-		EXPECT_EQ(sysfs_usb_hex(self->fd, ids[n], "idVendor"),
-			  usb_num(self->fd, ids[n], "idVendor"));
-		EXPECT_EQ(sysfs_usb_hex(self->fd, ids[n], "idProduct"),
-			  usb_num(self->fd, ids[n], "idProduct"));
-		EXPECT_EQ(sysfs_usb_hex(self->fd, ids[n], "bcdDevice"),
-			  usb_num(self->fd, ids[n], "bcdDevice"));
-		EXPECT_EQ(sysfs_usb_hex(self->fd, ids[n], "bDeviceClass"),
-			  usb_num(self->fd, ids[n], "bDeviceClass"));
-		EXPECT_EQ(sysfs_usb_hex(self->fd, ids[n], "bDeviceSubClass"),
-			  usb_num(self->fd, ids[n], "bDeviceSubClass"));
-		EXPECT_EQ(sysfs_usb_hex(self->fd, ids[n], "bDeviceProtocol"),
-			  usb_num(self->fd, ids[n], "bDeviceProtocol"));
-		EXPECT_EQ(sysfs_usb_hex(self->fd, ids[n], "bConfigurationValue"),
-			  usb_num(self->fd, ids[n], "bConfigurationValue"));
+		expect_as_sysfs(_metadata, self->fd, ids[n], device_keys);
 		EXPECT_EQ(0x0627, usb_num(self->fd, ids[n], "idVendor"));
 		EXPECT_EQ(0x0001, usb_num(self->fd, ids[n], "idProduct"));
 		ASSERT_TRUE(reg_property(self->fd, ids[n], "USB Vendor Name", &p));
@@ -260,14 +266,7 @@ TEST_F(reg, usb_devices_and_interfaces)
 	ASSERT_EQ(0, reg_matching(self->fd, s.buf, s.w.len, ids, &count, NULL));
 	ASSERT_LE(2, count);
 	EXPECT_EQ(3, usb_num(self->fd, ids[0], "bInterfaceClass"));
-	EXPECT_EQ(sysfs_usb_hex(self->fd, ids[0], "bInterfaceNumber"),
-		  usb_num(self->fd, ids[0], "bInterfaceNumber"));
-	EXPECT_EQ(sysfs_usb_hex(self->fd, ids[0], "bInterfaceSubClass"),
-		  usb_num(self->fd, ids[0], "bInterfaceSubClass"));
-	EXPECT_EQ(sysfs_usb_hex(self->fd, ids[0], "bInterfaceProtocol"),
-		  usb_num(self->fd, ids[0], "bInterfaceProtocol"));
-	EXPECT_EQ(sysfs_usb_hex(self->fd, ids[0], "bNumEndpoints"),
-		  usb_num(self->fd, ids[0], "bNumEndpoints"));
+	expect_as_sysfs(_metadata, self->fd, ids[0], interface_keys);
 	n = 4;
 	ASSERT_EQ(0, reg_relatives(self->fd, ids[0], IOKIT_RELATIVES_PARENTS, parents, &n));
 	ASSERT_EQ(1, n);

@@ -65,9 +65,9 @@ static inline uint32_t reg_matching(int fd, const void *dict, size_t len,
 	return m.ioreturn;
 }
 
-/* IOUSBHostDevices whose "USB Product Name" is @product: how many, or -1. */
-static inline int usb_devices_named(int fd, const char *product, uint64_t *ids,
-				    uint32_t room)
+/* IOUSBHostDevices whose property @key is the string @value: how many, or -1. */
+static inline int usb_devices_with(int fd, const char *key, const char *value,
+				   uint64_t *ids, uint32_t room)
 {
 	uint32_t count = room;
 	struct ioks s;
@@ -78,11 +78,18 @@ static inline int usb_devices_named(int fd, const char *product, uint64_t *ids,
 	ioks_str(&s, "IOUSBHostDevice");
 	ioks_str(&s, "IOPropertyMatch");
 	ioks_dict(&s, 1);
-	ioks_str(&s, "USB Product Name");
-	ioks_str(&s, product);
+	ioks_str(&s, key);
+	ioks_str(&s, value);
 	if (reg_matching(fd, s.buf, s.w.len, ids, &count, NULL))
 		return -1;
 	return count;
+}
+
+/* IOUSBHostDevices whose "USB Product Name" is @product: how many, or -1. */
+static inline int usb_devices_named(int fd, const char *product, uint64_t *ids,
+				    uint32_t room)
+{
+	return usb_devices_with(fd, "USB Product Name", product, ids, room);
 }
 
 /* Number of services matching a stream (IOReturn checked by the caller). */

@@ -314,18 +314,8 @@ TEST_F(sec, privilege_is_the_openers)
 static int usb_serial_count(int fd, const char *serial)
 {
 	uint64_t ids[4];
-	uint32_t count = 4;
-	struct ioks s;
 
-	ioks_begin(&s);
-	ioks_dict(&s, 2);
-	ioks_str(&s, "IOProviderClass");
-	ioks_str(&s, "IOUSBHostDevice");
-	ioks_str(&s, "IOPropertyMatch");
-	ioks_dict(&s, 1);
-	ioks_str(&s, "USB Serial Number");
-	ioks_str(&s, serial);
-	return reg_matching(fd, s.buf, s.w.len, ids, &count, NULL) ? -1 : (int)count;
+	return usb_devices_with(fd, "USB Serial Number", serial, ids, 4);
 }
 
 /*

@@ -110,6 +110,22 @@ static double bench_lookup(uint64_t first, uint32_t count, int n)
 	return (now() - t) / n;
 }
 
+/* Into @buf, {IOProviderClass: IOTestEntry, IOPropertyMatch: {test-index: @index}}. */
+static uint32_t test_index_match(uint8_t *buf, uint32_t size, uint32_t index)
+{
+	struct os_serial_writer w;
+
+	os_serial_begin(&w, buf, size);
+	os_serial_put_container(&w, IOKIT_SERIAL_DICT, 2);
+	os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, "IOProviderClass", 15);
+	os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, "IOTestEntry", 11);
+	os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, "IOPropertyMatch", 15);
+	os_serial_put_container(&w, IOKIT_SERIAL_DICT, 1);
+	os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, "test-index", 10);
+	os_serial_put_number(&w, index, 32);
+	return w.len;
+}
+
 static void wait_quiet(void)
 {
 	struct iokit_wait_quiet wq = { .size = sizeof(wq) };
@@ -127,7 +143,6 @@ static int arm_unmatched(int n)
 {
 	struct iokit_port_create pc = { .size = sizeof(pc), .queue_limit = 16 };
 	static uint8_t buf[512];
-	struct os_serial_writer w;
 	int i;
 
 	if (ioctl(fd, IOKIT_IOC_PORT_CREATE, &pc) || pc.ioreturn)
@@ -139,15 +154,7 @@ static int arm_unmatched(int n)
 			.port_fd = pc.fd, .data = (uintptr_t)buf,
 		};
 
-		os_serial_begin(&w, buf, sizeof(buf));
-		os_serial_put_container(&w, IOKIT_SERIAL_DICT, 2);
-		os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, "IOProviderClass", 15);
-		os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, "IOTestEntry", 11);
-		os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, "IOPropertyMatch", 15);
-		os_serial_put_container(&w, IOKIT_SERIAL_DICT, 1);
-		os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, "test-index", 10);
-		os_serial_put_number(&w, 1000000 + i, 32);
-		na.data_size = w.len;
+		na.data_size = test_index_match(buf, sizeof(buf), 1000000 + i);
 		if (ioctl(fd, IOKIT_IOC_NOTIFICATION, &na) || na.ioreturn)
 			die("IOKIT_IOC_NOTIFICATION");
 	}
@@ -170,7 +177,6 @@ static double bench_publish(uint32_t count)
 static double bench_matching(int n)
 {
 	static uint8_t buf[512];
-	struct os_serial_writer w;
 	uint64_t ids[4];
 	double t = now();
 	int i;
@@ -181,15 +187,7 @@ static double bench_matching(int n)
 			.data = (uintptr_t)buf,
 		};
 
-		os_serial_begin(&w, buf, sizeof(buf));
-		os_serial_put_container(&w, IOKIT_SERIAL_DICT, 2);
-		os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, "IOProviderClass", 15);
-		os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, "IOTestEntry", 11);
-		os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, "IOPropertyMatch", 15);
-		os_serial_put_container(&w, IOKIT_SERIAL_DICT, 1);
-		os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, "test-index", 10);
-		os_serial_put_number(&w, i % 100, 32);
-		m.data_size = w.len;
+		m.data_size = test_index_match(buf, sizeof(buf), i % 100);
 		if (ioctl(fd, IOKIT_IOC_GET_MATCHING, &m) || m.count != 1)
 			die("IOKIT_IOC_GET_MATCHING");
 	}
