@@ -312,7 +312,7 @@ static u32 io_notification_arm(struct io_notification *n, u64 __user *uids,
 			       u32 capacity, u32 *count)
 {
 	u32 early, found_early, posted, i;
-	u64 armed, *ids = NULL;
+	u64 armed, *ids = NULL, *spent = NULL;
 	int found = 0;
 	u32 ret;
 
@@ -386,11 +386,13 @@ static u32 io_notification_arm(struct io_notification *n, u64 __user *uids,
 		io_port_post(n->port, &ev, NULL, 0);
 	}
 	if (early <= n->early_size) {
+		/* Deliveries go to the port from now on: no buffer is kept. */
 		n->arming = false;
-		/* Deliveries go to the port from now on. */
-		swap(ids, n->early);
+		swap(spent, n->early);
+		n->early_size = 0;
 	}
 	up_write(&io_notify_lock);
+	kvfree(spent);
 	kvfree(ids);
 	/* So much came while arming that some was lost: try again. */
 	if (early > n->early_size) {

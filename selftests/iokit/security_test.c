@@ -183,6 +183,8 @@ struct nobody {
 	uint32_t notify_stop;
 	long memory, cost;	/* what iokit then held for it */
 	double close_s;		/* closing it all */
+	long memcg_before;	/* its memory cgroup's charge before arming */
+	long memcg_armed;	/* and with its notifications armed */
 	int done;
 };
 
@@ -500,38 +502,62 @@ TEST_F_TIMEOUT(sec, nested_parent_matching_is_linear, 600)
 	EXPECT_EQ(self->baseline, iokit_live_objects());
 }
 
-/* Where the memory controller is, a user's notifications are charged to it. */
-TEST_F_TIMEOUT(sec, what_a_user_sends_is_charged_to_its_memory_cgroup, 300)
-{
-	const char *cg = "/sys/fs/cgroup/iokit-test";
-	size_t len = heavy_dict(self->big, self->big_cap, 0, 4096);
-	long before = 0, after = 0;
-	struct turns t;
-	char path[128];
-	int status;
-	FILE *f;
-	pid_t pid;
+#define TEST_CGROUP	"/sys/fs/cgroup/iokit-test"
 
+/* A fresh memory cgroup for a test: 0, or -1 where there is no controller. */
+static int memcg_make(void)
+{
 	mkdir("/sys/fs/cgroup", 0755);
 	if (access("/sys/fs/cgroup/cgroup.controllers", F_OK))
 		system("mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null");
 	if (system("grep -qw memory /sys/fs/cgroup/cgroup.controllers"))
-		SKIP(return, "no memory cgroup controller");
+		return -1;
 	system("echo +memory > /sys/fs/cgroup/cgroup.subtree_control");
-	rmdir(cg);
-	ASSERT_EQ(0, mkdir(cg, 0755));
-	snprintf(path, sizeof(path), "%s/memory.current", cg);
+	rmdir(TEST_CGROUP);
+	return mkdir(TEST_CGROUP, 0755);
+}
 
+/* Move the calling process into the test's cgroup: 0 or -1. */
+static int memcg_enter(void)
+{
+	char me[16];
+
+	snprintf(me, sizeof(me), "%d", getpid());
+	return write_str(TEST_CGROUP "/cgroup.procs", me) ? -1 : 0;
+}
+
+/* What the test's cgroup is charged, in bytes, or -1. */
+static long memcg_current(void)
+{
+	FILE *f = fopen(TEST_CGROUP "/memory.current", "r");
+	long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+/* Where the memory controller is, a user's notifications are charged to it. */
+TEST_F_TIMEOUT(sec, what_a_user_sends_is_charged_to_its_memory_cgroup, 300)
+{
+	size_t len = heavy_dict(self->big, self->big_cap, 0, 4096);
+	long before = 0, after = 0;
+	struct turns t;
+	int status;
+	pid_t pid;
+
+	if (memcg_make())
+		SKIP(return, "no memory cgroup controller");
 	ASSERT_EQ(0, turns_open(&t));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		char procs[128], me[16];
 		int port;
 
-		snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
-		snprintf(me, sizeof(me), "%d", getpid());
-		if (write_str(procs, me) || drop_to_nobody())
+		if (memcg_enter() || drop_to_nobody())
 			_exit(2);
 		port = port_create(self->fd, 0, 0, NULL);
 		if (port < 0 || child_turn(&t))
@@ -541,29 +567,85 @@ TEST_F_TIMEOUT(sec, what_a_user_sends_is_charged_to_its_memory_cgroup, 300)
 		_exit(child_turn(&t) ? 5 : 0);
 	}
 	ASSERT_EQ(0, parent_wait(&t));
-	f = fopen(path, "r");
-	if (f) {
-		EXPECT_EQ(1, fscanf(f, "%ld", &before));
-		fclose(f);
-	}
+	before = memcg_current();
 	EXPECT_EQ(0, parent_go(&t));
 	EXPECT_EQ(0, parent_wait(&t));
-	f = fopen(path, "r");
-	if (f) {
-		EXPECT_EQ(1, fscanf(f, "%ld", &after));
-		fclose(f);
-	}
+	after = memcg_current();
 	EXPECT_EQ(0, parent_go(&t));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	turns_close(&t);
-	rmdir(cg);
+	rmdir(TEST_CGROUP);
 
 	/* 4096 dictionaries of a string and a number each: well over 100 KiB. */
 	TH_LOG("memory cgroup: %ld KiB before arming, %ld KiB with the notification",
 	       before >> 10, after >> 10);
+	EXPECT_LE(0, before);
 	EXPECT_LT(before + (100 << 10), after);
 	EXPECT_EQ(self->baseline, iokit_live_objects());
+}
+
+#define ARMINGS		32
+#define ARMING_ROOM	(1u << 18)
+
+/*
+ * An arming asks for room to list 2^18 services (2 MiB of IDs in the
+ * kernel while it runs); once armed, a notification keeps nothing of
+ * that.  Before, each kept its arming's buffer for life, uncharged to
+ * its user: 32 of them held 64 MiB.
+ */
+TEST_F_TIMEOUT(sec, an_armed_notification_keeps_nothing_of_its_arming, 300)
+{
+	struct nobody *r = shared_result();
+	int status;
+	pid_t pid;
+
+	ASSERT_NE(NULL, r);
+	if (memcg_make())
+		SKIP(return, "no memory cgroup controller");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		uint64_t ids[8];
+		struct ioks s;
+		int port, i;
+
+		if (memcg_enter() || drop_to_nobody())
+			_exit(2);
+		port = port_create(self->fd, 0, 0, NULL);
+		if (port < 0)
+			_exit(3);
+		match_str(&s, "IOProviderClass", "IOSecurityTestNoSuchClass");
+		r->memcg_before = memcg_current();
+		for (i = 0; i < ARMINGS; i++) {
+			struct iokit_notification n = {
+				.size = sizeof(n), .op = IOKIT_NOTIFICATION_ADD,
+				.type = IOKIT_NOTIFY_FIRST_PUBLISH, .port_fd = port,
+				.data = (uintptr_t)s.buf, .data_size = s.w.len,
+				/* Nothing matches: the room is never written. */
+				.ids = (uintptr_t)ids, .count = ARMING_ROOM,
+			};
+
+			ioctl(self->fd, IOKIT_IOC_NOTIFICATION, &n);
+			if (n.ioreturn || n.count)
+				_exit(4);
+			r->notifications++;
+		}
+		r->memcg_armed = memcg_current();
+		r->done = 1;
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	rmdir(TEST_CGROUP);
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_TRUE(r->done);
+	TH_LOG("memory cgroup: %ld KiB, then %ld KiB with %d notifications armed",
+	       r->memcg_before >> 10, r->memcg_armed >> 10, r->notifications);
+	EXPECT_LE(0, r->memcg_before);
+	/* Far less than one arming's room (2 MiB) for all of them together. */
+	EXPECT_GT(r->memcg_before + (1 << 20), r->memcg_armed);
+	EXPECT_EQ(self->baseline, iokit_live_objects());
+	munmap(r, sizeof(*r));
 }
 
 TEST_HARNESS_MAIN
