@@ -64,42 +64,63 @@ u32 io_registry_cmd_lookup(struct iokit_call *call, void *arg)
 	return IOKIT_RETURN_SUCCESS;
 }
 
-/* The path is built only for a caller who asked for it: it is not cheap. */
-static u32 io_registry_info_path(struct io_registry_entry *entry,
-				 const struct io_registry_plane *plane,
-				 struct iokit_entry_info *info)
+/*
+ * The path is built only for a caller who asked for it: it is not cheap.
+ * Return: the path, for io_registry_info_path_out(), or NULL with *@ret.
+ */
+static char *io_registry_info_path(struct io_registry_entry *entry,
+				   const struct io_registry_plane *plane,
+				   struct iokit_entry_info *info, u32 *ret)
 {
-	u32 ret = IOKIT_RETURN_SUCCESS;
 	char *path;
 	int len;
 
 	info->path_len = 0;
+	*ret = IOKIT_RETURN_SUCCESS;
 	if (!info->path)
-		return IOKIT_RETURN_SUCCESS;
+		return NULL;
 	path = kmalloc(IOKIT_PATH_MAX, GFP_KERNEL);
-	if (!path)
-		return IOKIT_RETURN_NO_MEMORY;
+	if (!path) {
+		*ret = IOKIT_RETURN_NO_MEMORY;
+		return NULL;
+	}
 	len = io_registry_entry_copy_path(entry, plane, path, IOKIT_PATH_MAX);
 	if (len < 0) {
-		ret = len == -ENOSPC ? IOKIT_RETURN_MESSAGE_TOO_LARGE :
-				       IOKIT_RETURN_NOT_ATTACHED;
-	} else {
-		info->path_len = len;
-		if (info->path_size < len + 1)
-			ret = IOKIT_RETURN_NO_SPACE;
-		else if (copy_to_user(u64_to_user_ptr(info->path), path, len + 1))
-			ret = IOKIT_RETURN_VM_ERROR;
+		*ret = len == -ENOSPC ? IOKIT_RETURN_MESSAGE_TOO_LARGE :
+					IOKIT_RETURN_NOT_ATTACHED;
+		kfree(path);
+		return NULL;
 	}
+	info->path_len = len;
+	return path;
+}
+
+/* Copy out and free a path io_registry_info_path() built. */
+static u32 io_registry_info_path_out(struct iokit_entry_info *info, char *path)
+{
+	u32 ret = IOKIT_RETURN_SUCCESS;
+
+	if (info->path_size < info->path_len + 1)
+		ret = IOKIT_RETURN_NO_SPACE;
+	else if (copy_to_user(u64_to_user_ptr(info->path), path, info->path_len + 1))
+		ret = IOKIT_RETURN_VM_ERROR;
 	kfree(path);
 	return ret;
 }
 
+/*
+ * No reference to a registry entry is held across a copy to or from user
+ * space: a fault the caller can stall (userfaultfd, FUSE) would otherwise
+ * pin the entry, and a driver instance pinned so keeps its module from
+ * unloading (io_driver_teardown() waits for its instances to be freed).
+ */
 u32 io_registry_cmd_entry_info(struct iokit_call *call, void *arg)
 {
 	struct iokit_entry_info *info = arg;
 	const struct io_registry_plane *plane = iokit_arg_plane(info->plane);
 	const struct os_class *cls;
 	struct io_registry_entry *entry;
+	char *path;
 	u32 ret;
 
 	if (!plane || !IOKIT_FIELD_IS_STRING(info->conforms_to) || info->reserved)
@@ -119,9 +140,9 @@ u32 io_registry_cmd_entry_info(struct iokit_call *call, void *arg)
 	strscpy_pad(info->class_name, cls->name, sizeof(info->class_name));
 	strscpy_pad(info->superclass_name, cls->super ? cls->super->name : "",
 		    sizeof(info->superclass_name));
-	ret = io_registry_info_path(entry, plane, info);
+	path = io_registry_info_path(entry, plane, info, &ret);
 	io_registry_entry_put(entry);
-	return ret;
+	return path ? io_registry_info_path_out(info, path) : ret;
 }
 
 u32 io_registry_cmd_entry_relatives(struct iokit_call *call, void *arg)
@@ -154,6 +175,7 @@ u32 io_registry_cmd_entry_relatives(struct iokit_call *call, void *arg)
 			return IOKIT_RETURN_NO_MEMORY;
 		}
 	}
+	io_registry_entry_put(entry);
 	ret = IOKIT_RETURN_SUCCESS;
 	if (n > rel->count)
 		ret = IOKIT_RETURN_NO_SPACE;
@@ -161,7 +183,6 @@ u32 io_registry_cmd_entry_relatives(struct iokit_call *call, void *arg)
 		ret = IOKIT_RETURN_VM_ERROR;
 	rel->count = n;
 	kvfree(ids);
-	io_registry_entry_put(entry);
 	return ret;
 }
 
@@ -337,9 +358,9 @@ u32 io_registry_cmd_get_matching(struct iokit_call *call, void *arg)
 	struct iokit_matching *m = arg;
 	struct io_registry_entry **entries;
 	struct os_dictionary *match;
-	unsigned int count, i, n = 0;
-	u64 __user *uids = u64_to_user_ptr(m->ids);
+	unsigned int count, i, room, n = 0;
 	u32 ret = IOKIT_RETURN_SUCCESS;
+	u64 *ids = NULL;
 	int reason;
 
 	match = iokit_copy_dictionary(m->data, m->data_size, &m->bad_offset,
@@ -360,6 +381,16 @@ u32 io_registry_cmd_get_matching(struct iokit_call *call, void *arg)
 		os_object_put(&match->obj);
 		return IOKIT_RETURN_NO_MEMORY;
 	}
+	/* IDs gather here, to be copied out once the snapshot is gone. */
+	room = min(m->count, count);
+	if (room) {
+		ids = kvmalloc_array(room, sizeof(*ids), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+		if (!ids) {
+			io_registry_snapshot_free(entries, count);
+			os_object_put(&match->obj);
+			return IOKIT_RETURN_NO_MEMORY;
+		}
+	}
 	/* The caller's own work, however large: preemptible and killable. */
 	for (i = 0; i < count; i++) {
 		if (fatal_signal_pending(current)) {
@@ -370,15 +401,19 @@ u32 io_registry_cmd_get_matching(struct iokit_call *call, void *arg)
 		cond_resched();
 		if (!io_matching_match_passive(entries[i], match))
 			continue;
-		if (n < m->count && ret == IOKIT_RETURN_SUCCESS &&
-		    put_user(entries[i]->id, uids + n))
-			ret = IOKIT_RETURN_VM_ERROR;
+		if (n < room)
+			ids[n] = entries[i]->id;
 		n++;
 	}
 	io_registry_snapshot_free(entries, count);
 	os_object_put(&match->obj);
+	/* A short buffer still gets the first matches, as it always has. */
 	if (ret == IOKIT_RETURN_SUCCESS && n > m->count)
 		ret = IOKIT_RETURN_NO_SPACE;
+	if (ret != IOKIT_RETURN_ABORTED && n &&
+	    copy_to_user(u64_to_user_ptr(m->ids), ids, min(n, room) * sizeof(*ids)))
+		ret = IOKIT_RETURN_VM_ERROR;
+	kvfree(ids);
 	m->count = n;
 	return ret;
 }

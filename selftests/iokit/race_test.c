@@ -376,6 +376,29 @@ TEST_F(race, search_property_holds_what_it_found)
 	EXPECT_EQ(self->baseline, iokit_live_objects());
 }
 
+/*
+ * @len bytes of fresh memory whose first touch stalls until it is filled
+ * through the returned userfaultfd (-1 with errno if there is none).
+ */
+static int uffd_region(size_t len, void **mem)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	int uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+
+	if (uffd < 0)
+		return -1;
+	*mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	reg.range.start = (uintptr_t)*mem;
+	reg.range.len = len;
+	if (*mem == MAP_FAILED || ioctl(uffd, UFFDIO_API, &api) ||
+	    ioctl(uffd, UFFDIO_REGISTER, &reg)) {
+		close(uffd);
+		return -1;
+	}
+	return uffd;
+}
+
 struct uffd_arg {
 	int uffd;
 	int port;
@@ -409,8 +432,6 @@ static void *uffd_thread(void *p)
  */
 TEST_F(race, closing_the_port_while_arming)
 {
-	struct uffdio_api api = { .api = UFFD_API };
-	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
 	struct uffd_arg a;
 	struct iokit_notification n = {
 		.size = sizeof(n), .op = IOKIT_NOTIFICATION_ADD, .type = IOKIT_NOTIFY_PUBLISH,
@@ -421,16 +442,9 @@ TEST_F(race, closing_the_port_while_arming)
 	void *err;
 
 	a.page_size = sysconf(_SC_PAGESIZE);
-	a.uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	a.uffd = uffd_region(a.page_size, &a.page);
 	if (a.uffd < 0)
 		SKIP(return, "no userfaultfd: %s", strerror(errno));
-	ASSERT_EQ(0, ioctl(a.uffd, UFFDIO_API, &api));
-	a.page = mmap(NULL, a.page_size, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, a.page);
-	reg.range.start = (uintptr_t)a.page;
-	reg.range.len = a.page_size;
-	ASSERT_EQ(0, ioctl(a.uffd, UFFDIO_REGISTER, &reg));
 	a.port = port_create(self->fd, 0, 0, NULL);
 	ASSERT_LE(0, a.port);
 
@@ -447,6 +461,127 @@ TEST_F(race, closing_the_port_while_arming)
 	EXPECT_EQ(0, n.notification_id);
 	munmap(a.page, a.page_size);
 	close(a.uffd);
+	EXPECT_EQ(self->baseline, iokit_live_objects());
+}
+
+struct stalled_calls {
+	int fd;
+	uint64_t instance;
+	uint8_t *mem;		/* three pages: one for each call's copy-out */
+	size_t page_size;
+	struct ioks match;
+	struct iokit_matching m;
+	struct iokit_entry_info info;
+	struct iokit_entry_relatives rel;
+};
+
+static void *stalled_get_matching(void *p)
+{
+	struct stalled_calls *c = p;
+
+	match_str(&c->match, "IOProviderClass", "IOService");
+	c->m = (struct iokit_matching) {
+		.size = sizeof(c->m), .count = 512, .ids = (uintptr_t)c->mem,
+		.data = (uintptr_t)c->match.buf, .data_size = c->match.w.len,
+	};
+	ioctl(c->fd, IOKIT_IOC_GET_MATCHING, &c->m);
+	return NULL;
+}
+
+static void *stalled_entry_info(void *p)
+{
+	struct stalled_calls *c = p;
+
+	memset(&c->info, 0, sizeof(c->info));
+	c->info.size = sizeof(c->info);
+	c->info.entry_id = c->instance;
+	snprintf(c->info.plane, sizeof(c->info.plane), "IOService");
+	c->info.path = (uintptr_t)(c->mem + c->page_size);
+	c->info.path_size = c->page_size;
+	ioctl(c->fd, IOKIT_IOC_ENTRY_INFO, &c->info);
+	return NULL;
+}
+
+static void *stalled_relatives(void *p)
+{
+	struct stalled_calls *c = p;
+
+	memset(&c->rel, 0, sizeof(c->rel));
+	c->rel.size = sizeof(c->rel);
+	c->rel.entry_id = c->instance;
+	snprintf(c->rel.plane, sizeof(c->rel.plane), "IOService");
+	c->rel.which = IOKIT_RELATIVES_PARENTS;
+	c->rel.count = 4;
+	c->rel.ids = (uintptr_t)(c->mem + 2 * c->page_size);
+	ioctl(c->fd, IOKIT_IOC_ENTRY_RELATIVES, &c->rel);
+	return NULL;
+}
+
+/*
+ * Three lookups that name a driver instance - GetMatchingServices, its
+ * info with its path, its providers - stall copying out, on pages
+ * userfaultfd holds; meanwhile the driver's module unloads at once.
+ * Before, each held its entries across the copy, and rmmod waited, in D
+ * state, for as long as any process chose to stall a fault.
+ */
+TEST_F_TIMEOUT(race, a_stalled_copy_out_does_not_hold_up_rmmod, 300)
+{
+	void *(*calls[3])(void *) = {
+		stalled_get_matching, stalled_entry_info, stalled_relatives,
+	};
+	struct stalled_calls c = { .fd = self->fd };
+	struct uffdio_zeropage zero;
+	struct timespec deadline;
+	pthread_t t[3], rm;
+	int uffd, i, stalled = 0, unloaded;
+	void *err = (void *)-1L;
+
+	c.page_size = sysconf(_SC_PAGESIZE);
+	uffd = uffd_region(3 * c.page_size, (void **)&c.mem);
+	if (uffd < 0)
+		SKIP(return, "no userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, load("iokit_test_drivers", ""));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	ASSERT_EQ(1, instances(self->fd, "TestWins", &c.instance));
+
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, calls[i], &c));
+	for (i = 0; i < 3; i++) {
+		struct pollfd pfd = { .fd = uffd, .events = POLLIN };
+		struct uffd_msg msg;
+
+		if (poll(&pfd, 1, 20000) == 1 && read(uffd, &msg, sizeof(msg)) == sizeof(msg))
+			stalled++;
+	}
+	EXPECT_EQ(3, stalled);
+
+	/* All three are stalled in their copy-out: the module goes anyway. */
+	ASSERT_EQ(0, pthread_create(&rm, NULL, unload_thread, "iokit_test_drivers"));
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 60;
+	unloaded = !pthread_timedjoin_np(rm, &err, &deadline);
+	EXPECT_TRUE(unloaded);
+
+	zero.range.start = (uintptr_t)c.mem;
+	zero.range.len = 3 * c.page_size;
+	zero.mode = 0;
+	EXPECT_EQ(0, ioctl(uffd, UFFDIO_ZEROPAGE, &zero));
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, pthread_join(t[i], NULL));
+	if (!unloaded)
+		ASSERT_EQ(0, pthread_join(rm, &err));
+	EXPECT_EQ(0, (long)err);
+	EXPECT_EQ(IOKIT_RETURN_SUCCESS, c.m.ioreturn);
+	EXPECT_EQ(IOKIT_RETURN_SUCCESS, c.info.ioreturn);
+	EXPECT_EQ(IOKIT_RETURN_SUCCESS, c.rel.ioreturn);
+	/* What they copied out is what they found while the driver ran. */
+	EXPECT_LT(0, c.m.count);
+	EXPECT_LT(0, c.info.path_len);
+	EXPECT_TRUE(strstr((char *)c.mem + c.page_size, "TestWins") != NULL);
+	EXPECT_EQ(1, c.rel.count);
+	munmap(c.mem, 3 * c.page_size);
+	close(uffd);
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	EXPECT_EQ(self->baseline, iokit_live_objects());
 }
 
