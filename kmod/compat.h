@@ -14,6 +14,7 @@
 
 #include <linux/device.h>
 #include <linux/pci.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 
 /*
@@ -27,6 +28,33 @@ static inline int iokit_pci_set_driver_override(struct pci_dev *pdev, const char
 #else
 	return driver_set_override(&pdev->dev, &pdev->driver_override, name,
 				   strlen(name));
+#endif
+}
+
+/*
+ * Whether @pdev's driver_override names @drv (> 0), another driver (0),
+ * or nothing (< 0).  Before the helpers, the device lock guards it.
+ */
+static inline int iokit_pci_driver_override_match(struct pci_dev *pdev,
+						  const struct device_driver *drv)
+{
+#ifdef HAVE_DEVICE_SET_DRIVER_OVERRIDE
+	/*
+	 * device_match_driver_override(), spelled out: sparse cannot follow
+	 * the guard() it takes the lock with.
+	 */
+	int ret = -1;
+
+	spin_lock(&pdev->dev.driver_override.lock);
+	if (pdev->dev.driver_override.name)
+		ret = !strcmp(pdev->dev.driver_override.name, drv->name);
+	spin_unlock(&pdev->dev.driver_override.lock);
+	return ret;
+#else
+	device_lock_assert(&pdev->dev);
+	if (!pdev->driver_override)
+		return -1;
+	return !strcmp(pdev->driver_override, drv->name);
 #endif
 }
 

@@ -26,7 +26,7 @@ static const char *const iokit_live_names[IOKIT_LIVE_KINDS] = {
 	[IOKIT_LIVE_LOADERS] = "loaders",
 	[IOKIT_LIVE_LOAD_REQUESTS] = "load_requests",
 	[IOKIT_LIVE_USERS] = "users",
-	[IOKIT_LIVE_MATCH_REQUESTS] = "match_requests",
+	[IOKIT_LIVE_PCI_HOLDS] = "pci_holds",
 };
 
 static struct dentry *iokit_debugfs_dir;

@@ -697,6 +697,139 @@ TEST_F(drv, pci_claim_answers_for_what_started_and_gives_back)
 	EXPECT_TRUE(edu_driver_is(self->bdf, NULL));
 }
 
+/* The edu device's driver_override, as sysfs shows it ("(null)" for none). */
+static void edu_override(const char *bdf, char *buf, size_t size)
+{
+	char path[128];
+	ssize_t n = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", bdf);
+	fd = open(path, O_RDONLY);
+	if (fd >= 0) {
+		n = read(fd, buf, size - 1);
+		close(fd);
+	}
+	buf[n > 0 ? n - (buf[n - 1] == '\n') : 0] = '\0';
+}
+
+static int edu_set_override(const char *bdf, const char *driver)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", bdf);
+	return write_str(path, driver[0] ? driver : "\n");
+}
+
+/*
+ * The last IOKit driver on a PCI device goes (rmmod) and the one left to
+ * try fails its Start: the device is given back, its override cleared.
+ * Before, a round that found candidates kept the device bound to iokit
+ * even when none of them started, and no Linux driver could have it.
+ */
+TEST_F(drv, pci_device_goes_back_when_no_driver_is_left_running)
+{
+	char override[64];
+	uint64_t ids[8];
+
+	ASSERT_EQ(0, load("iokit_edu", ""));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	ASSERT_EQ(1, instances(self->fd, "EduDriver", ids));
+	EXPECT_TRUE(edu_driver_is(self->bdf, "iokit"));
+	/* TestFails is of another category: it is tried beside EduDriver, and fails. */
+	ASSERT_EQ(0, load("iokit_test_drivers", "only_failing=1"));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	EXPECT_TRUE(edu_driver_is(self->bdf, "iokit"));
+
+	ASSERT_EQ(0, unload("iokit_edu"));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	EXPECT_TRUE(edu_driver_is(self->bdf, NULL));
+	edu_override(self->bdf, override, sizeof(override));
+	EXPECT_STREQ("(null)", override);
+}
+
+/*
+ * A PCI device that leaves the bus while iokit owns it takes iokit's hold
+ * on it along; rescanned, it is a new device, matched and held again.
+ * Before, the unplugged device's pci_dev was kept until iokit unloaded.
+ */
+TEST_F(drv, pci_remove_drops_the_device)
+{
+	char path[128];
+	uint64_t ids[8];
+	long holds = iokit_live_kind("pci_holds");
+	int i;
+
+	ASSERT_LE(0, holds);
+	ASSERT_EQ(0, load("iokit_edu", ""));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	ASSERT_EQ(1, instances(self->fd, "EduDriver", ids));
+	EXPECT_EQ(holds + 1, iokit_live_kind("pci_holds"));
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", self->bdf);
+	ASSERT_EQ(0, write_str(path, "1"));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	EXPECT_EQ(0, instances(self->fd, "EduDriver", ids));
+	EXPECT_EQ(holds, iokit_live_kind("pci_holds"));
+
+	/* The new device's nub is published once the PCI core has added it. */
+	ASSERT_EQ(0, write_str("/sys/bus/pci/rescan", "1"));
+	for (i = 0; i < 1000 && instances(self->fd, "EduDriver", ids) != 1; i++) {
+		usleep(10000);
+		ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	}
+	EXPECT_EQ(1, instances(self->fd, "EduDriver", ids));
+	EXPECT_EQ(holds + 1, iokit_live_kind("pci_holds"));
+	ASSERT_EQ(0, unload("iokit_edu"));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	EXPECT_EQ(holds, iokit_live_kind("pci_holds"));
+	EXPECT_TRUE(edu_driver_is(self->bdf, NULL));
+}
+
+/*
+ * A device whose driver_override names another driver (kept for
+ * vfio-pci, say; pci-stub here) is the administrator's: a matching IOKit
+ * driver does not take it, and the ledger says why; iokitctl claim does.
+ * Before, iokit overwrote the override and, letting go, cleared it.
+ */
+TEST_F(drv, pci_driver_override_of_another_driver_is_respected)
+{
+	struct iokit_match_record recs[32];
+	uint64_t id = edu_id(self->fd), ids[8];
+	char cmd[128], override[64];
+	int n, i, noted = 0;
+
+	ASSERT_NE(0, id);
+	ASSERT_TRUE(edu_driver_is(self->bdf, NULL));
+	ASSERT_EQ(0, edu_set_override(self->bdf, "pci-stub"));
+	ASSERT_EQ(0, load("iokit_edu", ""));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	EXPECT_EQ(0, instances(self->fd, "EduDriver", ids));
+	EXPECT_FALSE(edu_driver_is(self->bdf, "iokit"));
+	edu_override(self->bdf, override, sizeof(override));
+	EXPECT_STREQ("pci-stub", override);
+	n = ledger(self->fd, id, "", recs, 32);
+	for (i = 0; i < n; i++)
+		if (recs[i].phase == IOKIT_MATCH_NATIVE_DRIVER &&
+		    !strcmp(recs[i].actual, "driver_override"))
+			noted = 1;
+	EXPECT_TRUE(noted);
+
+	/* The administrator's claim takes it. */
+	snprintf(cmd, sizeof(cmd), "iokitctl claim 0x%llx", (unsigned long long)id);
+	EXPECT_EQ(0, system(cmd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	EXPECT_EQ(1, instances(self->fd, "EduDriver", ids));
+	EXPECT_TRUE(edu_driver_is(self->bdf, "iokit"));
+	ASSERT_EQ(0, unload("iokit_edu"));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	EXPECT_FALSE(edu_driver_is(self->bdf, "iokit"));
+	edu_set_override(self->bdf, "");
+	if (!edu_driver_is(self->bdf, NULL))
+		write_str("/sys/bus/pci/drivers/pci-stub/unbind", self->bdf);
+	EXPECT_TRUE(edu_driver_is(self->bdf, NULL));
+}
+
 /* iokitctl match-test: the real matcher, nothing installed. */
 TEST_F(drv, match_test_evaluates_without_installing)
 {

@@ -38,6 +38,21 @@ static inline long iokit_live_objects(void)
 	return n;
 }
 
+/* Live iokit objects of one kind (debugfs "live": "ports", ...); -1 if unknown. */
+static inline long iokit_live_kind(const char *kind)
+{
+	FILE *f = fopen("/sys/kernel/debug/iokit/live", "r");
+	char name[64];
+	long n, found = -1;
+
+	while (f && fscanf(f, "%63s %ld", name, &n) == 2)
+		if (!strcmp(name, kind))
+			found = n;
+	if (f)
+		fclose(f);
+	return found;
+}
+
 /* IOKitWaitQuiet with a 30 s limit: 0, or the IOReturn of the failure. */
 static inline uint32_t iokit_wait_quiet(int fd)
 {

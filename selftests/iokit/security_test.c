@@ -586,7 +586,7 @@ TEST_F_TIMEOUT(sec, what_a_user_sends_is_charged_to_its_memory_cgroup, 300)
 }
 
 #define ARMINGS		32
-#define ARMING_ROOM	(1u << 18)
+#define ARMING_ROOM	262144	/* 2^18, the most one arming lists */
 
 /*
  * An arming asks for room to list 2^18 services (2 MiB of IDs in the

@@ -15,10 +15,19 @@
  *
  * A device bound to a native Linux driver is left alone unless a matching
  * personality says IOKitLinuxClaim or the administrator asks (iokitctl
- * claim); then the native driver is unbound first.  When no IOKit driver
- * starts or is left, the override is cleared and the driver core offers
- * the device to Linux's drivers again.  No device but the one matched is
- * ever bound: unlike a dynamic ID, the override matches nothing else.
+ * claim); then the native driver is unbound first.  A device whose
+ * driver_override names another driver (one kept for vfio-pci, say) is
+ * the administrator's: only iokitctl claim takes it.  When no IOKit
+ * driver starts or is left, the override is cleared and the driver core
+ * offers the device to Linux's drivers again.  No device but the one
+ * matched is ever bound: unlike a dynamic ID, the override matches
+ * nothing else.  Unbinding iokit in sysfs keeps the override, as it keeps
+ * vfio-pci's: the device waits for iokit's next round, or for the
+ * administrator to name another driver.
+ *
+ * io_pci_bind_lock serialises binding decisions - the matching worker's
+ * rounds and iokitctl claim's - so that one never undoes the other's
+ * attach.  It is taken before any device lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -84,6 +93,7 @@ struct io_pci_held {
 
 static LIST_HEAD(io_pci_held_list);
 static DEFINE_MUTEX(io_pci_held_lock);
+static DEFINE_MUTEX(io_pci_bind_lock);
 
 static struct io_pci_held *io_pci_held_find(struct pci_dev *pdev)
 {
@@ -108,6 +118,7 @@ static int io_pci_hold(struct pci_dev *pdev)
 	} else {
 		h->pdev = pci_dev_get(pdev);
 		list_add_tail(&h->node, &io_pci_held_list);
+		iokit_live_inc(IOKIT_LIVE_PCI_HOLDS);
 	}
 	mutex_unlock(&io_pci_held_lock);
 	return 0;
@@ -125,8 +136,26 @@ static void io_pci_unhold(struct pci_dev *pdev)
 	if (h) {
 		pci_dev_put(h->pdev);
 		kfree(h);
+		iokit_live_dec(IOKIT_LIVE_PCI_HOLDS);
 	}
 }
+
+/*
+ * A device leaving the bus takes its hold along: an unplugged device's
+ * pci_dev is not kept until iokit unloads.  Its remove() has run by then
+ * (pci_stop_dev() comes before device_del()).
+ */
+static int io_pci_driver_notify(struct notifier_block *nb, unsigned long action,
+				void *data)
+{
+	if (action == BUS_NOTIFY_DEL_DEVICE)
+		io_pci_unhold(to_pci_dev(data));
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block io_pci_driver_notifier = {
+	.notifier_call = io_pci_driver_notify,
+};
 
 /* Whether any driver instance is still on @nub. */
 static bool io_pci_nub_has_clients(struct io_service *nub)
@@ -138,13 +167,20 @@ static bool io_pci_nub_has_clients(struct io_service *nub)
 /*
  * No IOKit driver wants the device (any longer): clear the override and
  * let the driver core offer it to Linux's drivers, as they would have had
- * it without iokit.
+ * it without iokit.  An override the administrator has set since is
+ * theirs, and stays: the driver core offers the device to the driver it
+ * names.
  */
 static void io_pci_give_back(struct pci_dev *pdev)
 {
-	if (iokit_pci_set_driver_override(pdev, ""))
-		pci_warn(pdev, "iokit: cannot clear driver_override\n");
+	int ours;
+
+	device_lock(&pdev->dev);
+	ours = iokit_pci_driver_override_match(pdev, &io_pci_driver.driver);
+	device_unlock(&pdev->dev);
 	io_pci_unhold(pdev);
+	if (ours > 0 && iokit_pci_set_driver_override(pdev, ""))
+		pci_warn(pdev, "iokit: cannot clear driver_override\n");
 	if (device_attach(&pdev->dev) < 0)
 		pci_warn(pdev, "iokit: no Linux driver took it back\n");
 }
@@ -159,6 +195,13 @@ static int io_pci_attach(struct pci_dev *pdev)
 	if (!ret)
 		ret = device_driver_attach(&io_pci_driver.driver, &pdev->dev);
 	if (ret) {
+		/* Bound to iokit meanwhile, through sysfs: it is ours after all. */
+		device_lock(&pdev->dev);
+		if (io_pci_ours(pdev))
+			ret = 0;
+		device_unlock(&pdev->dev);
+	}
+	if (ret) {
 		pci_dbg(pdev, "iokit: no IOKit driver started: %d\n", ret);
 		io_pci_give_back(pdev);
 		return -ENODEV;
@@ -169,7 +212,7 @@ static int io_pci_attach(struct pci_dev *pdev)
 /*
  * Another round on a device iokit owns: start new categories under the
  * device lock, as probe() would, or let the device go once nothing of
- * IOKit's runs on it.
+ * IOKit's runs on it - none was left, or none of the candidates started.
  */
 static int io_pci_rebind(struct pci_dev *pdev, struct io_service *nub, int candidates)
 {
@@ -180,7 +223,7 @@ static int io_pci_rebind(struct pci_dev *pdev, struct io_service *nub, int candi
 	if (io_pci_ours(pdev)) {
 		if (candidates)
 			ret = io_service_start_candidates(nub);
-		release = !candidates && !io_pci_nub_has_clients(nub);
+		release = !io_pci_nub_has_clients(nub);
 	}
 	device_unlock(&pdev->dev);
 	if (release) {
@@ -190,24 +233,30 @@ static int io_pci_rebind(struct pci_dev *pdev, struct io_service *nub, int candi
 	return ret;
 }
 
-static int io_pci_bind(struct io_service *nub, bool claim)
+static int io_pci_bind_locked(struct io_service *nub, bool admin)
 {
 	struct pci_dev *pdev = container_of(nub, struct io_pci_nub, service)->pdev;
 	struct device_driver *owner;
 	struct io_candidate *c;
 	char name[IOKIT_MATCH_STR_MAX] = "";
+	bool claim, reserved;
 	int n;
 
+	lockdep_assert_held(&io_pci_bind_lock);
 	n = io_service_match_candidates(nub, &c);
 	if (n < 0)
 		return n;
-	claim = n && (claim || io_candidates_want_claim(c, n));
+	claim = n && (admin || io_candidates_want_claim(c, n));
 
 	device_lock(&pdev->dev);
 	owner = pdev->dev.driver;
-	if (owner && !io_pci_ours(pdev))
+	reserved = !admin &&
+		   !iokit_pci_driver_override_match(pdev, &io_pci_driver.driver);
+	if (reserved)
+		strscpy(name, "driver_override", sizeof(name));
+	else if (owner && !io_pci_ours(pdev))
 		strscpy(name, owner->name, sizeof(name));
-	if (owner && !io_pci_ours(pdev) && !claim)
+	if (n && (reserved || (owner && !io_pci_ours(pdev) && !claim)))
 		io_candidates_note_native(nub, c, n, name);
 	device_unlock(&pdev->dev);
 	io_catalogue_candidates_free(c, n);
@@ -216,6 +265,10 @@ static int io_pci_bind(struct io_service *nub, bool claim)
 		return io_pci_rebind(pdev, nub, n);
 	if (!n)
 		return -ENODEV;
+	if (reserved) {
+		pci_info(pdev, "iokit: matched, but its driver_override names another driver\n");
+		return -EBUSY;
+	}
 	if (owner && !claim) {
 		pci_info(pdev, "iokit: matched, but bound to %s\n", name);
 		return -EBUSY;
@@ -225,6 +278,16 @@ static int io_pci_bind(struct io_service *nub, bool claim)
 		device_release_driver(&pdev->dev);
 	}
 	return io_pci_attach(pdev);
+}
+
+static int io_pci_bind(struct io_service *nub, bool admin)
+{
+	int ret;
+
+	mutex_lock(&io_pci_bind_lock);
+	ret = io_pci_bind_locked(nub, admin);
+	mutex_unlock(&io_pci_bind_lock);
+	return ret;
 }
 
 /**
@@ -287,7 +350,14 @@ int io_pci_nub_native_driver(struct io_service *nub, char *buf, size_t size)
  */
 int io_pci_driver_init(void)
 {
-	return pci_register_driver(&io_pci_driver);
+	int ret = bus_register_notifier(&pci_bus_type, &io_pci_driver_notifier);
+
+	if (ret)
+		return ret;
+	ret = pci_register_driver(&io_pci_driver);
+	if (ret)
+		bus_unregister_notifier(&pci_bus_type, &io_pci_driver_notifier);
+	return ret;
 }
 
 /**
@@ -300,6 +370,7 @@ void io_pci_driver_exit(void)
 	LIST_HEAD(held);
 
 	pci_unregister_driver(&io_pci_driver);
+	bus_unregister_notifier(&pci_bus_type, &io_pci_driver_notifier);
 	mutex_lock(&io_pci_held_lock);
 	list_splice_init(&io_pci_held_list, &held);
 	mutex_unlock(&io_pci_held_lock);
@@ -307,5 +378,6 @@ void io_pci_driver_exit(void)
 		io_pci_give_back(h->pdev);
 		pci_dev_put(h->pdev);
 		kfree(h);
+		iokit_live_dec(IOKIT_LIVE_PCI_HOLDS);
 	}
 }
