@@ -338,14 +338,19 @@ void io_driver_stop_instance(struct io_service *service)
 		ops->free(service);
 }
 
-/* Queue matching for every registered service: the catalogue changed. */
-void io_driver_rematch_all(void)
+static void io_driver_rematch_later(struct work_struct *work);
+static DECLARE_DELAYED_WORK(io_driver_rematch_work, io_driver_rematch_later);
+
+/* Queue a round for every registered nub: false if out of memory. */
+static bool io_driver_rematch_each(void)
 {
 	struct io_registry_entry **entries;
 	unsigned int count, i;
 
 	entries = io_registry_snapshot(&io_service_plane, &count);
-	for (i = 0; entries && i < count; i++) {
+	if (!entries)
+		return false;
+	for (i = 0; i < count; i++) {
 		struct io_registry_entry *e = entries[i];
 
 		if (os_object_is_kind(&e->obj, &io_service_class) &&
@@ -354,4 +359,49 @@ void io_driver_rematch_all(void)
 			io_service_rematch(io_service_from_entry(e));
 	}
 	io_registry_snapshot_free(entries, count);
+	return true;
+}
+
+/* Raise or lower the platform's busy count: IOKitWaitQuiet waits on it. */
+static void io_driver_rematch_busy(int delta)
+{
+	struct io_registry_entry *platform = io_service_get_platform();
+
+	io_service_adjust_busy(io_service_from_entry(platform), delta);
+	io_registry_entry_put(platform);
+}
+
+/**
+ * io_driver_rematch_all() - match every registered nub again: the
+ *	catalogue changed
+ *
+ * A change must reach every provider: without the memory to list them it
+ * is tried again shortly, and matching counts as busy until it has been.
+ */
+void io_driver_rematch_all(void)
+{
+	if (io_driver_rematch_each())
+		return;
+	pr_warn_ratelimited("out of memory matching again after a catalogue change; retrying\n");
+	io_driver_rematch_busy(1);
+	/* A retry already due covers this change too. */
+	if (!queue_delayed_work(system_wq, &io_driver_rematch_work, HZ / 10))
+		io_driver_rematch_busy(-1);
+}
+
+static void io_driver_rematch_later(struct work_struct *work)
+{
+	io_driver_rematch_all();
+	io_driver_rematch_busy(-1);
+}
+
+/**
+ * io_driver_exit() - cancel a rematch still waiting for memory
+ *
+ * Called once no driver module and no ioctl is left.
+ */
+void io_driver_exit(void)
+{
+	if (cancel_delayed_work_sync(&io_driver_rematch_work))
+		io_driver_rematch_busy(-1);
 }

@@ -1131,17 +1131,8 @@ static int io_registry_snapshot_add(struct io_registry_entry *entry, void *data)
 {
 	struct io_registry_snapshot *snap = data;
 
-	if (snap->count == snap->capacity) {
-		unsigned int capacity = snap->capacity ? snap->capacity * 2 : 256;
-		struct io_registry_entry **entries;
-
-		entries = iokit_kvgrow(snap->entries, snap->count, capacity,
-				       sizeof(*entries), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-		if (!entries)
-			return -ENOMEM;
-		snap->entries = entries;
-		snap->capacity = capacity;
-	}
+	if (snap->count == snap->capacity)
+		return -ENOSPC;
 	snap->entries[snap->count++] = io_registry_entry_get(entry);
 	return 0;
 }
@@ -1152,6 +1143,10 @@ static int io_registry_snapshot_add(struct io_registry_entry *entry, void *data)
  * @plane: the plane
  * @count: out: the number of entries
  *
+ * The array is sized before the registry is locked, so that hot-plug,
+ * which waits for the lock, never waits for reclaim; a registry that
+ * grew past it meanwhile is walked again with more room.
+ *
  * Release with io_registry_snapshot_free().
  *
  * Return: the array, or NULL if out of memory.
@@ -1160,11 +1155,24 @@ struct io_registry_entry **io_registry_snapshot(const struct io_registry_plane *
 						unsigned int *count)
 {
 	struct io_registry_snapshot snap = {};
+	long entries = atomic_long_read(&io_registry_registered);
+	int ret;
 
-	if (io_registry_walk(plane, io_registry_snapshot_add, &snap)) {
-		io_registry_snapshot_free(snap.entries, snap.count);
+	do {
+		snap.capacity = entries + entries / 8 + 16;
+		snap.count = 0;
+		snap.entries = kvmalloc_array(snap.capacity, sizeof(*snap.entries),
+					      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+		if (!snap.entries)
+			return NULL;
+		ret = io_registry_walk(plane, io_registry_snapshot_add, &snap);
+		if (ret) {
+			io_registry_snapshot_free(snap.entries, snap.count);
+			entries = snap.capacity * 2;
+		}
+	} while (ret == -ENOSPC);
+	if (ret)
 		return NULL;
-	}
 	*count = snap.count;
 	return snap.entries;
 }

@@ -102,29 +102,23 @@ void io_service_queue_work(struct work_struct *work)
 	queue_work(io_match_wq, work);
 }
 
-static void io_service_match_work(struct work_struct *work);
-
 /*
- * @publish: a RegisterService() round, which delivers publish and matched
- * notifications; a catalogue change's rematching round does not.
+ * One round, however many are asked for before it begins: it sees all
+ * that they changed.  A RegisterService among them makes it a publishing
+ * round (publish and matched notifications); a catalogue change's
+ * rematching round delivers none.  The round holds a reference to the
+ * service and raises its busy count from the moment it is queued.
  */
-struct io_match_request {
-	struct work_struct work;
-	struct io_service *service;
-	bool publish;
-};
-
 static void io_service_queue_match(struct io_service *service, bool publish)
 {
-	struct io_match_request *req = kzalloc(sizeof(*req), GFP_KERNEL);
-
-	if (!req)
+	if (publish)
+		set_bit(IO_SERVICE_PUBLISH_PENDING, &service->state);
+	if (test_and_set_bit(IO_SERVICE_MATCH_QUEUED, &service->state))
 		return;
-	INIT_WORK(&req->work, io_service_match_work);
-	req->service = io_service_from_entry(io_registry_entry_get(&service->entry));
-	req->publish = publish;
+	io_registry_entry_get(&service->entry);
 	io_service_adjust_busy(service, 1);
-	queue_work(io_match_wq, &req->work);
+	/* Not pending (QUEUED was clear), though it may be running. */
+	WARN_ON_ONCE(!queue_work(io_match_wq, &service->match_work));
 }
 
 /**
@@ -176,20 +170,28 @@ int io_service_publish(struct io_service *service,
 }
 EXPORT_SYMBOL_GPL(io_service_publish);
 
-static void io_service_match_work(struct work_struct *work)
+/**
+ * io_service_match_work() - a service's matching round, on the matching
+ *	workqueue
+ * @work: the service's match_work
+ */
+void io_service_match_work(struct work_struct *work)
 {
-	struct io_match_request *req = container_of(work, struct io_match_request, work);
-	struct io_service *service = req->service;
+	struct io_service *service = container_of(work, struct io_service, match_work);
+	bool publish;
 
-	if (req->publish)
+	/* Requests from now on queue another round; a publish joins this one. */
+	clear_bit(IO_SERVICE_MATCH_QUEUED, &service->state);
+	publish = test_and_clear_bit(IO_SERVICE_PUBLISH_PENDING, &service->state);
+	if (publish)
 		io_service_notify_publish(service);
 	if (!io_registry_entry_inactive(&service->entry))
 		io_service_match(service);
-	if (req->publish)
+	if (publish)
 		io_service_notify_matched(service);
 	io_service_adjust_busy(service, -1);
+	/* May free the service, work item included: nothing touches it after. */
 	io_registry_entry_put(&service->entry);
-	kfree(req);
 }
 
 static bool io_service_quiet(struct io_registry_entry *platform,

@@ -135,6 +135,7 @@ struct io_service *io_driver_instance_create(struct io_driver *driver);
 struct io_driver *io_driver_get(const char *class_name);
 void io_driver_stop_instance(struct io_service *service);
 void io_driver_rematch_all(void);
+void io_driver_exit(void);
 
 /* io_personality.c */
 int io_personality_validate(const struct os_dictionary *dict, const char **bad_key);
@@ -145,6 +146,7 @@ struct os_dictionary *io_personality_build(const struct io_driver *driver,
 int io_service_lifecycle_init(void);
 void io_service_lifecycle_exit(void);
 void io_service_queue_work(struct work_struct *work);
+void io_service_match_work(struct work_struct *work);
 void io_service_rematch(struct io_service *service);
 
 /* io_service_match.c */

@@ -139,6 +139,7 @@ static void __exit iokit_exit(void)
 
 	misc_deregister(&iokit_control_device);
 	io_service_wait_quiet();
+	io_driver_exit();
 	iokit_families_exit(ARRAY_SIZE(iokit_families));
 	io_loader_exit();
 	io_catalogue_exit();

@@ -4,7 +4,8 @@
  * task's slab allocations fail, driving iokit - unbinding and binding the
  * edu device, which terminates and starts drivers in this task; arming
  * notifications; reading the registry and the match ledger - gets clear
- * errors, never a crash or a half-terminated service.  Once the faults
+ * errors, never a crash or a half-terminated service, and a bind that
+ * succeeds gets its driver started.  Once the faults
  * stop, unloading the drivers leaves no iokit object behind.  Skips on
  * kernels without failslab.
  */
@@ -69,7 +70,7 @@ TEST_F(faults, faults_give_errors_not_crashes_or_leaks)
 {
 	struct iokit_match_record recs[16];
 	uint64_t ids[8];
-	int fd, unbind, bind, i, failed = 0, done = 0;
+	int fd, unbind, bind, i, failed = 0, done = 0, bound = 0, lost = 0;
 	long baseline = iokit_live_objects();
 	char bdf[64];
 
@@ -99,10 +100,21 @@ TEST_F(faults, faults_give_errors_not_crashes_or_leaks)
 		else
 			done++;
 		/* Probe and Start in this task, with init and Start short of memory. */
-		if (write(bind, bdf, strlen(bdf)) < 0)
+		if (write(bind, bdf, strlen(bdf)) < 0) {
 			failed++;
-		else
+		} else {
 			done++;
+			/*
+			 * Bound: the matching round it asked for runs in a
+			 * worker, free of this task's faults, and must not
+			 * have been lost to them.
+			 */
+			make_it_fail(0);
+			bound++;
+			if (iokit_wait_quiet(fd) || instances(fd, "TestWins", ids) != 1)
+				lost++;
+			make_it_fail(1);
+		}
 		if (call(fd, IOKIT_IOC_PORT_CREATE, &pc, &pc.ioreturn)) {
 			failed++;
 		} else {
@@ -123,6 +135,8 @@ TEST_F(faults, faults_give_errors_not_crashes_or_leaks)
 	ASSERT_EQ(0, write_str(FAILSLAB "probability", "0"));
 	TH_LOG("under failslab: %d calls failed, %d succeeded", failed, done);
 	EXPECT_LT(0, failed);
+	EXPECT_LT(0, bound);
+	EXPECT_EQ(0, lost);
 
 	/* Whatever state that left, it is consistent: the drivers go cleanly. */
 	ASSERT_EQ(0, iokit_wait_quiet(fd));

@@ -9,6 +9,7 @@
 
 #include <linux/atomic.h>
 #include <linux/mutex.h>
+#include <linux/workqueue.h>
 
 #include <iokit/io_registry_entry.h>
 
@@ -24,6 +25,8 @@ enum io_service_state {
 	IO_SERVICE_STARTED,		/* a driver's Start succeeded */
 	IO_SERVICE_FREED,		/* a driver instance's free ran */
 	IO_SERVICE_TERMINATED,		/* its termination has finished */
+	IO_SERVICE_MATCH_QUEUED,	/* @match_work is queued, not yet begun */
+	IO_SERVICE_PUBLISH_PENDING,	/* the queued round is a RegisterService's */
 };
 
 /**
@@ -49,6 +52,8 @@ enum io_service_state {
  *	sequence (io_service_notification.c); 0 before
  * @matched_seq: when its first RegisterService round ended; 0 before
  * @terminated_seq: when its terminated notifications went out; 0 before
+ * @match_work: its matching round, on the matching workqueue: embedded,
+ *	so that asking for a round needs no memory and cannot be lost
  */
 struct io_service {
 	struct io_registry_entry entry;
@@ -65,6 +70,7 @@ struct io_service {
 	u64 published_seq;
 	u64 matched_seq;
 	u64 terminated_seq;
+	struct work_struct match_work;
 };
 
 extern const struct os_class io_service_class;
