@@ -51,6 +51,17 @@ static bool io_matching_is_string(const struct os_object *v)
 	return os_string_cast(v);
 }
 
+/*
+ * A path no longer than IOKIT_PATH_MAX: longer, no entry has it, and each
+ * byte is work in every evaluation (io_matching_level_cost()).
+ */
+static bool io_matching_is_path(const struct os_object *v)
+{
+	const struct os_string *s = os_string_cast(v);
+
+	return s && s->length <= IOKIT_PATH_MAX;
+}
+
 static bool io_matching_is_number(const struct os_object *v)
 {
 	return os_number_cast(v);
@@ -74,7 +85,7 @@ static const struct {
 	{ "IOLocationMatch", io_matching_is_string },
 	{ "IORegistryEntryID", io_matching_is_number },
 	{ "IOParentMatch", io_matching_is_parent },
-	{ "IOPathMatch", io_matching_is_string },
+	{ "IOPathMatch", io_matching_is_path },
 	{ "IOResourceMatch", io_matching_is_strings },
 };
 
@@ -463,15 +474,26 @@ static unsigned long io_matching_objects(const struct os_object *obj)
 	return n;
 }
 
-/* One level's objects, IOParentMatch's dictionary left out. */
+/*
+ * One level's objects, IOParentMatch's dictionary left out.  IOPathMatch
+ * is resolved from the root in each evaluation: each byte of its path may
+ * be a step of the walk, and counts as one.
+ */
 static unsigned long io_matching_level_cost(const struct os_dictionary *level)
 {
 	unsigned long n = 1;
 	unsigned int i;
 
-	for (i = 0; i < level->count; i++)
-		if (!os_string_equal_cstr(level->entries[i].key, "IOParentMatch"))
-			n += 1 + io_matching_objects(level->entries[i].value);
+	for (i = 0; i < level->count; i++) {
+		const struct os_string *key = level->entries[i].key;
+		const struct os_object *value = level->entries[i].value;
+
+		if (os_string_equal_cstr(key, "IOParentMatch"))
+			continue;
+		n += 1 + io_matching_objects(value);
+		if (os_string_equal_cstr(key, "IOPathMatch"))
+			n += os_string_cast(value)->length;
+	}
 	return n;
 }
 

@@ -291,6 +291,57 @@ TEST_F(reg, usb_devices_and_interfaces)
 	EXPECT_EQ(0x0c, p.data[2]);
 }
 
+/* A matching dictionary of IOProviderClass IOService and IOPathMatch @path. */
+static size_t path_match(struct ioks *s, const char *path, size_t len)
+{
+	ioks_begin(s);
+	ioks_dict(s, 2);
+	ioks_str(s, "IOProviderClass");
+	ioks_str(s, "IOService");
+	ioks_str(s, "IOPathMatch");
+	os_serial_put_bytes(&s->w, IOKIT_SERIAL_STRING, path, len);
+	return s->w.len;
+}
+
+/*
+ * IOPathMatch finds the one entry its path names; a path longer than any
+ * path can be (IOKIT_PATH_MAX) is refused as a bad value, not walked.
+ */
+TEST_F(reg, path_match_finds_its_entry_and_is_bounded)
+{
+	uint64_t id = find_pci(self->fd, EDU_VENDOR, EDU_DEVICE), ids[4];
+	struct iokit_entry_info info;
+	char path[IOKIT_PATH_MAX + 2];
+	uint32_t count = 4, reason = 0;
+	struct ioks s;
+	size_t len;
+
+	ASSERT_NE(0, id);
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.entry_id = id;
+	info.path = (uintptr_t)path;
+	info.path_size = sizeof(path);
+	ASSERT_EQ(0, ioctl(self->fd, IOKIT_IOC_ENTRY_INFO, &info));
+	len = path_match(&s, path, info.path_len);
+	ASSERT_EQ(IOKIT_RETURN_SUCCESS, reg_matching(self->fd, s.buf, len, ids, &count, NULL));
+	ASSERT_EQ(1, count);
+	EXPECT_EQ(id, ids[0]);
+
+	/* The longest path there can be is looked up, and names nothing. */
+	memset(path, '/', sizeof(path));
+	memcpy(path, "IOService:", 10);
+	count = 4;
+	len = path_match(&s, path, IOKIT_PATH_MAX);
+	EXPECT_EQ(IOKIT_RETURN_SUCCESS, reg_matching(self->fd, s.buf, len, ids, &count, NULL));
+	EXPECT_EQ(0, count);
+	count = 4;
+	len = path_match(&s, path, IOKIT_PATH_MAX + 1);
+	EXPECT_EQ(IOKIT_RETURN_BAD_ARGUMENT,
+		  reg_matching(self->fd, s.buf, len, ids, &count, &reason));
+	EXPECT_EQ(IOKIT_SERIAL_E_VALUE, reason);
+}
+
 TEST_F(reg, paths)
 {
 	struct iokit_registry_lookup lk = { .size = sizeof(lk), .how = IOKIT_LOOKUP_PATH };

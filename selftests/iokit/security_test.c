@@ -502,6 +502,51 @@ TEST_F_TIMEOUT(sec, nested_parent_matching_is_linear, 600)
 	EXPECT_EQ(self->baseline, iokit_live_objects());
 }
 
+/* The matching cost one notification of this stream adds for root. */
+static long armed_cost(int fd, const uint8_t *buf, size_t len)
+{
+	long m, before, after;
+	int port = port_create(fd, 0, 0, NULL);
+	uint32_t ret;
+
+	if (port < 0)
+		return -1;
+	user_charges(0, &m, &before);
+	ret = arm_stream(fd, port, IOKIT_NOTIFY_TERMINATED, buf, len);
+	user_charges(0, &m, &after);
+	close(port);
+	return ret ? -1 : after - before;
+}
+
+/*
+ * IOPathMatch is resolved from the root in every evaluation: a long path
+ * costs by its length, so what a user arms of it is bounded like the rest.
+ */
+TEST_F(sec, a_path_match_costs_by_its_length)
+{
+	char path[IOKIT_PATH_MAX];
+	long short_cost, long_cost;
+	struct ioks s;
+
+	memset(path, '/', sizeof(path));
+	memcpy(path, "IOService:", 10);
+	ioks_begin(&s);
+	ioks_dict(&s, 1);
+	ioks_str(&s, "IOPathMatch");
+	os_serial_put_bytes(&s.w, IOKIT_SERIAL_STRING, path, 11);
+	short_cost = armed_cost(self->fd, s.buf, s.w.len);
+	ioks_begin(&s);
+	ioks_dict(&s, 1);
+	ioks_str(&s, "IOPathMatch");
+	os_serial_put_bytes(&s.w, IOKIT_SERIAL_STRING, path, sizeof(path));
+	long_cost = armed_cost(self->fd, s.buf, s.w.len);
+	TH_LOG("IOPathMatch of 11 bytes costs %ld, of %zu bytes %ld",
+	       short_cost, sizeof(path), long_cost);
+	ASSERT_LT(0, short_cost);
+	EXPECT_LE(short_cost + (long)sizeof(path) - 11, long_cost);
+	EXPECT_EQ(self->baseline, iokit_live_objects());
+}
+
 #define TEST_CGROUP	"/sys/fs/cgroup/iokit-test"
 
 /* A fresh memory cgroup for a test: 0, or -1 where there is no controller. */

@@ -427,7 +427,9 @@ struct iokit_property_data {
  * @data: user pointer to a DICT stream: IOProviderClass, IONameMatch
  *	(string or array of strings), IOPropertyMatch (dictionary, or array
  *	of dictionaries), IOPropertyExistsMatch (string or array),
- *	IOLocationMatch (string), IORegistryEntryID (number)
+ *	IOLocationMatch (string), IORegistryEntryID (number), IOParentMatch
+ *	(dictionary), IOPathMatch (string of at most IOKIT_PATH_MAX bytes),
+ *	IOResourceMatch (string or array)
  * @ids: user pointer to an array of __u64 entry IDs
  * @bad_offset: out: where in @data the dictionary was refused
  * @bad_reason: out: why, an enum iokit_serial_error
