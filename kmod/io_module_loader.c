@@ -230,7 +230,8 @@ static u32 io_loader_attach(struct iokit_loader *l)
 	 * subscription; one closed later calls us back, and the callback
 	 * waits for this lock, so it finds the loader listed.
 	 */
-	if (!ret && io_port_subscribe(port, &new->sub))
+	/* One loader per port, beside as many notifications as a port takes. */
+	if (!ret && io_port_subscribe(port, &new->sub, IOKIT_NOTIFICATIONS_MAX + 1))
 		ret = IOKIT_RETURN_BAD_ARGUMENT;
 	if (!ret) {
 		list_add_tail(&new->node, &io_loaders);

@@ -38,9 +38,6 @@
 /* The largest record a port carries; each slot of the ring holds one. */
 #define IO_PORT_SLOT	ALIGN(sizeof(struct iokit_load_request), sizeof(u64))
 
-/* Most subscribers one port may have: IOKIT_NOTIFICATIONS_MAX and a loader. */
-#define IO_PORT_SUBSCRIBERS_MAX	(IOKIT_NOTIFICATIONS_MAX + 1)
-
 /**
  * struct io_port - a notification port
  * @ref: the file's reference, and one per poster or subscriber holding it
@@ -113,6 +110,10 @@ EXPORT_SYMBOL_GPL(io_port_get);
 /**
  * io_port_put() - drop a reference to a port
  * @port: the port, or NULL
+ *
+ * The last reference frees the ring with kvfree(): process context only
+ * (posters that run in other contexts keep theirs until they are back
+ * in one).
  */
 void io_port_put(struct io_port *port)
 {
@@ -190,12 +191,15 @@ EXPORT_SYMBOL_GPL(io_port_post);
  * io_port_subscribe() - arm something on a port
  * @port: the port
  * @sub: the subscriber, with @sub->closed set
+ * @max: the most subscribers, of any kind, the port may have with @sub
+ *	among them: each kind bounds itself
  *
  * Return: 0; -EBADF if the port's file is already being closed (@sub
- * would never be called back); -EMFILE if the port has as many
- * subscribers as it may.
+ * would never be called back); -EMFILE if the port has @max subscribers
+ * already.
  */
-int io_port_subscribe(struct io_port *port, struct io_port_subscriber *sub)
+int io_port_subscribe(struct io_port *port, struct io_port_subscriber *sub,
+		      unsigned int max)
 {
 	int ret = 0;
 
@@ -203,7 +207,7 @@ int io_port_subscribe(struct io_port *port, struct io_port_subscriber *sub)
 	spin_lock_irq(&port->lock);
 	if (port->closed) {
 		ret = -EBADF;
-	} else if (port->subscriber_count >= IO_PORT_SUBSCRIBERS_MAX) {
+	} else if (port->subscriber_count >= max) {
 		ret = -EMFILE;
 	} else {
 		list_add_tail(&sub->node, &port->subscribers);
@@ -239,11 +243,15 @@ bool io_port_unsubscribe(struct io_port *port, struct io_port_subscriber *sub)
 EXPORT_SYMBOL_GPL(io_port_unsubscribe);
 
 /*
- * Take the oldest record, the overflow record when its turn has come,
- * into @buf if it fits in @room bytes.  Return: its size, 0 if there is
- * none, -EINVAL if it does not fit.
+ * Copy the oldest record, the overflow record when its turn has come,
+ * into @buf if it fits in @room bytes, leaving it in the port: it leaves
+ * only once it has reached the reader (io_port_consume()), so a read that
+ * faults loses nothing.  Only the reader, under read_lock, takes records
+ * out, so the oldest stays the oldest until then.
+ *
+ * Return: its size, 0 if there is none, -EINVAL if it does not fit.
  */
-static int io_port_take(struct io_port *port, size_t room, u64 *buf)
+static int io_port_peek(struct io_port *port, size_t room, u64 *buf)
 {
 	struct iokit_event *head;
 	int size;
@@ -257,23 +265,35 @@ static int io_port_take(struct io_port *port, size_t room, u64 *buf)
 			head->size = size;
 			head->type = IOKIT_EVENT_OVERFLOW;
 			head->count = port->dropped;
-			port->dropped = 0;
 		}
 	} else if (!port->count) {
 		size = 0;
 	} else {
 		head = (struct iokit_event *)io_port_slot(port, port->head);
 		size = head->size;
-		if (room >= size) {
+		if (room >= size)
 			memcpy(buf, head, size);
-			port->head = (port->head + 1) % port->limit;
-			port->count--;
-			if (port->dropped)
-				port->overflow_after--;
-		}
 	}
 	spin_unlock_irq(&port->lock);
 	return room >= size ? size : -EINVAL;
+}
+
+/*
+ * Take out the record io_port_peek() copied to @rec: an overflow record
+ * gives back the drops it reported (those since are reported next).
+ */
+static void io_port_consume(struct io_port *port, const struct iokit_event *rec)
+{
+	spin_lock_irq(&port->lock);
+	if (rec->type == IOKIT_EVENT_OVERFLOW) {
+		port->dropped -= rec->count;
+	} else {
+		port->head = (port->head + 1) % port->limit;
+		port->count--;
+		if (port->dropped)
+			port->overflow_after--;
+	}
+	spin_unlock_irq(&port->lock);
 }
 
 static bool io_port_readable(struct io_port *port)
@@ -298,11 +318,12 @@ static ssize_t io_port_read(struct file *file, char __user *buf, size_t len,
 		/* One reader at a time, so records leave in ring order. */
 		if (mutex_lock_interruptible(&port->read_lock))
 			return -ERESTARTSYS;
-		while ((size = io_port_take(port, len - done, rec)) > 0) {
+		while ((size = io_port_peek(port, len - done, rec)) > 0) {
 			if (copy_to_user(buf + done, rec, size)) {
 				size = -EFAULT;
 				break;
 			}
+			io_port_consume(port, (struct iokit_event *)rec);
 			done += size;
 		}
 		mutex_unlock(&port->read_lock);
@@ -365,22 +386,25 @@ static struct io_port *io_port_create(u32 limit)
 {
 	struct io_port *port;
 
-	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
-	if (!port)
-		return ERR_PTR(-ENOMEM);
-	port->ring = kvcalloc(limit, IO_PORT_SLOT, GFP_KERNEL_ACCOUNT);
-	port->user = io_user_get_current();
-	port->charge = sizeof(*port) + (size_t)limit * IO_PORT_SLOT;
-	if (!port->ring || !port->user ||
-	    io_user_charge(port->user, port->charge, 0)) {
-		int ret = port->ring && port->user ? -EDQUOT : -ENOMEM;
+	size_t charge = sizeof(*port) + (size_t)limit * IO_PORT_SLOT;
+	struct io_user *user = io_user_get_current();
+	int ret;
 
-		io_user_put(port->user);
-		kvfree(port->ring);
-		kfree(port);
+	/* Charged before anything is allocated: past its budget, nothing is. */
+	ret = user ? io_user_charge(user, charge, 0) : -ENOMEM;
+	io_user_put(user);	/* the charge holds it */
+	if (ret)
 		return ERR_PTR(ret);
+	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
+	if (port)
+		port->ring = kvcalloc(limit, IO_PORT_SLOT, GFP_KERNEL_ACCOUNT);
+	if (!port || !port->ring) {
+		kfree(port);
+		io_user_uncharge(user, charge, 0);
+		return ERR_PTR(-ENOMEM);
 	}
-	io_user_put(port->user);	/* the charge holds it */
+	port->user = user;
+	port->charge = charge;
 	kref_init(&port->ref);
 	spin_lock_init(&port->lock);
 	mutex_init(&port->read_lock);

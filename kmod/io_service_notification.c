@@ -500,7 +500,7 @@ static u32 io_notification_add(struct iokit_notification *na, struct io_port *po
 
 	/* The subscription holds a reference of its own. */
 	kref_get(&n->ref);
-	err = io_port_subscribe(port, &n->sub);
+	err = io_port_subscribe(port, &n->sub, IOKIT_NOTIFICATIONS_MAX);
 	if (err) {
 		io_notification_put(n);
 		io_notification_put(n);

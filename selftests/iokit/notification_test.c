@@ -7,6 +7,7 @@
  * requests refused with a clear IOReturn, and nothing left behind when a
  * port is closed.  Synthetic services come from the test interface.
  */
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "notify_util.h"
@@ -280,6 +281,36 @@ TEST_F(ntf, short_read_buffer)
 	ASSERT_EQ(0, iokit_test_entries(self->fd, IOKIT_TEST_ENTRIES_REMOVE_ALL, 0, NULL));
 }
 
+/*
+ * A read that cannot write its buffer fails with EFAULT and loses
+ * nothing: the record it could not deliver is the next one read.
+ */
+TEST_F(ntf, a_faulting_read_keeps_its_record)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct iokit_event buf[2];
+	uint32_t count = 0;
+	uint64_t first;
+	void *ro;
+
+	if (need_test_interface())
+		SKIP(return, "needs root and the test interface");
+	ro = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	ASSERT_EQ(0, notify_add(self->fd, self->port, IOKIT_NOTIFY_PUBLISH,
+				"IOProviderClass", "IOTestEntry", 1, NULL, &count, NULL));
+	ASSERT_EQ(0, iokit_test_entries(self->fd, IOKIT_TEST_ENTRIES_ADD, 2, &first));
+	ASSERT_EQ(0, iokit_test_entries(self->fd, IOKIT_TEST_ENTRIES_PUBLISH, 0, NULL));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	EXPECT_EQ(-1, read(self->port, ro, sizeof(buf)));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(sizeof(buf), read(self->port, buf, sizeof(buf)));
+	EXPECT_EQ(first, buf[0].entry_id);
+	EXPECT_EQ(first + 1, buf[1].entry_id);
+	munmap(ro, page);
+	ASSERT_EQ(0, iokit_test_entries(self->fd, IOKIT_TEST_ENTRIES_REMOVE_ALL, 0, NULL));
+}
+
 /* A blocking reader sleeps until a record comes. */
 TEST(blocking_read_wakes_up)
 {
@@ -330,6 +361,31 @@ TEST(closing_the_port_disarms)
 		EXPECT_EQ(0, notify_add(fd, port, IOKIT_NOTIFY_TERMINATED, "IOProviderClass",
 					"IOService", i, NULL, &count, NULL));
 	}
+	close(port);
+	if (baseline >= 0)
+		EXPECT_EQ(baseline, iokit_live_objects());
+	close(fd);
+}
+
+/* A port takes IOKIT_NOTIFICATIONS_MAX notifications, and not one more. */
+TEST(a_port_takes_its_maximum_of_notifications)
+{
+	long baseline = iokit_live_objects();
+	int fd = open(IOKIT_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	uint32_t ret = 0;
+	int port, i;
+
+	ASSERT_LE(0, fd);
+	port = port_create(fd, 0, 0, NULL);
+	ASSERT_LE(0, port);
+	for (i = 0; i < IOKIT_NOTIFICATIONS_MAX && !ret; i++)
+		ret = notify_add(fd, port, IOKIT_NOTIFY_TERMINATED, "IOProviderClass",
+				 "NoSuchClass", i, NULL, NULL, NULL);
+	EXPECT_EQ(IOKIT_RETURN_SUCCESS, ret);
+	EXPECT_EQ(IOKIT_NOTIFICATIONS_MAX, i);
+	EXPECT_EQ(IOKIT_RETURN_NO_RESOURCES,
+		  notify_add(fd, port, IOKIT_NOTIFY_TERMINATED, "IOProviderClass",
+			     "NoSuchClass", i, NULL, NULL, NULL));
 	close(port);
 	if (baseline >= 0)
 		EXPECT_EQ(baseline, iokit_live_objects());

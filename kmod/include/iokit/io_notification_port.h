@@ -36,7 +36,8 @@ struct io_port *io_port_get(struct io_port *port);
 void io_port_put(struct io_port *port);
 int io_port_post(struct io_port *port, const struct iokit_event *event,
 		 const void *extra, size_t extra_size);
-int io_port_subscribe(struct io_port *port, struct io_port_subscriber *sub);
+int io_port_subscribe(struct io_port *port, struct io_port_subscriber *sub,
+		      unsigned int max);
 bool io_port_unsubscribe(struct io_port *port, struct io_port_subscriber *sub);
 
 #endif /* _IOKIT_IO_NOTIFICATION_PORT_H */
