@@ -57,6 +57,11 @@ static u32 io_personality_add(struct iokit_personality *p)
 		ret = io_personality_refuse(p, IOKIT_SERIAL_E_VALUE, "IOClass");
 		goto out;
 	}
+	/* The match ledger's records carry it whole (struct iokit_match_record). */
+	if (strlen(name->str) >= IOKIT_NAME_MAX) {
+		ret = io_personality_refuse(p, IOKIT_SERIAL_E_VALUE, "IOPersonalityName");
+		goto out;
+	}
 	if (module && (!module->str[0] || strlen(module->str) >= IOKIT_NAME_MAX)) {
 		ret = io_personality_refuse(p, IOKIT_SERIAL_E_VALUE, "IOKitLinuxModule");
 		goto out;

@@ -216,6 +216,18 @@ void io_driver_prepare(struct io_driver *driver, struct module *owner)
 	INIT_LIST_HEAD(&driver->instance_list);
 }
 
+/* Is a driver class of this name registered?  Under io_drivers_lock. */
+static bool io_driver_name_taken(const char *class_name)
+{
+	struct io_driver *driver;
+
+	lockdep_assert_held(&io_drivers_lock);
+	list_for_each_entry(driver, &io_drivers, node)
+		if (!strcmp(driver->cls.name, class_name))
+			return true;
+	return false;
+}
+
 /**
  * __io_driver_register() - register a driver class and its personalities
  * @driver: the driver; lives in the module, which must not go before
@@ -228,7 +240,9 @@ void io_driver_prepare(struct io_driver *driver, struct module *owner)
  * registered are matched again, as Apple's IOCatalogue does when drivers
  * arrive.
  *
- * Return: 0, -EINVAL for a bad driver or personality, -ENOMEM.
+ * Return: 0, -EINVAL for a bad driver or personality, -EEXIST if a
+ * driver class of that name is registered (a personality's IOClass must
+ * name one class), -ENOMEM.
  */
 int __io_driver_register(struct io_driver *driver, struct module *owner)
 {
@@ -245,6 +259,14 @@ int __io_driver_register(struct io_driver *driver, struct module *owner)
 		driver->cls.super = &io_service_class;
 	if (!os_class_is_subclass(driver->cls.super, &io_service_class))
 		return -EINVAL;
+	mutex_lock(&io_drivers_lock);
+	ret = io_driver_name_taken(driver->cls.name) ? -EEXIST : 0;
+	mutex_unlock(&io_drivers_lock);
+	if (ret) {
+		pr_err("driver %s: a driver class of that name is registered\n",
+		       driver->cls.name);
+		return ret;
+	}
 	io_driver_prepare(driver, owner);
 
 	for (p = driver->personalities; p->properties; p++)
@@ -270,9 +292,16 @@ int __io_driver_register(struct io_driver *driver, struct module *owner)
 		io_driver_teardown(driver);
 		return ret;
 	}
+	/* Checked again where it counts: two of a name may race to here. */
 	mutex_lock(&io_drivers_lock);
-	list_add_tail(&driver->node, &io_drivers);
+	ret = io_driver_name_taken(driver->cls.name) ? -EEXIST : 0;
+	if (!ret)
+		list_add_tail(&driver->node, &io_drivers);
 	mutex_unlock(&io_drivers_lock);
+	if (ret) {
+		io_driver_teardown(driver);
+		return ret;
+	}
 	io_catalogue_bind_pending(driver);
 	io_loader_driver_registered(driver);
 	pr_info("driver %s: %u personalities\n", driver->cls.name, n);

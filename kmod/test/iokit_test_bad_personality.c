@@ -2,7 +2,8 @@
 /*
  * A driver whose personality misspells a key: loading it must fail with
  * EINVAL and a log line naming the key, and leave nothing registered.
- * The module parameter picks the fault.
+ * Or, with fault=3, a sound driver whose class name iokit_test_drivers
+ * has taken: EEXIST.  The module parameter picks the fault.
  */
 #include <linux/module.h>
 
@@ -10,7 +11,8 @@
 
 static int fault;
 module_param(fault, int, 0444);
-MODULE_PARM_DESC(fault, "0: misspelt key, 1: wrong value type, 2: bad IOPCIMatch");
+MODULE_PARM_DESC(fault,
+		 "0: misspelt key, 1: wrong value type, 2: bad IOPCIMatch, 3: class name taken");
 
 struct bad {
 	struct io_service service;
@@ -53,12 +55,31 @@ static struct io_driver bad_driver = {
 	.personalities = bad_personalities,
 };
 
+static const struct io_property sound[] = {
+	IO_PROP_STRING("IOProviderClass", "NoSuchProvider"),
+	{ }
+};
+
+static struct io_personality taken_personalities[] = {
+	{ "TakenName", sound },
+	{ }
+};
+
+static struct io_driver taken_driver = {
+	IO_DRIVER_CLASS("TestWins", struct bad, service),
+	.ops = &bad_ops,
+	.personalities = taken_personalities,
+};
+
 static int __init bad_init(void)
 {
 	static const struct io_property *const faults[] = {
 		misspelt, wrong_type, bad_mask,
 	};
 
+	/* Should it register after all, unloading unregisters it. */
+	if (fault == 3)
+		return io_driver_register(&taken_driver);
 	if (fault < 0 || fault >= ARRAY_SIZE(faults))
 		return -EINVAL;
 	bad_personalities[0].properties = faults[fault];
@@ -67,7 +88,7 @@ static int __init bad_init(void)
 
 static void __exit bad_exit(void)
 {
-	io_driver_unregister(&bad_driver);
+	io_driver_unregister(fault == 3 ? &taken_driver : &bad_driver);
 }
 
 module_init(bad_init);

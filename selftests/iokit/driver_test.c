@@ -366,6 +366,16 @@ TEST_F(drv, bad_personalities_are_refused)
 	EXPECT_EQ(0, system("dmesg | grep -q 'bad value for key \"IOPCIMatch\"'"));
 	if (baseline >= 0)
 		EXPECT_EQ(baseline, iokit_live_objects());
+
+	/* An IOClass names one class: a second driver of the name is refused. */
+	ASSERT_EQ(0, load("iokit_test_drivers", ""));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	baseline = iokit_live_objects();
+	EXPECT_EQ(EEXIST, load("iokit_test_bad_personality", "fault=3"));
+	unload("iokit_test_bad_personality");
+	EXPECT_EQ(0, system("dmesg | grep -q 'driver TestWins: a driver class of that name'"));
+	if (baseline >= 0)
+		EXPECT_EQ(baseline, iokit_live_objects());
 }
 
 TEST_F(drv, edu_sample_driver_talks_to_the_device)
@@ -455,6 +465,7 @@ TEST_F(drv, user_personality_loads_its_module)
 /* Bad personalities from user space: refused, the key named, nothing kept. */
 TEST_F(drv, user_personality_errors_name_the_key)
 {
+	char text[512], name[IOKIT_NAME_MAX + 1];
 	long baseline = iokit_live_objects();
 
 	ASSERT_EQ(0, write_file("/tmp/bad.json",
@@ -474,6 +485,16 @@ TEST_F(drv, user_personality_errors_name_the_key)
 				" \"IOProviderClass\": \"IOPCIDevice\"}\n"));
 	EXPECT_NE(0, system("iokitctl personality add /tmp/bad.json 2>/tmp/err"));
 	EXPECT_EQ(0, system("grep -q 'NoSuchDriver is not loaded' /tmp/err"));
+
+	/* The ledger's records carry a personality's name whole: it is bounded. */
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	snprintf(text, sizeof(text),
+		 "{\"IOClass\": \"EduDriver\", \"IOProviderClass\": \"IOPCIDevice\",\n"
+		 " \"IOPersonalityName\": \"%s\"}\n", name);
+	ASSERT_EQ(0, write_file("/tmp/bad.json", text));
+	EXPECT_NE(0, system("iokitctl personality add /tmp/bad.json 2>/tmp/err"));
+	EXPECT_EQ(0, system("grep -q 'IOPersonalityName' /tmp/err"));
 	if (baseline >= 0)
 		EXPECT_EQ(baseline, iokit_live_objects());
 }
