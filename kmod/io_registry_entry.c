@@ -323,7 +323,7 @@ static void io_registry_entry_remove_locked(struct io_registry_entry *entry,
 	unsigned int p;
 
 	set_bit(IO_REGISTRY_ENTRY_INACTIVE, &entry->flags);
-	entry->removed = true;
+	WRITE_ONCE(entry->removed, true);	/* read unlocked by termination */
 	for (p = 0; p < IO_REGISTRY_PLANES_MAX; p++) {
 		list_for_each_entry_safe(link, next, &entry->child_links[p],
 					 child_node) {

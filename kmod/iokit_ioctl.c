@@ -55,6 +55,7 @@ union iokit_arg_buffer {
 	struct iokit_match_ledger match_ledger;
 	struct iokit_match_test match_test;
 	struct iokit_claim claim;
+	struct iokit_loader loader;
 	struct iokit_test_entries test_entries;
 };
 

@@ -271,6 +271,15 @@ int io_usb_device_bind(struct io_service *nub)
 	claim = io_candidates_want_claim(c, n);
 
 	device_lock(&udev->dev);
+	/*
+	 * An unplug, which holds this lock while it unbinds, terminated the
+	 * nub meanwhile: nothing may start on it or take its device.
+	 */
+	if (io_registry_entry_inactive(&nub->entry) || !device_is_registered(&udev->dev)) {
+		device_unlock(&udev->dev);
+		io_catalogue_candidates_free(c, n);
+		return -ENODEV;
+	}
 	owner = udev->dev.driver;
 	native = io_usb_device_owner_native(udev, owner);
 	if (native && !claim)
