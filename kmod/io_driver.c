@@ -355,13 +355,15 @@ EXPORT_SYMBOL_GPL(io_driver_unregister);
  * io_driver_stop_instance() - Stop a driver instance and release it
  * @service: a started (or failed) instance, match_lock held
  *
- * Calls Stop if Start had succeeded, then the driver's free.
+ * Calls Stop, if the driver has one and Start had succeeded, then the
+ * driver's free.
  */
 void io_driver_stop_instance(struct io_service *service)
 {
 	const struct io_service_ops *ops = service->driver->ops;
 
-	if (test_and_clear_bit(IO_SERVICE_STARTED, &service->state))
+	/* Stop is optional: a driver with nothing to undo has none. */
+	if (test_and_clear_bit(IO_SERVICE_STARTED, &service->state) && ops->stop)
 		ops->stop(service, service->provider);
 	if (ops->free && !test_and_set_bit(IO_SERVICE_FREED, &service->state))
 		ops->free(service);

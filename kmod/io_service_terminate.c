@@ -140,13 +140,31 @@ static void io_service_terminate_victims(struct list_head *victims)
 	 * Phase 3: Stop, detach, free; clients first.  The service's own lock
 	 * waits out a Start in progress (a driver instance is locked from
 	 * its attach until its Start returns) and a matching round on it.
+	 * A driver instance is stopped under its provider's lock too, as a
+	 * round holds it: a round on the provider, which sees the instance's
+	 * category held until its Stop, never starts another driver in it
+	 * while that Stop still runs.
 	 */
 	list_for_each_entry_reverse(s, victims, terminate_node) {
+		struct io_registry_entry *provider = NULL;
+
 		io_service_wait_foreign_clients(s);
-		mutex_lock(&s->match_lock);
+		if (s->driver)
+			provider = io_registry_entry_get_provider(&s->entry);
+		if (provider && !io_entry_is_service(provider)) {
+			io_registry_entry_put(provider);
+			provider = NULL;
+		}
+		if (provider)
+			mutex_lock(&io_service_from_entry(provider)->match_lock);
+		mutex_lock_nested(&s->match_lock, provider ? SINGLE_DEPTH_NESTING : 0);
 		if (s->driver)
 			io_driver_stop_instance(s);
 		mutex_unlock(&s->match_lock);
+		if (provider) {
+			mutex_unlock(&io_service_from_entry(provider)->match_lock);
+			io_registry_entry_put(provider);
+		}
 		io_service_notify_terminated(s);
 		io_registry_entry_remove(&s->entry);
 		set_bit(IO_SERVICE_TERMINATED, &s->state);

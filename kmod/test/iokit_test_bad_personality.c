@@ -3,7 +3,10 @@
  * A driver whose personality misspells a key: loading it must fail with
  * EINVAL and a log line naming the key, and leave nothing registered.
  * Or, with fault=3, a sound driver whose class name iokit_test_drivers
- * has taken: EEXIST.  The module parameter picks the fault.
+ * has taken: EEXIST.  With fault=4 it is no fault at all: TestRival, a
+ * sound driver in TestWins' category on the edu device (score 100, so
+ * TestWins keeps it), from a module other than TestWins', for the race
+ * tests.  The module parameter picks the fault.
  */
 #include <linux/module.h>
 
@@ -12,7 +15,7 @@
 static int fault;
 module_param(fault, int, 0444);
 MODULE_PARM_DESC(fault,
-		 "0: misspelt key, 1: wrong value type, 2: bad IOPCIMatch, 3: class name taken");
+		 "0: misspelt key, 1: wrong value type, 2: bad IOPCIMatch, 3: class name taken, 4: TestRival");
 
 struct bad {
 	struct io_service service;
@@ -71,6 +74,30 @@ static struct io_driver taken_driver = {
 	.personalities = taken_personalities,
 };
 
+static const struct io_property rival[] = {
+	IO_PROP_STRING("IOProviderClass", "IOPCIDevice"),
+	IO_PROP_STRING("IOPCIMatch", "0x11e81234"),
+	IO_PROP_STRING("IOMatchCategory", "TestCat"),
+	IO_PROP_NUMBER("IOProbeScore", 100),
+	{ }
+};
+
+static struct io_personality rival_personalities[] = {
+	{ "TestRival", rival },
+	{ }
+};
+
+static struct io_driver rival_driver = {
+	IO_DRIVER_CLASS("TestRival", struct bad, service),
+	.ops = &bad_ops,
+	.personalities = rival_personalities,
+};
+
+static struct io_driver *bad_registered(void)
+{
+	return fault == 3 ? &taken_driver : fault == 4 ? &rival_driver : &bad_driver;
+}
+
 static int __init bad_init(void)
 {
 	static const struct io_property *const faults[] = {
@@ -78,8 +105,8 @@ static int __init bad_init(void)
 	};
 
 	/* Should it register after all, unloading unregisters it. */
-	if (fault == 3)
-		return io_driver_register(&taken_driver);
+	if (fault == 3 || fault == 4)
+		return io_driver_register(bad_registered());
 	if (fault < 0 || fault >= ARRAY_SIZE(faults))
 		return -EINVAL;
 	bad_personalities[0].properties = faults[fault];
@@ -88,7 +115,7 @@ static int __init bad_init(void)
 
 static void __exit bad_exit(void)
 {
-	io_driver_unregister(fault == 3 ? &taken_driver : &bad_driver);
+	io_driver_unregister(bad_registered());
 }
 
 module_init(bad_init);

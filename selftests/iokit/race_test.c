@@ -102,6 +102,7 @@ FIXTURE_TEARDOWN(race)
 	if (iokit_has_delay_points())
 		iokit_delay_point(0, 0);
 	unload("iokit_test_drivers");
+	unload("iokit_test_bad_personality");
 	if (self->fd >= 0)
 		close(self->fd);
 }
@@ -218,6 +219,75 @@ TEST_F(race, unplug_waits_for_a_stop_in_progress)
 	ASSERT_EQ(0, write_str("/sys/bus/pci/rescan", "1"));
 	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	ASSERT_EQ(0, edu_bdf(self->fd, self->bdf, sizeof(self->bdf)));
+	EXPECT_EQ(self->baseline, iokit_live_objects());
+}
+
+/* Add (or remove) a personality of @cls that matches nothing: the catalogue changes. */
+static uint32_t catalogue_poke(int fd, const char *cls, const char *name, uint32_t op)
+{
+	struct iokit_personality p = { .size = sizeof(p), .op = op };
+	struct ioks s;
+
+	ioks_begin(&s);
+	ioks_dict(&s, 3);
+	ioks_str(&s, "IOPersonalityName");
+	ioks_str(&s, name);
+	ioks_str(&s, "IOClass");
+	ioks_str(&s, cls);
+	ioks_str(&s, "IOProviderClass");
+	ioks_str(&s, "NoSuchProvider");
+	if (op == IOKIT_PERSONALITY_ADD) {
+		p.data = (uintptr_t)s.buf;
+		p.data_size = s.w.len;
+	} else {
+		snprintf(p.name, sizeof(p.name), "%s", name);
+	}
+	ioctl(fd, IOKIT_IOC_PERSONALITY, &p);
+	return p.ioreturn;
+}
+
+/*
+ * rmmod stops a driver while a catalogue change matches its provider
+ * again: the round waits for the Stop, so the next driver of the
+ * category (TestRival, from another module) starts only once TestWins
+ * has stopped.  Before, rmmod stopped it under its own lock alone, and
+ * the round started TestRival on the device while TestWins still ran.
+ */
+TEST_F(race, a_category_is_held_until_its_driver_stops)
+{
+	uint64_t ids[4];
+	pthread_t rmmod;
+	long done;
+	void *err;
+	int rivals;
+
+	ASSERT_EQ(0, load("iokit_test_drivers", ""));
+	ASSERT_EQ(0, load("iokit_test_bad_personality", "fault=4"));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	ASSERT_EQ(1, instances(self->fd, "TestWins", ids));
+	ASSERT_EQ(0, instances(self->fd, "TestRival", ids));
+	ASSERT_EQ(0, test_delay("TestWins stop 2000"));
+	ASSERT_EQ(0, pthread_create(&rmmod, NULL, unload_thread, "iokit_test_drivers"));
+	ASSERT_LE(0, dmesg_pos("stop TestWins pci1234,11e8", 5000));
+	EXPECT_EQ(IOKIT_RETURN_SUCCESS,
+		  catalogue_poke(self->fd, "TestRival", "Poke", IOKIT_PERSONALITY_ADD));
+	usleep(500000);
+	rivals = instances(self->fd, "TestRival", ids);
+	done = dmesg_pos("stop-done TestWins pci1234,11e8", 0);
+	TH_LOG("TestRival instances while TestWins stops: %d (stop %s)", rivals,
+	       done < 0 ? "in progress" : "done");
+	if (done < 0)
+		EXPECT_EQ(0, rivals);
+	ASSERT_EQ(0, pthread_join(rmmod, &err));
+	EXPECT_EQ(0, (long)err);
+
+	/* Once it has stopped, the category is TestRival's. */
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	EXPECT_EQ(1, instances(self->fd, "TestRival", ids));
+	EXPECT_EQ(IOKIT_RETURN_SUCCESS,
+		  catalogue_poke(self->fd, "TestRival", "Poke", IOKIT_PERSONALITY_REMOVE));
+	EXPECT_EQ(0, unload("iokit_test_bad_personality"));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	EXPECT_EQ(self->baseline, iokit_live_objects());
 }
 

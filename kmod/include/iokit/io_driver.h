@@ -48,6 +48,7 @@
  * @will_terminate: the provider is going away; stop new work.  Optional.
  * @stop: Stop(provider): quiesce, release the hardware.  Called once for
  *	every successful @start, before the instance is detached.
+ *	Optional, for a driver that has nothing to undo.
  * @free: release what @init set up.  Optional.
  */
 struct io_service_ops {
