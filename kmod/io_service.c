@@ -34,6 +34,7 @@ int io_service_init_entry(struct io_service *service, const struct os_class *cls
 	mutex_init(&service->match_lock);
 	mutex_init(&service->busy_lock);
 	INIT_WORK(&service->match_work, io_service_match_work);
+	INIT_DELAYED_WORK(&service->retry_work, io_service_retry_work);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(io_service_init_entry);

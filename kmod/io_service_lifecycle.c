@@ -147,6 +147,40 @@ void io_service_rematch(struct io_service *service)
 }
 
 /**
+ * io_service_rematch_later() - match a registered service again after a
+ *	while: its family cannot take its device yet
+ * @service: the service
+ * @delay: in jiffies
+ *
+ * The service stays busy meanwhile, so IOKitWaitQuiet (and module exit)
+ * waits for that round too.  One such wait at a time: asking again while
+ * one is pending changes nothing.
+ */
+void io_service_rematch_later(struct io_service *service, unsigned long delay)
+{
+	if (test_and_set_bit(IO_SERVICE_RETRY_QUEUED, &service->state))
+		return;
+	io_registry_entry_get(&service->entry);
+	io_service_adjust_busy(service, 1);
+	WARN_ON_ONCE(!queue_delayed_work(io_match_wq, &service->retry_work, delay));
+}
+
+/**
+ * io_service_retry_work() - the round io_service_rematch_later() asked for
+ * @work: the service's retry_work
+ */
+void io_service_retry_work(struct work_struct *work)
+{
+	struct io_service *service = container_of(to_delayed_work(work), struct io_service,
+						  retry_work);
+
+	clear_bit(IO_SERVICE_RETRY_QUEUED, &service->state);
+	io_service_rematch(service);
+	io_service_adjust_busy(service, -1);
+	io_registry_entry_put(&service->entry);
+}
+
+/**
  * io_service_publish() - attach a new service under its provider and
  *	register it for matching
  * @service: a new service; its creator's reference is dropped on failure

@@ -147,7 +147,9 @@ int io_service_lifecycle_init(void);
 void io_service_lifecycle_exit(void);
 void io_service_queue_work(struct work_struct *work);
 void io_service_match_work(struct work_struct *work);
+void io_service_retry_work(struct work_struct *work);
 void io_service_rematch(struct io_service *service);
+void io_service_rematch_later(struct io_service *service, unsigned long delay);
 
 /* io_service_match.c */
 void io_service_match(struct io_service *nub);

@@ -290,16 +290,40 @@ static int io_pci_bind(struct io_service *nub, bool admin)
 	return ret;
 }
 
+/* A new device's round waits up to IO_PCI_ADD_ROUNDS * IO_PCI_ADD_WAIT. */
+#define IO_PCI_ADD_WAIT		(HZ / 50)
+#define IO_PCI_ADD_ROUNDS	250
+
 /**
  * io_pci_nub_bind() - a matching round on a PCI nub: give the device to
  *	its matching drivers, or let it go
  * @nub: an IOPCIDevice nub
  *
  * Return: 0 if IOKit drivers run on the device, -EBUSY if a native driver
- * holds it, -ENODEV if none matched or started.
+ * holds it, -ENODEV if none matched or started, -EAGAIN if the PCI core
+ * has not offered the device to drivers yet.
  */
 int io_pci_nub_bind(struct io_service *nub)
 {
+	struct io_pci_nub *pci = container_of(nub, struct io_pci_nub, service);
+
+	/*
+	 * The nub is made as the device is added to the bus, before the PCI
+	 * core has run its final fixups and offered the device to drivers
+	 * (pci_bus_add_device() sets match_driver then).  Taking it sooner
+	 * would start a driver on a device not yet set up, ahead of the
+	 * native drivers, and newer driver cores refuse it while device_add()
+	 * runs.  The round waits for it; a device the core never offers (a
+	 * virtual function without autoprobe) is left for a later round.
+	 */
+	if (pci->pdev && !READ_ONCE(pci->pdev->match_driver)) {
+		if (pci->add_rounds++ < IO_PCI_ADD_ROUNDS)
+			io_service_rematch_later(nub, IO_PCI_ADD_WAIT);
+		else
+			pci_dbg(pci->pdev, "iokit: not offered to drivers; not matched\n");
+		return -EAGAIN;
+	}
+	pci->add_rounds = 0;
 	return io_pci_bind(nub, false);
 }
 

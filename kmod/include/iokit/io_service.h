@@ -27,6 +27,7 @@ enum io_service_state {
 	IO_SERVICE_TERMINATED,		/* its termination has finished */
 	IO_SERVICE_MATCH_QUEUED,	/* @match_work is queued, not yet begun */
 	IO_SERVICE_PUBLISH_PENDING,	/* the queued round is a RegisterService's */
+	IO_SERVICE_RETRY_QUEUED,	/* @retry_work is pending */
 };
 
 /**
@@ -54,6 +55,8 @@ enum io_service_state {
  * @terminated_seq: when its terminated notifications went out; 0 before
  * @match_work: its matching round, on the matching workqueue: embedded,
  *	so that asking for a round needs no memory and cannot be lost
+ * @retry_work: a round its family asked for later, when it could not
+ *	take the device yet (io_service_rematch_later())
  */
 struct io_service {
 	struct io_registry_entry entry;
@@ -71,6 +74,7 @@ struct io_service {
 	u64 matched_seq;
 	u64 terminated_seq;
 	struct work_struct match_work;
+	struct delayed_work retry_work;
 };
 
 extern const struct os_class io_service_class;
