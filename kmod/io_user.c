@@ -5,7 +5,9 @@
  * Whatever an unprivileged process can make the kernel hold past the end
  * of its own ioctl - notification ports with their record rings, armed
  * matching notifications with their dictionaries - is charged to the
- * user (the real uid) that asked for it, against two budgets:
+ * user (the real uid) that asked for it, or for a process in a user
+ * namespace to the user who made the outermost one (io_user_responsible()),
+ * against two budgets:
  *
  *  - memory: the bytes those objects hold, so no user can make the
  *    kernel keep more than user_memory_max however many processes and
@@ -29,6 +31,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uidgid.h>
+#include <linux/user_namespace.h>
 #include <linux/xarray.h>
 
 #include "io_user.h"
@@ -61,14 +64,32 @@ MODULE_PARM_DESC(user_match_cost_max,
 static DEFINE_XARRAY(io_users);
 static DEFINE_MUTEX(io_users_lock);
 
+/*
+ * Whom the caller's charges go to: its real uid in the initial user
+ * namespace, or, inside a user namespace, the user who created the
+ * outermost one.  A namespace maps ids at its creator's discretion (a
+ * range of subordinate ids, with newuidmap), and each is a kuid of its
+ * own: charged by kuid, one user would have as many budgets as ids.
+ */
+static kuid_t io_user_responsible(void)
+{
+	const struct user_namespace *ns = current_user_ns();
+	kuid_t uid = current_uid();
+
+	for (; ns != &init_user_ns; ns = ns->parent)
+		uid = ns->owner;
+	return uid;
+}
+
 /**
- * io_user_get_current() - the calling process's user, referenced
+ * io_user_get_current() - the user the calling process is charged to,
+ *	referenced
  *
  * Return: the user, or NULL if out of memory.
  */
 struct io_user *io_user_get_current(void)
 {
-	kuid_t uid = current_uid();
+	kuid_t uid = io_user_responsible();
 	struct io_user *u;
 
 	mutex_lock(&io_users_lock);

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -185,6 +186,7 @@ struct nobody {
 	double close_s;		/* closing it all */
 	long memcg_before;	/* its memory cgroup's charge before arming */
 	long memcg_armed;	/* and with its notifications armed */
+	uint32_t other_id_stop;	/* a port asked for under another id of its own */
 	int done;
 };
 
@@ -452,6 +454,123 @@ TEST_F_TIMEOUT(sec, an_unprivileged_user_is_held_to_its_budgets, 900)
 	/* It was the budget that stopped each, not something else. */
 	EXPECT_LT(max_memory / 2, r->memory);
 	/* Everything came back. */
+	EXPECT_FALSE(user_charges(NOBODY, &m, &c) && (m || c));
+	EXPECT_EQ(self->baseline, iokit_live_objects());
+	munmap(r, sizeof(*r));
+}
+
+#define SUBUID	200000		/* where nobody's namespace maps its ids */
+
+/* A port of the largest ring: 0, or the IOReturn that refused it. */
+static uint32_t big_port(int fd, int *port)
+{
+	struct iokit_port_create pc = {
+		.size = sizeof(pc), .queue_limit = IOKIT_PORT_QUEUE_MAX,
+	};
+
+	ioctl(fd, IOKIT_IOC_PORT_CREATE, &pc);
+	*port = pc.ioreturn ? -1 : pc.fd;
+	return pc.ioreturn;
+}
+
+/*
+ * As nobody, in a user namespace of its own whose ids 0-15 root maps to
+ * SUBUID... (as newuidmap maps subordinate ids): ports as id 0 until
+ * refused, then one more as id 1.
+ */
+static void nobody_uses_its_subordinate_ids(int fd, struct nobody *r, struct turns *t)
+{
+	int n = 0, port;
+	pid_t pid;
+	int status;
+
+	if (drop_to_nobody())
+		_exit(2);
+	if (unshare(CLONE_NEWUSER)) {
+		r->done = -1;
+		_exit(0);
+	}
+	/* The parent writes our maps. */
+	if (child_turn(t) || setresgid(0, 0, 0) || setresuid(0, 0, 0))
+		_exit(3);
+	/* Each stays open, and charged, until we exit. */
+	while (n < 4096 && !(r->port_stop = big_port(fd, &port)))
+		n++;
+	r->ports = n;
+	pid = fork();
+	if (!pid) {
+		if (setresgid(1, 1, 1) || setresuid(1, 1, 1))
+			_exit(3);
+		r->other_id_stop = big_port(fd, &port);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || WEXITSTATUS(status))
+		_exit(4);
+	/* The parent reads what iokit holds, and for whom. */
+	if (child_turn(t))
+		_exit(5);
+	r->done = 1;
+	_exit(0);
+}
+
+static int write_map(pid_t pid, const char *which, const char *map)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, which);
+	return write_str(path, map);
+}
+
+/*
+ * Ids a user maps in a namespace of its own are not more budgets: what
+ * they ask for is charged to the user who made the namespace.  Before,
+ * each subordinate id was charged as a user of its own, so 65536 of them
+ * (a usual /etc/subuid range) made 65536 budgets.
+ */
+TEST_F_TIMEOUT(sec, subordinate_ids_share_their_owners_budget, 300)
+{
+	struct nobody *r = shared_result();
+	long max_memory, max_cost, m, c, sub_m = 0, sub_c = 0;
+	char map[64];
+	struct turns t;
+	int status;
+	pid_t pid;
+
+	ASSERT_NE(NULL, r);
+	ASSERT_TRUE(user_limits(&max_memory, &max_cost));
+	ASSERT_EQ(0, turns_open(&t));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		nobody_uses_its_subordinate_ids(self->fd, r, &t);
+	if (parent_wait(&t)) {
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		turns_close(&t);
+		if (r->done < 0)
+			SKIP(return, "no unprivileged user namespaces here");
+		ASSERT_EQ(0, WEXITSTATUS(status));
+	}
+	snprintf(map, sizeof(map), "0 %d 16\n", SUBUID);
+	ASSERT_EQ(0, write_map(pid, "uid_map", map));
+	ASSERT_EQ(0, write_map(pid, "gid_map", map));
+	ASSERT_EQ(0, parent_go(&t));
+	EXPECT_EQ(0, parent_wait(&t));
+	user_charges(NOBODY, &m, &c);
+	EXPECT_FALSE(user_charges(SUBUID, &sub_m, &sub_c) && sub_m);
+	EXPECT_FALSE(user_charges(SUBUID + 1, &sub_m, &sub_c) && sub_m);
+	EXPECT_EQ(0, parent_go(&t));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	turns_close(&t);
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(1, r->done);
+
+	TH_LOG("nobody's namespace: %d ports as its id 0, then its id 1: %#x; nobody holds %ld KiB",
+	       r->ports, r->other_id_stop, m >> 10);
+	EXPECT_EQ(IOKIT_RETURN_NO_RESOURCES, r->port_stop);
+	EXPECT_EQ(IOKIT_RETURN_NO_RESOURCES, r->other_id_stop);
+	EXPECT_LT(0, r->ports);
+	EXPECT_LT(max_memory / 2, m);
+	EXPECT_GE(max_memory, m);
 	EXPECT_FALSE(user_charges(NOBODY, &m, &c) && (m || c));
 	EXPECT_EQ(self->baseline, iokit_live_objects());
 	munmap(r, sizeof(*r));
