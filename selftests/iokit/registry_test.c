@@ -291,6 +291,18 @@ TEST_F(reg, usb_devices_and_interfaces)
 	EXPECT_EQ(0x0c, p.data[2]);
 }
 
+/* ENTRY_INFO for @id with its path into @path: the ioctl's result. */
+static int entry_path(int fd, uint64_t id, struct iokit_entry_info *info,
+		      char *path, size_t size)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	info->entry_id = id;
+	info->path = (uintptr_t)path;
+	info->path_size = size;
+	return ioctl(fd, IOKIT_IOC_ENTRY_INFO, info);
+}
+
 /* A matching dictionary of IOProviderClass IOService and IOPathMatch @path. */
 static size_t path_match(struct ioks *s, const char *path, size_t len)
 {
@@ -317,12 +329,7 @@ TEST_F(reg, path_match_finds_its_entry_and_is_bounded)
 	size_t len;
 
 	ASSERT_NE(0, id);
-	memset(&info, 0, sizeof(info));
-	info.size = sizeof(info);
-	info.entry_id = id;
-	info.path = (uintptr_t)path;
-	info.path_size = sizeof(path);
-	ASSERT_EQ(0, ioctl(self->fd, IOKIT_IOC_ENTRY_INFO, &info));
+	ASSERT_EQ(0, entry_path(self->fd, id, &info, path, sizeof(path)));
 	len = path_match(&s, path, info.path_len);
 	ASSERT_EQ(IOKIT_RETURN_SUCCESS, reg_matching(self->fd, s.buf, len, ids, &count, NULL));
 	ASSERT_EQ(1, count);
@@ -350,12 +357,7 @@ TEST_F(reg, paths)
 	char path[IOKIT_PATH_MAX];
 
 	ASSERT_NE(0, id);
-	memset(&info, 0, sizeof(info));
-	info.size = sizeof(info);
-	info.entry_id = id;
-	info.path = (uintptr_t)path;
-	info.path_size = sizeof(path);
-	ASSERT_EQ(0, ioctl(self->fd, IOKIT_IOC_ENTRY_INFO, &info));
+	ASSERT_EQ(0, entry_path(self->fd, id, &info, path, sizeof(path)));
 	EXPECT_EQ(strlen(path), info.path_len);
 	EXPECT_EQ(0, strncmp(path, "IOService:/", 11)) TH_LOG("%s", path);
 	EXPECT_NE(NULL, strstr(path, "/pci1234,11e8@")) TH_LOG("%s", path);
