@@ -49,9 +49,9 @@ void io_service_adjust_busy(struct io_service *service, int delta)
 		next = NULL;
 		mutex_lock(&s->busy_lock);
 		was = s->busy;
-		s->busy += delta;
-		if (WARN_ON_ONCE(s->busy < 0))
-			s->busy = 0;
+		/* IOKitWaitQuiet reads it without the lock. */
+		WRITE_ONCE(s->busy, max(was + delta, 0));
+		WARN_ON_ONCE(was + delta < 0);
 		if (!was && s->busy) {
 			p = io_registry_entry_get_provider(&s->entry);
 			if (p && io_entry_is_service(p))
@@ -217,11 +217,18 @@ void io_service_match_work(struct work_struct *work)
 	/* Requests from now on queue another round; a publish joins this one. */
 	clear_bit(IO_SERVICE_MATCH_QUEUED, &service->state);
 	publish = test_and_clear_bit(IO_SERVICE_PUBLISH_PENDING, &service->state);
-	if (publish)
+	if (publish) {
 		io_service_notify_publish(service);
+		set_bit(IO_SERVICE_MATCHED_OWED, &service->state);
+	}
 	if (!io_registry_entry_inactive(&service->entry))
 		io_service_match(service);
-	if (publish)
+	/*
+	 * Matched means its drivers were started: when the family asked for
+	 * another round first (the device was not ready), that round says it.
+	 */
+	if (!test_bit(IO_SERVICE_RETRY_QUEUED, &service->state) &&
+	    test_and_clear_bit(IO_SERVICE_MATCHED_OWED, &service->state))
 		io_service_notify_matched(service);
 	io_service_adjust_busy(service, -1);
 	/* May free the service, work item included: nothing touches it after. */

@@ -31,6 +31,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
@@ -290,9 +291,9 @@ static int io_pci_bind(struct io_service *nub, bool admin)
 	return ret;
 }
 
-/* A new device's round waits up to IO_PCI_ADD_ROUNDS * IO_PCI_ADD_WAIT. */
+/* A new device's rounds wait for it every IO_PCI_ADD_WAIT, up to IO_PCI_ADD_MAX. */
 #define IO_PCI_ADD_WAIT		(HZ / 50)
-#define IO_PCI_ADD_ROUNDS	250
+#define IO_PCI_ADD_MAX		(5 * HZ)
 
 /**
  * io_pci_nub_bind() - a matching round on a PCI nub: give the device to
@@ -313,17 +314,20 @@ int io_pci_nub_bind(struct io_service *nub)
 	 * (pci_bus_add_device() sets match_driver then).  Taking it sooner
 	 * would start a driver on a device not yet set up, ahead of the
 	 * native drivers, and newer driver cores refuse it while device_add()
-	 * runs.  The round waits for it; a device the core never offers (a
-	 * virtual function without autoprobe) is left for a later round.
+	 * runs.  The round waits for it; a device the core does not offer
+	 * within IO_PCI_ADD_MAX (one whose firmware node is disabled) is
+	 * left for a later round - a catalogue change, iokitctl claim.
+	 * match_driver is the PCI core's, written without our lock.
 	 */
-	if (pci->pdev && !READ_ONCE(pci->pdev->match_driver)) {
-		if (pci->add_rounds++ < IO_PCI_ADD_ROUNDS)
+	if (pci->pdev && !data_race(READ_ONCE(pci->pdev->match_driver))) {
+		if (!pci->add_deadline)
+			pci->add_deadline = jiffies + IO_PCI_ADD_MAX ?: 1;
+		if (time_before(jiffies, pci->add_deadline))
 			io_service_rematch_later(nub, IO_PCI_ADD_WAIT);
 		else
 			pci_dbg(pci->pdev, "iokit: not offered to drivers; not matched\n");
 		return -EAGAIN;
 	}
-	pci->add_rounds = 0;
 	return io_pci_bind(nub, false);
 }
 

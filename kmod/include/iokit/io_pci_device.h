@@ -19,15 +19,16 @@ struct pci_dev;
  * @pdev: the device, referenced; NULL for a root bus entry
  * @bus: the device's bus, or the root bus
  * @node: in iokit's list of PCI nubs
- * @add_rounds: rounds that found the device not yet offered to drivers
- *	(io_pci_driver.c); only the nub's own rounds touch it
+ * @add_deadline: while the PCI core has not yet offered the device to
+ *	drivers, when the nub's rounds stop waiting for it (jiffies; 0
+ *	before the first such round); only the nub's own rounds touch it
  */
 struct io_pci_nub {
 	struct io_service service;
 	struct pci_dev *pdev;
 	struct pci_bus *bus;
 	struct list_head node;
-	unsigned int add_rounds;
+	unsigned long add_deadline;
 };
 
 extern const struct os_class io_pci_device_class;

@@ -28,6 +28,7 @@ enum io_service_state {
 	IO_SERVICE_MATCH_QUEUED,	/* @match_work is queued, not yet begun */
 	IO_SERVICE_PUBLISH_PENDING,	/* the queued round is a RegisterService's */
 	IO_SERVICE_RETRY_QUEUED,	/* @retry_work is pending */
+	IO_SERVICE_MATCHED_OWED,	/* its first round waits for a retry */
 };
 
 /**
