@@ -6,7 +6,7 @@
  * of its own ioctl - notification ports with their record rings, armed
  * matching notifications with their dictionaries - is charged to the
  * user (the real uid) that asked for it, or for a process in a user
- * namespace to the user who made the outermost one (io_user_responsible()),
+ * namespace an unprivileged user made, to that user (io_user_responsible()),
  * against two budgets:
  *
  *  - memory: the bytes those objects hold, so no user can make the
@@ -65,18 +65,21 @@ static DEFINE_XARRAY(io_users);
 static DEFINE_MUTEX(io_users_lock);
 
 /*
- * Whom the caller's charges go to: its real uid in the initial user
- * namespace, or, inside a user namespace, the user who created the
- * outermost one.  A namespace maps ids at its creator's discretion (a
- * range of subordinate ids, with newuidmap), and each is a kuid of its
- * own: charged by kuid, one user would have as many budgets as ids.
+ * Whom the caller's charges go to: its real uid, unless it is in a user
+ * namespace that an unprivileged user made (directly, or inside another
+ * namespace): then that user, the outermost such creator.  A namespace
+ * maps ids at its creator's discretion (a range of subordinate ids, with
+ * newuidmap), and each is a kuid of its own: charged by kuid, one user
+ * would have as many budgets as ids.  The ids of a namespace root made
+ * (a container's) are root's grant, and each keeps a budget of its own;
+ * they do not share root's.
  */
 static kuid_t io_user_responsible(void)
 {
 	const struct user_namespace *ns = current_user_ns();
 	kuid_t uid = current_uid();
 
-	for (; ns != &init_user_ns; ns = ns->parent)
+	for (; ns != &init_user_ns && !uid_eq(ns->owner, GLOBAL_ROOT_UID); ns = ns->parent)
 		uid = ns->owner;
 	return uid;
 }
