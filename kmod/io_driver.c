@@ -26,6 +26,8 @@
 #include "iokit_internal.h"
 
 static LIST_HEAD(io_drivers);
+/* Drivers between their name's reservation and their listing on io_drivers. */
+static LIST_HEAD(io_drivers_registering);
 static DEFINE_MUTEX(io_drivers_lock);
 
 static struct io_driver *io_driver_of(const struct os_object *obj)
@@ -216,7 +218,7 @@ void io_driver_prepare(struct io_driver *driver, struct module *owner)
 	INIT_LIST_HEAD(&driver->instance_list);
 }
 
-/* Is a driver class of this name registered?  Under io_drivers_lock. */
+/* Is a driver class of this name registered or registering?  Under io_drivers_lock. */
 static bool io_driver_name_taken(const char *class_name)
 {
 	struct io_driver *driver;
@@ -225,7 +227,18 @@ static bool io_driver_name_taken(const char *class_name)
 	list_for_each_entry(driver, &io_drivers, node)
 		if (!strcmp(driver->cls.name, class_name))
 			return true;
+	list_for_each_entry(driver, &io_drivers_registering, node)
+		if (!strcmp(driver->cls.name, class_name))
+			return true;
 	return false;
+}
+
+/* Give up the name io_driver_register() reserved. */
+static void io_driver_unreserve(struct io_driver *driver)
+{
+	mutex_lock(&io_drivers_lock);
+	list_del(&driver->node);
+	mutex_unlock(&io_drivers_lock);
 }
 
 /**
@@ -259,8 +272,14 @@ int __io_driver_register(struct io_driver *driver, struct module *owner)
 		driver->cls.super = &io_service_class;
 	if (!os_class_is_subclass(driver->cls.super, &io_service_class))
 		return -EINVAL;
+	/*
+	 * The name is reserved before any personality is added: a second
+	 * driver of the name is refused before it could start anywhere.
+	 */
 	mutex_lock(&io_drivers_lock);
 	ret = io_driver_name_taken(driver->cls.name) ? -EEXIST : 0;
+	if (!ret)
+		list_add_tail(&driver->node, &io_drivers_registering);
 	mutex_unlock(&io_drivers_lock);
 	if (ret) {
 		pr_err("driver %s: a driver class of that name is registered\n",
@@ -272,8 +291,10 @@ int __io_driver_register(struct io_driver *driver, struct module *owner)
 	for (p = driver->personalities; p->properties; p++)
 		n++;
 	dicts = kcalloc(n, sizeof(*dicts), GFP_KERNEL);
-	if (!dicts)
+	if (!dicts) {
+		io_driver_unreserve(driver);
 		return -ENOMEM;
+	}
 	for (i = 0; i < n && !ret; i++) {
 		dicts[i] = io_personality_build(driver, &driver->personalities[i]);
 		if (IS_ERR(dicts[i])) {
@@ -290,18 +311,12 @@ int __io_driver_register(struct io_driver *driver, struct module *owner)
 	if (ret) {
 		/* Rounds may have matched the personalities already added. */
 		io_driver_teardown(driver);
+		io_driver_unreserve(driver);
 		return ret;
 	}
-	/* Checked again where it counts: two of a name may race to here. */
 	mutex_lock(&io_drivers_lock);
-	ret = io_driver_name_taken(driver->cls.name) ? -EEXIST : 0;
-	if (!ret)
-		list_add_tail(&driver->node, &io_drivers);
+	list_move_tail(&driver->node, &io_drivers);
 	mutex_unlock(&io_drivers_lock);
-	if (ret) {
-		io_driver_teardown(driver);
-		return ret;
-	}
 	io_catalogue_bind_pending(driver);
 	io_loader_driver_registered(driver);
 	pr_info("driver %s: %u personalities\n", driver->cls.name, n);

@@ -287,6 +287,9 @@ static void io_port_consume(struct io_port *port, const struct iokit_event *rec)
 	spin_lock_irq(&port->lock);
 	if (rec->type == IOKIT_EVENT_OVERFLOW) {
 		port->dropped -= rec->count;
+		/* Dropped since the peek: after all that is queued now. */
+		if (port->dropped)
+			port->overflow_after = port->count;
 	} else {
 		port->head = (port->head + 1) % port->limit;
 		port->count--;

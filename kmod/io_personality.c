@@ -27,6 +27,7 @@ enum io_key_type {
 	IO_KEY_STRINGS,		/* a string or an array of strings */
 	IO_KEY_DICTS,		/* a dictionary or an array of them */
 	IO_KEY_MATCHING,	/* a nested matching dictionary */
+	IO_KEY_PATH,		/* a registry path, at most IOKIT_PATH_MAX bytes */
 };
 
 static const struct {
@@ -41,7 +42,7 @@ static const struct {
 	{ "IOPropertyMatch", IO_KEY_DICTS },
 	{ "IOPropertyExistsMatch", IO_KEY_STRINGS },
 	{ "IOParentMatch", IO_KEY_MATCHING },
-	{ "IOPathMatch", IO_KEY_STRING },
+	{ "IOPathMatch", IO_KEY_PATH },
 	{ "IOLocationMatch", IO_KEY_STRING },
 	{ "IORegistryEntryID", IO_KEY_NUMBER },
 	{ "IOResourceMatch", IO_KEY_STRINGS },
@@ -76,6 +77,8 @@ static bool io_value_valid(enum io_key_type type, const struct os_object *v)
 	switch (type) {
 	case IO_KEY_STRING:
 		return s;
+	case IO_KEY_PATH:
+		return s && s->length <= IOKIT_PATH_MAX;
 	case IO_KEY_NUMBER:
 		return os_number_cast(v);
 	case IO_KEY_BOOLEAN:

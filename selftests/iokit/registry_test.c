@@ -335,7 +335,7 @@ TEST_F(reg, path_match_finds_its_entry_and_is_bounded)
 	ASSERT_EQ(1, count);
 	EXPECT_EQ(id, ids[0]);
 
-	/* The longest path there can be is looked up, and names nothing. */
+	/* The longest path there can be is accepted, and matches nothing. */
 	memset(path, '/', sizeof(path));
 	memcpy(path, "IOService:", 10);
 	count = 4;

@@ -48,7 +48,10 @@
  * @will_terminate: the provider is going away; stop new work.  Optional.
  * @stop: Stop(provider): quiesce, release the hardware.  Called once for
  *	every successful @start, before the instance is detached.
- *	Optional, for a driver that has nothing to undo.
+ *	Optional, for a driver that has nothing to undo.  Runs with the
+ *	provider's matching lock held, as @start does: it must not wait
+ *	for matching to settle (io_service_wait_quiet()) nor terminate
+ *	another client of the same provider and wait for it.
  * @free: release what @init set up.  Optional.
  */
 struct io_service_ops {
