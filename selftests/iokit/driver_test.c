@@ -770,6 +770,43 @@ TEST_F(drv, pci_device_goes_back_when_no_driver_is_left_running)
 }
 
 /*
+ * A hot-plugged PCI device's matched notification comes once its drivers
+ * have started, as IOKit's does: an app told of it finds EduDriver on
+ * it.  Before, the nub's first round, which found the device not yet
+ * offered to drivers and left the Start to a later round, said matched.
+ */
+TEST_F(drv, matched_comes_once_the_drivers_have_started)
+{
+	uint32_t count = 8;
+	struct events e;
+	uint64_t ids[8];
+	char path[128];
+	int port, i;
+
+	ASSERT_EQ(0, load("iokit_edu", ""));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	port = port_create(self->fd, 0, 0, NULL);
+	ASSERT_LE(0, port);
+	ASSERT_EQ(0, notify_add(self->fd, port, IOKIT_NOTIFY_MATCHED, "IONameMatch",
+				"pci1234,11e8", 7, ids, &count, NULL));
+	ASSERT_EQ(1, count);
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", self->bdf);
+	ASSERT_EQ(0, write_str(path, "1"));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	ASSERT_EQ(0, write_str("/sys/bus/pci/rescan", "1"));
+	ASSERT_EQ(1, events_read(port, &e, 1, 10000));
+	EXPECT_EQ(IOKIT_NOTIFY_MATCHED, e.ev[0].type);
+	EXPECT_EQ(7, e.ev[0].refcon);
+	/* Told it matched, and no sooner: its driver is there. */
+	i = instances(self->fd, "EduDriver", ids);
+	EXPECT_EQ(1, i);
+	close(port);
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	ASSERT_EQ(0, edu_bdf(self->fd, self->bdf, sizeof(self->bdf)));
+}
+
+/*
  * A PCI device that leaves the bus while iokit owns it takes iokit's hold
  * on it along; rescanned, it is a new device, matched and held again.
  * Before, the unplugged device's pci_dev was kept until iokit unloaded.
