@@ -51,11 +51,17 @@ static bool io_matching_is_string(const struct os_object *v)
 	return os_string_cast(v);
 }
 
-/*
+/**
+ * io_matching_is_path() - whether @v is a valid IOPathMatch value
+ * @v: the value
+ *
  * A path no longer than IOKIT_PATH_MAX: longer, no entry has it, and each
- * byte is work in every evaluation (io_matching_level_cost()).
+ * byte is work in every evaluation (io_matching_level_cost()).  Matching
+ * dictionaries and personalities both check it here.
+ *
+ * Return: true if it is.
  */
-static bool io_matching_is_path(const struct os_object *v)
+bool io_matching_is_path(const struct os_object *v)
 {
 	const struct os_string *s = os_string_cast(v);
 

@@ -78,7 +78,7 @@ static bool io_value_valid(enum io_key_type type, const struct os_object *v)
 	case IO_KEY_STRING:
 		return s;
 	case IO_KEY_PATH:
-		return s && s->length <= IOKIT_PATH_MAX;
+		return io_matching_is_path(v);
 	case IO_KEY_NUMBER:
 		return os_number_cast(v);
 	case IO_KEY_BOOLEAN:

@@ -34,6 +34,7 @@ void io_match_report_object(char *buf, size_t size, const struct os_object *obj)
 #define IO_MATCH_PARENT_HOPS_MAX	32
 
 int io_matching_validate(const struct os_dictionary *match, const char **bad_key);
+bool io_matching_is_path(const struct os_object *v);
 unsigned long io_matching_cost(const struct os_dictionary *match);
 bool io_matching_match_passive(struct io_registry_entry *entry,
 			       const struct os_dictionary *match);
