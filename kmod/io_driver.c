@@ -218,19 +218,23 @@ void io_driver_prepare(struct io_driver *driver, struct module *owner)
 	INIT_LIST_HEAD(&driver->instance_list);
 }
 
-/* Is a driver class of this name registered or registering?  Under io_drivers_lock. */
-static bool io_driver_name_taken(const char *class_name)
+/* The driver of this class name on @list, or NULL.  Under io_drivers_lock. */
+static struct io_driver *io_driver_find(const struct list_head *list, const char *class_name)
 {
 	struct io_driver *driver;
 
 	lockdep_assert_held(&io_drivers_lock);
-	list_for_each_entry(driver, &io_drivers, node)
+	list_for_each_entry(driver, list, node)
 		if (!strcmp(driver->cls.name, class_name))
-			return true;
-	list_for_each_entry(driver, &io_drivers_registering, node)
-		if (!strcmp(driver->cls.name, class_name))
-			return true;
-	return false;
+			return driver;
+	return NULL;
+}
+
+/* Is a driver class of this name registered or registering?  Under io_drivers_lock. */
+static bool io_driver_name_taken(const char *class_name)
+{
+	return io_driver_find(&io_drivers, class_name) ||
+	       io_driver_find(&io_drivers_registering, class_name);
 }
 
 /* Give up the name io_driver_register() reserved. */
@@ -334,18 +338,15 @@ EXPORT_SYMBOL_GPL(__io_driver_register);
  */
 struct io_driver *io_driver_get(const char *class_name)
 {
-	struct io_driver *driver, *found = NULL;
+	struct io_driver *driver;
 
+	/* One driver per name (__io_driver_register() sees to it). */
 	mutex_lock(&io_drivers_lock);
-	list_for_each_entry(driver, &io_drivers, node) {
-		if (!strcmp(driver->cls.name, class_name) &&
-		    try_module_get(driver->owner)) {
-			found = driver;
-			break;
-		}
-	}
+	driver = io_driver_find(&io_drivers, class_name);
+	if (driver && !try_module_get(driver->owner))
+		driver = NULL;
 	mutex_unlock(&io_drivers_lock);
-	return found;
+	return driver;
 }
 
 /**
