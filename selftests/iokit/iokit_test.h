@@ -24,10 +24,10 @@ static inline int iokit_ioctl_err(int fd, unsigned long cmd, void *arg)
 	return ioctl(fd, cmd, arg) ? errno : 0;
 }
 
-/* Live iokit objects, from debugfs; -1 if unavailable. */
-static inline long iokit_live_objects(void)
+/* The number a file starts with; -1 if it cannot be read. */
+static inline long read_long_file(const char *path)
 {
-	FILE *f = fopen("/sys/kernel/debug/iokit/objects", "r");
+	FILE *f = fopen(path, "r");
 	long n = -1;
 
 	if (f) {
@@ -36,6 +36,12 @@ static inline long iokit_live_objects(void)
 		fclose(f);
 	}
 	return n;
+}
+
+/* Live iokit objects, from debugfs; -1 if unavailable. */
+static inline long iokit_live_objects(void)
+{
+	return read_long_file("/sys/kernel/debug/iokit/objects");
 }
 
 /* Live iokit objects of one kind (debugfs "live": "ports", ...); -1 if unknown. */

@@ -772,38 +772,40 @@ TEST_F(reg, bad_streams)
 		EXPECT_EQ(baseline, iokit_live_objects());
 }
 
+/* GET_MATCHING of {@key: "x"}: the errno; the refusal in @m. */
+static int one_key_matching(int fd, const char *key, struct ioks *s,
+			    struct iokit_matching *m)
+{
+	ioks_begin(s);
+	ioks_dict(s, 1);
+	ioks_str(s, key);
+	ioks_str(s, "x");
+	memset(m, 0, sizeof(*m));
+	m->size = sizeof(*m);
+	m->data = (uintptr_t)s->buf;
+	m->data_size = s->w.len;
+	return iokit_ioctl_err(fd, IOKIT_IOC_GET_MATCHING, m);
+}
+
 /*
  * A key of IOKIT_SERIAL_KEY_MAX bytes is a key; one byte more is refused
  * where it stands, as a bad key, before any dictionary is built.
  */
 TEST_F(reg, key_length_limit)
 {
-	struct iokit_matching m = { .size = sizeof(m) };
+	struct iokit_matching m;
 	char key[IOKIT_SERIAL_KEY_MAX + 2];
 	struct ioks s;
 
 	memset(key, 'k', sizeof(key));
 	key[IOKIT_SERIAL_KEY_MAX] = '\0';
-	ioks_begin(&s);
-	ioks_dict(&s, 1);
-	ioks_str(&s, key);
-	ioks_str(&s, "x");
-	m.data = (uintptr_t)s.buf;
-	m.data_size = s.w.len;
 	/* Well formed: refused only as a key matching does not know. */
-	EXPECT_EQ(EINVAL, iokit_ioctl_err(self->fd, IOKIT_IOC_GET_MATCHING, &m));
+	EXPECT_EQ(EINVAL, one_key_matching(self->fd, key, &s, &m));
 	EXPECT_EQ(IOKIT_SERIAL_E_UNKNOWN_KEY, m.bad_reason);
 
 	key[IOKIT_SERIAL_KEY_MAX] = 'k';
 	key[IOKIT_SERIAL_KEY_MAX + 1] = '\0';
-	ioks_begin(&s);
-	ioks_dict(&s, 1);
-	ioks_str(&s, key);
-	ioks_str(&s, "x");
-	m.data = (uintptr_t)s.buf;
-	m.data_size = s.w.len;
-	m.bad_reason = 0;
-	EXPECT_EQ(EINVAL, iokit_ioctl_err(self->fd, IOKIT_IOC_GET_MATCHING, &m));
+	EXPECT_EQ(EINVAL, one_key_matching(self->fd, key, &s, &m));
 	EXPECT_EQ(IOKIT_SERIAL_E_KEY, m.bad_reason);
 	EXPECT_EQ(12, m.bad_offset);	/* magic, version, the dictionary's tag */
 }

@@ -693,15 +693,7 @@ static int memcg_enter(void)
 /* What the test's cgroup is charged, in bytes, or -1. */
 static long memcg_current(void)
 {
-	FILE *f = fopen(TEST_CGROUP "/memory.current", "r");
-	long v = -1;
-
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
+	return read_long_file(TEST_CGROUP "/memory.current");
 }
 
 /* Where the memory controller is, a user's notifications are charged to it. */
