@@ -22,6 +22,7 @@
 #include <linux/slab.h>
 
 #include <iokit/io_driver.h>
+#include <iokit/io_user_client.h>
 
 #include "iokit_internal.h"
 
@@ -200,6 +201,11 @@ static void io_driver_teardown(struct io_driver *driver)
 	synchronize_rcu();
 	/* ...and the instances' RCU frees must have run. */
 	rcu_barrier();
+	/* No instance is left to show a user-client class's methods. */
+	if (driver->methods_property) {
+		os_object_put(&driver->methods_property->obj);
+		driver->methods_property = NULL;
+	}
 }
 
 /**
@@ -268,13 +274,17 @@ int __io_driver_register(struct io_driver *driver, struct module *owner)
 	unsigned int n = 0, i;
 	int ret = 0;
 
-	if (!driver->cls.name || !driver->ops || !driver->ops->start ||
-	    !driver->personalities ||
+	if (!driver->cls.name || !driver->ops ||
 	    driver->instance_size < driver->service_offset + sizeof(struct io_service))
 		return -EINVAL;
 	if (!driver->cls.super)
 		driver->cls.super = &io_service_class;
 	if (!os_class_is_subclass(driver->cls.super, &io_service_class))
+		return -EINVAL;
+	/* A user-client class is checked by io_user_client_class_prepare(). */
+	if (!driver->user_client && (!driver->ops->start || !driver->personalities ||
+				     os_class_is_subclass(driver->cls.super,
+							  &io_user_client_class)))
 		return -EINVAL;
 	/*
 	 * The name is reserved before any personality is added: a second
@@ -291,11 +301,18 @@ int __io_driver_register(struct io_driver *driver, struct module *owner)
 		return ret;
 	}
 	io_driver_prepare(driver, owner);
+	if (driver->user_client) {
+		ret = io_user_client_class_prepare(driver);
+		if (ret) {
+			io_driver_unreserve(driver);
+			return ret;
+		}
+	}
 
-	for (p = driver->personalities; p->properties; p++)
+	for (p = driver->personalities; p && p->properties; p++)
 		n++;
 	dicts = kcalloc(n, sizeof(*dicts), GFP_KERNEL);
-	if (!dicts) {
+	if (n && !dicts) {
 		io_driver_unreserve(driver);
 		return -ENOMEM;
 	}

@@ -23,6 +23,7 @@
 #include <linux/wait.h>
 
 #include <iokit/io_driver.h>
+#include <iokit/io_user_client.h>
 
 #include "iokit_internal.h"
 
@@ -130,8 +131,14 @@ static void io_service_terminate_victims(struct list_head *victims)
 {
 	struct io_service *s, *next;
 
-	/* Phase 2: willTerminate, providers first. */
+	/*
+	 * Phase 2: willTerminate, providers first.  A user client's calls
+	 * drain here, before any Stop and without locks, as its methods may
+	 * take them.
+	 */
 	list_for_each_entry(s, victims, terminate_node) {
+		if (os_object_is_kind(&s->entry.obj, &io_user_client_class))
+			io_user_client_quiesce(s);
 		if (s->driver && s->driver->ops->will_terminate &&
 		    test_bit(IO_SERVICE_STARTED, &s->state))
 			s->driver->ops->will_terminate(s, s->provider);

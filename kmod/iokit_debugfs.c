@@ -27,6 +27,7 @@ static const char *const iokit_live_names[IOKIT_LIVE_KINDS] = {
 	[IOKIT_LIVE_LOAD_REQUESTS] = "load_requests",
 	[IOKIT_LIVE_USERS] = "users",
 	[IOKIT_LIVE_PCI_HOLDS] = "pci_holds",
+	[IOKIT_LIVE_CONNECTIONS] = "connections",
 };
 
 static struct dentry *iokit_debugfs_dir;

@@ -77,12 +77,72 @@ struct iokit_call {
 	int err;
 };
 
+/* The head every command struct starts with. */
+struct iokit_arg_header {
+	u32 size;
+	u32 ioreturn;
+};
+
+/* iokit_ioctl_op.flags */
+#define IOKIT_OP_WRITE		0x1	/* changes state: needs FMODE_WRITE */
+
+/**
+ * struct iokit_ioctl_op - one command of an ioctl table
+ * @cmd: its number
+ * @size: the kernel's size of its struct
+ * @min_size: the size of the struct's first version
+ * @flags: IOKIT_OP_* bits
+ * @execute: the handler; returns an IOReturn
+ */
+struct iokit_ioctl_op {
+	unsigned int cmd;
+	u32 size;
+	u32 min_size;
+	u32 flags;
+	u32 (*execute)(struct iokit_call *call, void *arg);
+};
+
+/* A table slot; @_union is the buffer type the table's dispatcher uses. */
+#define IOKIT_IOCTL_OP_OF(_union, _nr, _cmd, _fn, _struct, _ver0, _flags)	\
+	[_nr] = {							\
+		.cmd = _cmd,						\
+		.flags = _flags,					\
+		.size = sizeof(_struct) +				\
+			BUILD_BUG_ON_ZERO(sizeof(_union) < sizeof(_struct)) + \
+			BUILD_BUG_ON_ZERO(offsetof(_struct, size) != 0) + \
+			BUILD_BUG_ON_ZERO(offsetof(_struct, ioreturn) != 4),\
+		.min_size = (_ver0),					\
+		.execute = (_fn),					\
+	}
+
 /* iokit_ioctl.c */
 long iokit_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+long iokit_ioctl_dispatch(struct file *file, const struct iokit_ioctl_op *ops,
+			  unsigned int first_nr, unsigned int n_ops, void *buf,
+			  unsigned int cmd, unsigned long arg);
 int iokit_call_install_file(struct iokit_call *call, struct file *file,
 			    unsigned int flags);
 bool iokit_call_privileged(struct iokit_call *call);
 bool iokit_call_writable(struct iokit_call *call);
+
+/* io_user_client.c */
+struct io_connection;
+struct io_user_client;
+struct iokit_reason;
+int io_user_client_class_prepare(struct io_driver *driver);
+u32 io_service_new_user_client(struct io_service *service, u32 type,
+			       struct io_user_client **client, struct iokit_reason *reason);
+bool io_user_client_connect(struct io_user_client *client, struct io_connection *conn);
+void io_user_client_quiesce(struct io_service *service);
+void io_user_client_close(struct io_user_client *client, bool crashed);
+
+/* io_user_client_method.c */
+struct iokit_connect_method;
+u32 io_user_client_call(struct io_user_client *client, struct iokit_connect_method *m);
+
+/* io_connection.c */
+u32 io_connection_cmd_open(struct iokit_call *call, void *arg);
+void io_connection_detach(struct io_connection *conn, struct io_user_client *client);
 
 /* io_registry_entry.c */
 int io_registry_init(void);
@@ -217,6 +277,7 @@ enum iokit_live_kind {
 	IOKIT_LIVE_LOAD_REQUESTS,
 	IOKIT_LIVE_USERS,
 	IOKIT_LIVE_PCI_HOLDS,
+	IOKIT_LIVE_CONNECTIONS,
 	IOKIT_LIVE_KINDS
 };
 

@@ -34,12 +34,6 @@
 
 #include "iokit_internal.h"
 
-/* The head every command struct starts with. */
-struct iokit_arg_header {
-	u32 size;
-	u32 ioreturn;
-};
-
 union iokit_arg_buffer {
 	struct iokit_arg_header header;
 	struct iokit_version version;
@@ -56,32 +50,11 @@ union iokit_arg_buffer {
 	struct iokit_match_test match_test;
 	struct iokit_claim claim;
 	struct iokit_loader loader;
+	struct iokit_service_open service_open;
 	struct iokit_test_entries test_entries;
 };
 
-/* iokit_ioctl_op.flags */
-#define IOKIT_OP_WRITE		0x1	/* changes state: needs FMODE_WRITE */
-
-struct iokit_ioctl_op {
-	unsigned int cmd;
-	u32 size;
-	u32 min_size;
-	u32 flags;
-	u32 (*execute)(struct iokit_call *call, void *arg);
-};
-
-#define IOKIT_IOCTL_OP(_nr, _cmd, _fn, _struct, _ver0, _flags)		\
-	[_nr] = {							\
-		.cmd = _cmd,						\
-		.flags = _flags,					\
-		.size = sizeof(_struct) +				\
-			BUILD_BUG_ON_ZERO(sizeof(union iokit_arg_buffer) < \
-					  sizeof(_struct)) +		\
-			BUILD_BUG_ON_ZERO(offsetof(_struct, size) != 0) + \
-			BUILD_BUG_ON_ZERO(offsetof(_struct, ioreturn) != 4),\
-		.min_size = (_ver0),					\
-		.execute = (_fn),					\
-	}
+#define IOKIT_IOCTL_OP(...) IOKIT_IOCTL_OP_OF(union iokit_arg_buffer, __VA_ARGS__)
 
 static u32 iokit_cmd_version(struct iokit_call *call, void *arg)
 {
@@ -91,7 +64,8 @@ static u32 iokit_cmd_version(struct iokit_call *call, void *arg)
 	ver->abi_minor = IOKIT_ABI_MINOR;
 	ver->features = IOKIT_FEATURE_VERSION | IOKIT_FEATURE_REGISTRY |
 			IOKIT_FEATURE_MATCHING | IOKIT_FEATURE_NOTIFY |
-			IOKIT_FEATURE_LEDGER | IOKIT_FEATURE_LOADER;
+			IOKIT_FEATURE_LEDGER | IOKIT_FEATURE_LOADER |
+			IOKIT_FEATURE_USER_CLIENT;
 	if (READ_ONCE(iokit_test_interface))
 		ver->features |= IOKIT_FEATURE_TEST;
 	strscpy(ver->module_version, IOKIT_MODULE_VERSION,
@@ -166,6 +140,9 @@ static const struct iokit_ioctl_op iokit_ioctl_ops[] = {
 	IOKIT_IOCTL_OP(IOKIT_CMD_LOADER, IOKIT_IOC_LOADER,
 		       io_loader_cmd, struct iokit_loader,
 		       IOKIT_LOADER_SIZE_VER0, IOKIT_OP_WRITE),
+	IOKIT_IOCTL_OP(IOKIT_CMD_SERVICE_OPEN, IOKIT_IOC_SERVICE_OPEN,
+		       io_connection_cmd_open, struct iokit_service_open,
+		       IOKIT_SERVICE_OPEN_SIZE_VER0, IOKIT_OP_WRITE),
 	IOKIT_IOCTL_OP(IOKIT_CMD_TEST_ENTRIES, IOKIT_IOC_TEST_ENTRIES,
 		       io_test_cmd_entries, struct iokit_test_entries,
 		       IOKIT_TEST_ENTRIES_SIZE_VER0, IOKIT_OP_WRITE),
@@ -250,6 +227,63 @@ bool iokit_call_writable(struct iokit_call *call)
 }
 
 /**
+ * iokit_ioctl_dispatch() - run one size-first ioctl from a table
+ * @file: the file it came through
+ * @ops: the commands, indexed by number from @first_nr
+ * @first_nr: the number of @ops[0]
+ * @n_ops: how many
+ * @buf: room for the largest struct of @ops (IOKIT_IOCTL_OP_OF() checks)
+ * @cmd: the command
+ * @arg: user pointer to its argument struct
+ *
+ * Return: as iokit_ioctl().
+ */
+long iokit_ioctl_dispatch(struct file *file, const struct iokit_ioctl_op *ops,
+			  unsigned int first_nr, unsigned int n_ops, void *buf,
+			  unsigned int cmd, unsigned long arg)
+{
+	struct iokit_arg_header *header = buf;
+	void __user *uarg = (void __user *)arg;
+	struct iokit_call call = { .file = file };
+	const struct iokit_ioctl_op *op;
+	unsigned int nr;
+	u32 user_size;
+	u32 ioreturn;
+	bool copied;
+	int ret;
+
+	nr = _IOC_NR(cmd) - first_nr;	/* below @first_nr wraps past @n_ops */
+	if (_IOC_TYPE(cmd) != IOKIT_IOC_TYPE || nr >= n_ops)
+		return -ENOTTY;
+	op = &ops[array_index_nospec(nr, n_ops)];
+	if (!op->execute || op->cmd != cmd)
+		return -ENOTTY;
+
+	if (get_user(user_size, (u32 __user *)uarg))
+		return -EFAULT;
+	if (user_size < op->min_size)
+		return -EINVAL;
+	if (user_size > IOKIT_ARG_SIZE_MAX)
+		return -E2BIG;
+	ret = copy_struct_from_user(buf, op->size, uarg, user_size);
+	if (ret)
+		return ret;
+
+	if ((op->flags & IOKIT_OP_WRITE) && !iokit_call_writable(&call))
+		ioreturn = IOKIT_RETURN_NOT_PERMITTED;
+	else
+		ioreturn = op->execute(&call, buf);
+
+	header->size = op->size;
+	header->ioreturn = ioreturn;
+	copied = !copy_to_user(uarg, buf, min(user_size, op->size));
+	iokit_call_finish(&call, copied);
+	if (!copied)
+		return -EFAULT;
+	return call.err ?: io_return_to_errno(ioreturn);
+}
+
+/**
  * iokit_ioctl() - unlocked_ioctl of /dev/iokit
  * @file: the open control node
  * @cmd: an IOKIT_IOC_* command
@@ -264,43 +298,8 @@ bool iokit_call_writable(struct iokit_call *call)
  */
 long iokit_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	void __user *uarg = (void __user *)arg;
-	struct iokit_call call = { .file = file };
-	const struct iokit_ioctl_op *op;
 	union iokit_arg_buffer buf;
-	unsigned int nr;
-	u32 user_size;
-	u32 ioreturn;
-	bool copied;
-	int ret;
 
-	nr = _IOC_NR(cmd);
-	if (_IOC_TYPE(cmd) != IOKIT_IOC_TYPE || nr >= ARRAY_SIZE(iokit_ioctl_ops))
-		return -ENOTTY;
-	op = &iokit_ioctl_ops[array_index_nospec(nr, ARRAY_SIZE(iokit_ioctl_ops))];
-	if (!op->execute || op->cmd != cmd)
-		return -ENOTTY;
-
-	if (get_user(user_size, (u32 __user *)uarg))
-		return -EFAULT;
-	if (user_size < op->min_size)
-		return -EINVAL;
-	if (user_size > IOKIT_ARG_SIZE_MAX)
-		return -E2BIG;
-	ret = copy_struct_from_user(&buf, op->size, uarg, user_size);
-	if (ret)
-		return ret;
-
-	if ((op->flags & IOKIT_OP_WRITE) && !iokit_call_writable(&call))
-		ioreturn = IOKIT_RETURN_NOT_PERMITTED;
-	else
-		ioreturn = op->execute(&call, &buf);
-
-	buf.header.size = op->size;
-	buf.header.ioreturn = ioreturn;
-	copied = !copy_to_user(uarg, &buf, min(user_size, op->size));
-	iokit_call_finish(&call, copied);
-	if (!copied)
-		return -EFAULT;
-	return call.err ?: io_return_to_errno(ioreturn);
+	return iokit_ioctl_dispatch(file, iokit_ioctl_ops, 0, ARRAY_SIZE(iokit_ioctl_ops),
+				    &buf, cmd, arg);
 }

@@ -50,6 +50,27 @@ EXPORT_SYMBOL_GPL(os_data_class);
  */
 struct os_data *os_data_create_gfp(const void *bytes, size_t length, gfp_t gfp)
 {
+	struct os_data *d = os_data_alloc_gfp(length, gfp);
+
+	if (d && length)
+		memcpy(d->bytes, bytes, length);
+	return d;
+}
+EXPORT_SYMBOL_GPL(os_data_create_gfp);
+
+/**
+ * os_data_alloc_gfp() - an OSData of @length bytes its creator fills
+ * @length: how many
+ * @gfp: allocation flags
+ *
+ * The bytes are not initialised: fill them before anyone else sees the
+ * object (OSData is immutable once shared).  For bytes copied from user
+ * space straight into their object.
+ *
+ * Return: a new data object with one reference, or NULL if out of memory.
+ */
+struct os_data *os_data_alloc_gfp(size_t length, gfp_t gfp)
+{
 	struct os_data *d;
 
 	d = kvmalloc(struct_size(d, bytes, length), gfp);
@@ -57,11 +78,9 @@ struct os_data *os_data_create_gfp(const void *bytes, size_t length, gfp_t gfp)
 		return NULL;
 	os_object_init_gfp(&d->obj, &os_data_class, gfp);
 	d->length = length;
-	if (length)
-		memcpy(d->bytes, bytes, length);
 	return d;
 }
-EXPORT_SYMBOL_GPL(os_data_create_gfp);
+EXPORT_SYMBOL_GPL(os_data_alloc_gfp);
 
 /**
  * os_data_create() - an OSData holding a copy of @length bytes

@@ -42,7 +42,7 @@
  * added command or field.  Feature bits below say what a module offers.
  */
 #define IOKIT_ABI_MAJOR		2
-#define IOKIT_ABI_MINOR		0
+#define IOKIT_ABI_MINOR		1
 
 /* Largest argument struct the kernel will look at; bigger gets E2BIG. */
 #define IOKIT_ARG_SIZE_MAX	4096
@@ -146,6 +146,7 @@ struct iokit_version {
 #define IOKIT_FEATURE_NOTIFY	_BITULL(3)	/* notification ports (ABI 1.1) */
 #define IOKIT_FEATURE_LEDGER	_BITULL(4)	/* match ledger, match test, claim (1.1) */
 #define IOKIT_FEATURE_LOADER	_BITULL(5)	/* on-demand module loading (1.2) */
+#define IOKIT_FEATURE_USER_CLIENT _BITULL(6)	/* IOServiceOpen, ExternalMethod (2.1) */
 #define IOKIT_FEATURE_TEST	_BITULL(63)	/* test-only commands enabled */
 
 /**
@@ -841,6 +842,179 @@ struct iokit_load_request {
 };
 
 /*
+ * ---- IOUserClient connections (Documentation/user-client.rst) -----------
+ */
+
+/* Most scalars a method takes or returns (kIOUserClientScalarArrayCountMax). */
+#define IOKIT_SCALAR_MAX		16
+/* Largest structure passed in the call itself (sizeof(io_struct_inband_t)). */
+#define IOKIT_STRUCT_INLINE_MAX		4096
+/* Most words of an async reference (kOSAsyncRef64Count). */
+#define IOKIT_ASYNC_REF_MAX		8
+
+/**
+ * struct iokit_reason - why the framework refused a call
+ * @check: an IOKIT_CHECK_* value: the check that failed; 0 if none did
+ *	(the driver's own IOReturn, or success)
+ * @reserved: zero
+ * @seen: the value the caller passed
+ * @wanted: the value the check wanted (or the bound it passed)
+ *
+ * For the check named in @check, @seen and @wanted say "selector 7 >= 5
+ * methods" or "scalarInputCount 3 != 2" in numbers; libiokit formats them
+ * (IOConnectCopyLastReason()).
+ */
+struct iokit_reason {
+	__u32 check;
+	__u32 reserved;
+	__u64 seen;
+	__u64 wanted;
+};
+
+/* IOKIT_CHECK_*: values of struct iokit_reason.check. */
+#define IOKIT_CHECK_NONE			0
+#define IOKIT_CHECK_SELECTOR			1  /* seen >= wanted methods */
+#define IOKIT_CHECK_COMPLETION			2  /* seen (0/1) != wanted (0/1) */
+#define IOKIT_CHECK_SCALAR_INPUT_COUNT		3  /* seen != wanted */
+#define IOKIT_CHECK_STRUCT_INPUT_SIZE		4  /* seen != wanted */
+#define IOKIT_CHECK_SCALAR_OUTPUT_COUNT		5  /* seen != wanted */
+#define IOKIT_CHECK_STRUCT_OUTPUT_SIZE		6  /* seen != wanted */
+#define IOKIT_CHECK_SCALAR_INPUT_MAX		7  /* seen > wanted (16) */
+#define IOKIT_CHECK_SCALAR_OUTPUT_MAX		8  /* seen > wanted (16) */
+#define IOKIT_CHECK_STRUCT_INPUT_MAX		9  /* seen > wanted (4096) */
+#define IOKIT_CHECK_STRUCT_OUTPUT_MAX		10 /* seen > wanted (4096) */
+#define IOKIT_CHECK_STRUCT_OUTPUT_RETURNED	11 /* driver returned seen > wanted bytes */
+#define IOKIT_CHECK_FLAGS			12 /* seen: the unknown bits */
+#define IOKIT_CHECK_REFERENCE_COUNT		13 /* seen: the count given */
+#define IOKIT_CHECK_USER_CLIENT_CLASS		14 /* the service names no class */
+#define IOKIT_CHECK_ACCESS			15 /* the class admits no such caller */
+#define IOKIT_CHECK_FAULT			16 /* seen: the bad user address */
+
+/**
+ * struct iokit_service_open - IOKIT_IOC_SERVICE_OPEN: IOServiceOpen()
+ * @size: in: sizeof this struct as the caller knows it; out: the kernel's
+ * @ioreturn: out: IOKIT_RETURN_NOT_FOUND for a stale @entry_id,
+ *	IOKIT_RETURN_BAD_ARGUMENT for an entry that is not an IOService or
+ *	non-zero @flags or @reserved, IOKIT_RETURN_NOT_ATTACHED for a service
+ *	being terminated, IOKIT_RETURN_UNSUPPORTED when the service makes no
+ *	user clients (@reason), IOKIT_RETURN_NOT_PERMITTED when the class
+ *	does not admit the caller (@reason), IOKIT_RETURN_NO_RESOURCES past
+ *	the caller's budget, or what the driver's NewUserClient returned
+ *	(IOKIT_RETURN_EXCLUSIVE_ACCESS from an exclusive driver)
+ * @flags: zero
+ * @entry_id: the service
+ * @type: the connection type, passed to NewUserClient
+ * @fd: out: the connection, a new descriptor (close-on-exec)
+ * @reserved: zero
+ * @reason: out: why the framework refused the open
+ *
+ * Needs /dev/iokit opened for writing.
+ */
+struct iokit_service_open {
+	__u32 size;
+	__u32 ioreturn;
+	__u32 flags;
+	__u32 type;
+	__u64 entry_id;
+	__s32 fd;
+	__u32 reserved;
+	struct iokit_reason reason;
+};
+
+#define IOKIT_SERVICE_OPEN_SIZE_VER0	56
+
+/**
+ * struct iokit_connect_method - IOKIT_IOC_CONNECT_METHOD on a connection:
+ *	IOConnectCallMethod()
+ * @size: in: sizeof this struct as the caller knows it; out: the kernel's
+ * @ioreturn: out: IOKIT_RETURN_BAD_ARGUMENT when a check of the method's
+ *	dispatch entry failed (@reason), IOKIT_RETURN_NOT_OPEN after
+ *	IOKIT_IOC_CONNECT_CLOSE, IOKIT_RETURN_NOT_ATTACHED once the user
+ *	client was terminated (its service or driver went away),
+ *	IOKIT_RETURN_UNSUPPORTED for async calls (not yet), IOKIT_RETURN_VM_ERROR
+ *	for an unreadable or unwritable buffer (@reason), IOKIT_RETURN_ABORTED
+ *	when a fatal signal ended the wait for the client, or the method's
+ *	own IOReturn
+ * @selector: the method
+ * @flags: zero
+ * @scalar_input: user pointer to @scalar_input_count __u64 values
+ * @scalar_input_count: at most IOKIT_SCALAR_MAX
+ * @scalar_output_count: in: room at @scalar_output, at most
+ *	IOKIT_SCALAR_MAX; out: how many the method returned
+ * @scalar_output: user pointer to room for @scalar_output_count values
+ * @struct_input: user pointer to @struct_input_size bytes
+ * @struct_input_size: at most IOKIT_STRUCT_INLINE_MAX
+ * @struct_output: user pointer to room for @struct_output_size bytes
+ * @struct_output_size: in: room at @struct_output, at most
+ *	IOKIT_STRUCT_INLINE_MAX; out: how many bytes the method returned
+ * @port_fd: async calls: the notification port (not yet: must be 0)
+ * @reference_count: async calls: words in @reference, 1 to
+ *	IOKIT_ASYNC_REF_MAX; 0 for a synchronous call
+ * @reference: async calls: the reference given back with the completion
+ * @reason: out: why the framework refused the call
+ *
+ * On failure no output is returned: both output counts are 0.
+ */
+struct iokit_connect_method {
+	__u32 size;
+	__u32 ioreturn;
+	__u32 selector;
+	__u32 flags;
+	__u64 scalar_input;
+	__u32 scalar_input_count;
+	__u32 scalar_output_count;
+	__u64 scalar_output;
+	__u64 struct_input;
+	__u64 struct_input_size;
+	__u64 struct_output;
+	__u64 struct_output_size;
+	__s32 port_fd;
+	__u32 reference_count;
+	__u64 reference[IOKIT_ASYNC_REF_MAX];
+	struct iokit_reason reason;
+};
+
+#define IOKIT_CONNECT_METHOD_SIZE_VER0	168
+
+/**
+ * struct iokit_connect_info - IOKIT_IOC_CONNECT_INFO: IOConnectGetService()
+ * @size: in: sizeof this struct as the caller knows it; out: the kernel's
+ * @ioreturn: out: IOKIT_RETURN_SUCCESS (also for a closed connection)
+ * @service_id: out: the service the connection was opened on
+ * @client_id: out: the user client's entry ID
+ * @type: out: the connection type
+ * @state: out: IOKIT_CONNECT_OPEN, _CLOSED (IOKIT_IOC_CONNECT_CLOSE) or
+ *	_TERMINATED (the user client is gone)
+ */
+struct iokit_connect_info {
+	__u32 size;
+	__u32 ioreturn;
+	__u64 service_id;
+	__u64 client_id;
+	__u32 type;
+	__u32 state;
+};
+
+#define IOKIT_CONNECT_OPEN		0
+#define IOKIT_CONNECT_CLOSED		1
+#define IOKIT_CONNECT_TERMINATED	2
+#define IOKIT_CONNECT_INFO_SIZE_VER0	32
+
+/*
+ * struct iokit_connect_close - IOKIT_IOC_CONNECT_CLOSE: IOServiceClose().
+ * The first close wins: the user client's ClientClose runs, calls in
+ * flight finish, and it is terminated; a later close, or one after the
+ * client was terminated, succeeds and does nothing.  The descriptor stays
+ * open until close(2); its calls then return IOKIT_RETURN_NOT_OPEN.
+ */
+struct iokit_connect_close {
+	__u32 size;
+	__u32 ioreturn;
+};
+
+#define IOKIT_CONNECT_CLOSE_SIZE_VER0	8
+
+/*
  * Command numbers, as iommufd numbers its own: _IO(), with no size or
  * direction bits.  Every struct says its size in its first field and
  * grows by appending, so size bits in the number would only go stale;
@@ -863,6 +1037,11 @@ enum {
 	IOKIT_CMD_MATCH_TEST = 0x0d,
 	IOKIT_CMD_CLAIM = 0x0e,
 	IOKIT_CMD_LOADER = 0x0f,
+	IOKIT_CMD_SERVICE_OPEN = 0x10,
+	/* 0x40-0x5f: commands on a connection descriptor */
+	IOKIT_CMD_CONNECT_METHOD = 0x40,
+	IOKIT_CMD_CONNECT_CLOSE = 0x41,
+	IOKIT_CMD_CONNECT_INFO = 0x42,
 	/* 0x70-0x7f: test-only commands, see IOKIT_FEATURE_TEST */
 	IOKIT_CMD_TEST_ENTRIES = 0x70,
 };
@@ -883,6 +1062,10 @@ enum {
 #define IOKIT_IOC_MATCH_TEST		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_MATCH_TEST)
 #define IOKIT_IOC_CLAIM			_IO(IOKIT_IOC_TYPE, IOKIT_CMD_CLAIM)
 #define IOKIT_IOC_LOADER		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_LOADER)
+#define IOKIT_IOC_SERVICE_OPEN		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_SERVICE_OPEN)
+#define IOKIT_IOC_CONNECT_METHOD	_IO(IOKIT_IOC_TYPE, IOKIT_CMD_CONNECT_METHOD)
+#define IOKIT_IOC_CONNECT_CLOSE		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_CONNECT_CLOSE)
+#define IOKIT_IOC_CONNECT_INFO		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_CONNECT_INFO)
 #define IOKIT_IOC_TEST_ENTRIES		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_TEST_ENTRIES)
 
 #endif /* _UAPI_LINUX_IOKIT_H */

@@ -35,6 +35,9 @@
 
 #include <iokit/io_service.h>
 
+struct io_user_client;
+struct io_user_client_ops;
+
 /**
  * struct io_service_ops - what IOKit calls on a driver instance
  * @init: the instance was allocated and holds its personality's
@@ -53,6 +56,15 @@
  *	for matching to settle (io_service_wait_quiet()) nor terminate
  *	another client of the same provider and wait for it.
  * @free: release what @init set up.  Optional.
+ * @new_user_client: NewUserClient(type): make the user client an
+ *	application's IOServiceOpen asked for, with io_user_client_create(),
+ *	and return an IOReturn (kIOReturnExclusiveAccess to refuse a second
+ *	client).  Optional: without it, the class the service's
+ *	IOUserClientClass property names is made.  Called with no lock held,
+ *	while the service is started.
+ * @client_crashed: ClientCrashed: the process that had @client open died
+ *	without closing it.  Called before the client is terminated, under
+ *	the service's matching lock, while the service is started.  Optional.
  */
 struct io_service_ops {
 	int (*init)(struct io_service *service);
@@ -63,6 +75,10 @@ struct io_service_ops {
 			       struct io_service *provider);
 	void (*stop)(struct io_service *service, struct io_service *provider);
 	void (*free)(struct io_service *service);
+	u32 (*new_user_client)(struct io_service *service, u32 type,
+			       struct io_user_client **client);
+	void (*client_crashed)(struct io_service *service,
+			       struct io_user_client *client);
 };
 
 /* enum io_property_type: the kinds of value a C personality can hold. */
@@ -135,7 +151,10 @@ struct io_personality {
  *	io_service at @service_offset (see IO_DRIVER_CLASS())
  * @service_offset: offset of that struct io_service
  * @ops: the methods
- * @personalities: array ended by an entry with NULL properties
+ * @personalities: array ended by an entry with NULL properties; a
+ *	user-client class has none
+ * @user_client: for a user-client class (io_user_client.h), its dispatch
+ *	table and connection methods; NULL for other drivers
  * @owner: the module, set by io_driver_register()
  *
  * The rest is IOKit's (io_driver.c):
@@ -146,6 +165,8 @@ struct io_personality {
  * @wait: woken when @holds drops
  * @dying: being unregistered: no new holds, no new instances
  * @instance_list: every instance not yet freed (io_service.driver_node)
+ * @methods_property: a user-client class's IOUserClientMethods, built
+ *	once at registration and shared by its instances
  */
 struct io_driver {
 	struct os_class cls;
@@ -153,6 +174,7 @@ struct io_driver {
 	size_t service_offset;
 	const struct io_service_ops *ops;
 	const struct io_personality *personalities;
+	const struct io_user_client_ops *user_client;
 	struct module *owner;
 	struct list_head node;
 	spinlock_t lock;	/* dying, instance_list */
@@ -160,6 +182,7 @@ struct io_driver {
 	wait_queue_head_t wait;
 	bool dying;
 	struct list_head instance_list;
+	struct os_array *methods_property;
 };
 
 #define IO_DRIVER_CLASS(_name, _type, _member)				\

@@ -132,6 +132,7 @@ struct os_data {
 extern const struct os_class os_data_class;
 struct os_data *os_data_create(const void *bytes, size_t length);
 struct os_data *os_data_create_gfp(const void *bytes, size_t length, gfp_t gfp);
+struct os_data *os_data_alloc_gfp(size_t length, gfp_t gfp);
 struct os_data *os_data_cast(const struct os_object *obj);
 
 /* ---- OSArray: an ordered list of objects ---- */

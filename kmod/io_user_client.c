@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * IOUserClient objects: the class, how a service makes one for an
+ * application (NewUserClient), and what its termination owes the
+ * connection (Documentation/user-client.rst).
+ *
+ * A user client is a driver instance of a user-client class: it holds
+ * its driver, so unloading the class's module terminates it; it is
+ * attached to the service it was opened on, so that service's
+ * termination takes it along as a sole client.  Neither needs a special
+ * case in the lifecycle: termination only asks the connection, before
+ * Stop, to let the calls in flight finish and refuse new ones
+ * (io_user_client_quiesce()).
+ */
+#include <linux/export.h>
+#include <linux/sched.h>
+
+#include <iokit/io_user_client.h>
+
+#include "iokit_internal.h"
+
+const struct os_class io_user_client_class = {
+	.name = "IOUserClient",
+	.super = &io_service_class,
+};
+EXPORT_SYMBOL_GPL(io_user_client_class);
+
+/* One dispatch entry as IOUserClientMethods shows it. */
+static struct os_dictionary *io_user_client_method_describe(const struct io_user_client_method *m,
+							    unsigned int selector)
+{
+	static const char *const keys[] = {
+		"async", "scalarInputCount", "structureInputSize",
+		"scalarOutputCount", "structureOutputSize",
+	};
+	const u32 values[] = {
+		m->check_completion_exists, m->check_scalar_input_count,
+		m->check_structure_input_size, m->check_scalar_output_count,
+		m->check_structure_output_size,
+	};
+	struct os_dictionary *d = os_dictionary_create(ARRAY_SIZE(keys) + 2);
+	struct os_number *n;
+	struct os_string *s;
+	unsigned int i;
+	int ret;
+
+	if (!d)
+		return NULL;
+	n = os_number_create(selector, 32);
+	ret = n ? os_dictionary_set(d, "selector", &n->obj) : -ENOMEM;
+	if (n)
+		os_object_put(&n->obj);
+	s = ret ? NULL : os_string_create(m->name ?: "");
+	ret = s ? os_dictionary_set(d, "name", &s->obj) : -ENOMEM;
+	if (s)
+		os_object_put(&s->obj);
+	for (i = 0; i < ARRAY_SIZE(keys) && !ret; i++) {
+		n = os_number_create(values[i], 32);
+		ret = n ? os_dictionary_set(d, keys[i], &n->obj) : -ENOMEM;
+		if (n)
+			os_object_put(&n->obj);
+	}
+	if (ret) {
+		os_object_put(&d->obj);
+		return NULL;
+	}
+	return d;
+}
+
+/**
+ * io_user_client_class_prepare() - check a user-client class being
+ *	registered and build its IOUserClientMethods
+ * @driver: the class
+ *
+ * Return: 0, -EINVAL for a class that is not a well-formed user-client
+ * class, -ENOMEM.
+ */
+int io_user_client_class_prepare(struct io_driver *driver)
+{
+	const struct io_user_client_ops *uc = driver->user_client;
+	struct os_array *array;
+	unsigned int i;
+
+	if (!os_class_is_subclass(driver->cls.super, &io_user_client_class) ||
+	    (driver->personalities && driver->personalities->properties) ||
+	    driver->instance_size < driver->service_offset + sizeof(struct io_user_client) ||
+	    uc->method_count > IO_USER_CLIENT_METHODS_MAX ||
+	    (uc->method_count && !uc->methods) ||
+	    (uc->flags & ~(IO_USER_CLIENT_CONCURRENT | IO_USER_CLIENT_ANY_ACCESS)))
+		return -EINVAL;
+	array = os_array_create(uc->method_count);
+	if (!array)
+		return -ENOMEM;
+	for (i = 0; i < uc->method_count; i++) {
+		struct os_dictionary *d = io_user_client_method_describe(&uc->methods[i], i);
+		int ret = d ? os_array_append(array, &d->obj) : -ENOMEM;
+
+		if (d)
+			os_object_put(&d->obj);
+		if (ret) {
+			os_object_put(&array->obj);
+			return ret;
+		}
+	}
+	driver->methods_property = array;
+	return 0;
+}
+
+/* Creator, methods: what ioreg shows of a new client. */
+static int io_user_client_set_properties(struct io_user_client *client, struct io_driver *driver)
+{
+	char creator[TASK_COMM_LEN + 24];
+	char comm[TASK_COMM_LEN];
+	int ret;
+
+	get_task_comm(comm, current);
+	snprintf(creator, sizeof(creator), "pid %d, %s", task_tgid_nr(current), comm);
+	ret = io_registry_entry_set_string(&client->service.entry, "IOUserClientCreator", creator);
+	if (!ret)
+		ret = io_registry_entry_set_property(&client->service.entry, "IOUserClientMethods",
+						     &driver->methods_property->obj);
+	return ret;
+}
+
+/* Make and start a client of @driver's class on @service. */
+static u32 io_user_client_instantiate(struct io_driver *driver, struct io_service *service,
+				      u32 type, struct io_user_client **out)
+{
+	const struct io_service_ops *ops = driver->ops;
+	struct io_user_client *client;
+	struct io_service *s;
+	u32 ret = IOKIT_RETURN_NOT_ATTACHED;
+
+	/* As a matching round does: no Stop of @service, no rival round. */
+	mutex_lock(&service->match_lock);
+	if (io_registry_entry_inactive(&service->entry) ||
+	    (service->driver && !test_bit(IO_SERVICE_STARTED, &service->state)))
+		goto unlock;
+	s = io_driver_instance_create(driver);
+	if (IS_ERR(s)) {
+		ret = PTR_ERR(s) == -ENOMEM ? IOKIT_RETURN_NO_MEMORY : IOKIT_RETURN_NOT_ATTACHED;
+		goto unlock;
+	}
+	client = io_user_client_from_service(s);
+	client->type = type;
+	ret = IOKIT_RETURN_NO_MEMORY;
+	if (io_user_client_set_properties(client, driver))
+		goto put;
+	ret = IOKIT_RETURN_BAD_ARGUMENT;	/* initWithTask failed, as Apple says */
+	if (ops->init && ops->init(s))
+		goto free;
+	ret = IOKIT_RETURN_NOT_ATTACHED;
+	if (io_registry_entry_attach(&s->entry, &service->entry, &io_service_plane))
+		goto free;
+	s->provider = io_service_from_entry(io_registry_entry_get(&service->entry));
+	ret = IOKIT_RETURN_UNSUPPORTED;		/* start failed, as Apple says */
+	if (ops->start && ops->start(s, service))
+		goto detach;
+	set_bit(IO_SERVICE_STARTED, &s->state);
+	mutex_unlock(&s->match_lock);
+	mutex_unlock(&service->match_lock);
+	*out = client;
+	return IOKIT_RETURN_SUCCESS;
+
+detach:
+	io_registry_entry_remove(&s->entry);
+free:
+	if (ops->free && !test_and_set_bit(IO_SERVICE_FREED, &s->state))
+		ops->free(s);
+put:
+	mutex_unlock(&s->match_lock);
+	io_registry_entry_put(&s->entry);
+unlock:
+	mutex_unlock(&service->match_lock);
+	return ret;
+}
+
+/**
+ * io_user_client_create() - make a user client of a named class on a service
+ * @service: the service being opened, started
+ * @class_name: a registered user-client class
+ * @type: the connection type
+ * @client: out: the started client, attached to @service, with one
+ *	reference for the caller
+ *
+ * What a driver's new_user_client calls, as DriverKit drivers call
+ * Create(): the class's init and Start run, under @service's matching
+ * lock.
+ *
+ * Return: IOKIT_RETURN_SUCCESS, IOKIT_RETURN_UNSUPPORTED if no
+ * user-client class of that name is registered or its Start failed,
+ * IOKIT_RETURN_NOT_ATTACHED if @service is going away,
+ * IOKIT_RETURN_BAD_ARGUMENT if the class's init failed,
+ * IOKIT_RETURN_NO_MEMORY.
+ */
+u32 io_user_client_create(struct io_service *service, const char *class_name, u32 type,
+			  struct io_user_client **client)
+{
+	struct io_driver *driver = io_driver_get(class_name);
+	u32 ret = IOKIT_RETURN_UNSUPPORTED;
+
+	if (!driver)
+		return ret;
+	if (driver->user_client)
+		ret = io_user_client_instantiate(driver, service, type, client);
+	module_put(driver->owner);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(io_user_client_create);
+
+/**
+ * io_service_new_user_client() - NewUserClient(type) for IOServiceOpen
+ * @service: the service
+ * @type: the connection type
+ * @client: out: the client, one reference
+ * @reason: out: why the framework refused
+ *
+ * Return: an IOReturn: the driver's, or for a service without its own
+ * NewUserClient, io_user_client_create()'s for the class its
+ * IOUserClientClass property names (IOKIT_RETURN_UNSUPPORTED without one).
+ */
+u32 io_service_new_user_client(struct io_service *service, u32 type,
+			       struct io_user_client **client, struct iokit_reason *reason)
+{
+	const struct io_service_ops *ops = service->driver ? service->driver->ops : NULL;
+	struct os_string *cls;
+	struct os_object *obj;
+	u32 ret;
+
+	if (ops && ops->new_user_client) {
+		*client = NULL;
+		ret = ops->new_user_client(service, type, client);
+		if (ret == IOKIT_RETURN_SUCCESS && WARN_ON_ONCE(!*client))
+			ret = IOKIT_RETURN_INTERNAL_ERROR;
+		return ret;
+	}
+	obj = io_registry_entry_copy_property(&service->entry, "IOUserClientClass");
+	cls = os_string_cast(obj);
+	ret = cls ? io_user_client_create(service, cls->str, type, client) :
+		    IOKIT_RETURN_UNSUPPORTED;
+	if (ret == IOKIT_RETURN_UNSUPPORTED)
+		reason->check = IOKIT_CHECK_USER_CLIENT_CLASS;
+	if (obj)
+		os_object_put(obj);
+	return ret;
+}
+
+/**
+ * io_user_client_connect() - bind a new client to its connection
+ * @client: a client io_service_new_user_client() made
+ * @conn: the connection that will own the creation reference
+ *
+ * Under the client's lock, so that a termination that has begun is seen
+ * here, or sees the connection in io_user_client_quiesce().
+ *
+ * Return: true if bound, false if the client is already being terminated.
+ */
+bool io_user_client_connect(struct io_user_client *client, struct io_connection *conn)
+{
+	bool active;
+
+	mutex_lock(&client->service.match_lock);
+	active = !io_registry_entry_inactive(&client->service.entry);
+	if (active)
+		client->connection = conn;
+	mutex_unlock(&client->service.match_lock);
+	return active;
+}
+
+/**
+ * io_user_client_quiesce() - termination's phase 2 for a user client
+ * @service: a user client being terminated, not yet stopped
+ *
+ * Calls in flight finish and new ones are refused; the connection lets
+ * go of the client.  Called without locks, before Stop.
+ */
+void io_user_client_quiesce(struct io_service *service)
+{
+	struct io_user_client *client = io_user_client_from_service(service);
+	struct io_connection *conn;
+
+	mutex_lock(&service->match_lock);
+	conn = client->connection;
+	client->connection = NULL;
+	mutex_unlock(&service->match_lock);
+	/* Alive: its release waits for this termination, or for this call. */
+	if (conn)
+		io_connection_detach(conn, client);
+}
+
+/**
+ * io_user_client_close() - ClientClose, and the service's ClientCrashed
+ * @client: a client whose connection was closed, calls drained
+ * @crashed: its owner died without IOServiceClose
+ *
+ * Each runs only while its object is started, under its lock: never
+ * beside its Stop.
+ */
+void io_user_client_close(struct io_user_client *client, bool crashed)
+{
+	const struct io_user_client_ops *uc = client->service.driver->user_client;
+	struct io_service *service = client->service.provider;
+	const struct io_service_ops *ops = service->driver ? service->driver->ops : NULL;
+
+	if (uc->client_close) {
+		mutex_lock(&client->service.match_lock);
+		if (test_bit(IO_SERVICE_STARTED, &client->service.state))
+			uc->client_close(client);
+		mutex_unlock(&client->service.match_lock);
+	}
+	if (crashed && ops && ops->client_crashed) {
+		mutex_lock(&service->match_lock);
+		if (test_bit(IO_SERVICE_STARTED, &service->state) &&
+		    !io_registry_entry_inactive(&service->entry))
+			ops->client_crashed(service, client);
+		mutex_unlock(&service->match_lock);
+	}
+}

@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A user client for selftests/iokit/user_client_test.c: every dispatch
+ * check, the death paths, and the concurrency rules.
+ *
+ * Three services on IOResources: TestUCService makes its clients itself
+ * (new_user_client): type 1 is exclusive, type 2 is refused, type 3 makes
+ * TestPrivateClient (root only), any other TestUserClient; TestUCPlain
+ * has no NewUserClient and names TestUserClient in IOUserClientClass;
+ * TestUCNone has neither.  What IOKit calls is logged, one "event class"
+ * line each, in /sys/kernel/debug/iokit_test_user_client/log (a write
+ * clears it); "inflight" is the number of calls running in TestUserClient
+ * now, "max_inflight" the most seen at once (a write resets it).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/sched/signal.h>
+#include <linux/seq_buf.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <iokit/io_user_client.h>
+
+#define LOG_SIZE	8192
+
+static DEFINE_MUTEX(log_lock);
+static char *log_buf;
+static struct seq_buf log_seq;
+static struct dentry *debug_dir;
+static atomic_t inflight, max_inflight;
+
+static void log_event(const char *event, struct io_service *service)
+{
+	mutex_lock(&log_lock);
+	seq_buf_printf(&log_seq, "%s %s\n", event, service->entry.obj.cls->name);
+	mutex_unlock(&log_lock);
+}
+
+static ssize_t log_read(struct file *file, char __user *buf, size_t len, loff_t *pos)
+{
+	ssize_t ret;
+
+	mutex_lock(&log_lock);
+	ret = simple_read_from_buffer(buf, len, pos, log_buf, seq_buf_used(&log_seq));
+	mutex_unlock(&log_lock);
+	return ret;
+}
+
+static ssize_t log_write(struct file *file, const char __user *buf, size_t len, loff_t *pos)
+{
+	mutex_lock(&log_lock);
+	seq_buf_clear(&log_seq);
+	mutex_unlock(&log_lock);
+	atomic_set(&max_inflight, 0);
+	return len;
+}
+
+static const struct file_operations log_fops = {
+	.owner = THIS_MODULE,
+	.read = log_read,
+	.write = log_write,
+	.llseek = default_llseek,
+};
+
+struct test_client {
+	struct io_user_client client;
+	u64 calls;
+};
+
+struct test_service {
+	struct io_service service;
+	struct io_user_client *exclusive;	/* under the service's own lock */
+	struct mutex lock;			/* exclusive */
+};
+
+/* Methods: what the selftest calls, one per check it aims at. */
+static u32 m_null(struct io_user_client *client, void *ref, struct io_user_client_method_args *a)
+{
+	return IOKIT_RETURN_SUCCESS;
+}
+
+static u32 m_add(struct io_user_client *client, void *ref, struct io_user_client_method_args *a)
+{
+	a->scalar_output[0] = a->scalar_input[0] + a->scalar_input[1];
+	return IOKIT_RETURN_SUCCESS;
+}
+
+static u32 m_echo(struct io_user_client *client, void *ref, struct io_user_client_method_args *a)
+{
+	const struct os_data *in = a->structure_input;
+
+	a->structure_output = os_data_create(in ? in->bytes : NULL, in ? in->length : 0);
+	return a->structure_output ? IOKIT_RETURN_SUCCESS : IOKIT_RETURN_NO_MEMORY;
+}
+
+static u32 m_scalars16(struct io_user_client *client, void *ref,
+		       struct io_user_client_method_args *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->scalar_input_count; i++)
+		a->scalar_output[i] = a->scalar_input[i] + 1;
+	return IOKIT_RETURN_SUCCESS;
+}
+
+/* 16 bytes in, the same reversed out. */
+static u32 m_reverse16(struct io_user_client *client, void *ref,
+		       struct io_user_client_method_args *a)
+{
+	u8 out[16];
+	int i;
+
+	for (i = 0; i < 16; i++)
+		out[i] = a->structure_input->bytes[15 - i];
+	a->structure_output = os_data_create(out, sizeof(out));
+	return a->structure_output ? IOKIT_RETURN_SUCCESS : IOKIT_RETURN_NO_MEMORY;
+}
+
+/* Sleep scalar[0] ms, counting calls in flight: the race tests' method. */
+static u32 m_sleep(struct io_user_client *client, void *ref, struct io_user_client_method_args *a)
+{
+	struct test_client *t = container_of(client, struct test_client, client);
+	int now = atomic_inc_return(&inflight);
+	int max = atomic_read(&max_inflight);
+
+	while (now > max && !atomic_try_cmpxchg(&max_inflight, &max, now))
+		;
+	t->calls++;
+	msleep(min_t(u64, a->scalar_input[0], 5000));
+	atomic_dec(&inflight);
+	return IOKIT_RETURN_SUCCESS;
+}
+
+/* As many scalars out as in, each its index. */
+static u32 m_count(struct io_user_client *client, void *ref, struct io_user_client_method_args *a)
+{
+	unsigned int i;
+
+	a->scalar_output_count = min(a->scalar_input_count, a->scalar_output_count);
+	for (i = 0; i < a->scalar_output_count; i++)
+		a->scalar_output[i] = i;
+	return IOKIT_RETURN_SUCCESS;
+}
+
+/* Returns 64 bytes whatever room the caller has. */
+static u32 m_too_long(struct io_user_client *client, void *ref,
+		      struct io_user_client_method_args *a)
+{
+	static const u8 bytes[64];
+
+	a->structure_output = os_data_create(bytes, sizeof(bytes));
+	return a->structure_output ? IOKIT_RETURN_SUCCESS : IOKIT_RETURN_NO_MEMORY;
+}
+
+static u32 m_fails(struct io_user_client *client, void *ref, struct io_user_client_method_args *a)
+{
+	a->scalar_output[0] = 42;	/* must not reach the caller */
+	return IOKIT_RETURN_DEVICE_ERROR;
+}
+
+#define VAR IO_USER_CLIENT_VARIABLE_SIZE
+
+static const struct io_user_client_method test_methods[] = {
+	[0] = IO_USER_CLIENT_METHOD(m_null, 0, 0, 0, 0),
+	[1] = IO_USER_CLIENT_METHOD(m_add, 2, 0, 1, 0),
+	[2] = IO_USER_CLIENT_METHOD(m_echo, 0, VAR, 0, VAR),
+	[3] = IO_USER_CLIENT_METHOD(m_scalars16, 16, 0, 16, 0),
+	[4] = IO_USER_CLIENT_METHOD(m_reverse16, 0, 16, 0, 16),
+	[5] = IO_USER_CLIENT_METHOD(m_sleep, 1, 0, 0, 0),
+	[6] = { .name = "m_unimplemented" },
+	[7] = { .name = "m_async", .check_completion_exists = 1 },
+	[8] = IO_USER_CLIENT_METHOD(m_count, VAR, 0, VAR, 0),
+	[9] = IO_USER_CLIENT_METHOD(m_too_long, 0, 0, 0, VAR),
+	[10] = IO_USER_CLIENT_METHOD(m_fails, 0, 0, 1, 0),
+};
+
+static int test_client_start(struct io_service *service, struct io_service *provider)
+{
+	log_event("start", service);
+	return 0;
+}
+
+static void test_client_stop(struct io_service *service, struct io_service *provider)
+{
+	log_event("stop", service);
+}
+
+static void test_client_free(struct io_service *service)
+{
+	log_event("free", service);
+}
+
+static void test_client_close(struct io_user_client *client)
+{
+	log_event("client_close", &client->service);
+}
+
+static const struct io_service_ops test_client_service_ops = {
+	.start = test_client_start,
+	.stop = test_client_stop,
+	.free = test_client_free,
+};
+
+static const struct io_user_client_ops test_client_ops = {
+	.methods = test_methods,
+	.method_count = ARRAY_SIZE(test_methods),
+	.flags = IO_USER_CLIENT_ANY_ACCESS,
+	.client_close = test_client_close,
+};
+
+/* The same table, concurrent: calls into one client may overlap. */
+static const struct io_user_client_ops test_concurrent_ops = {
+	.methods = test_methods,
+	.method_count = ARRAY_SIZE(test_methods),
+	.flags = IO_USER_CLIENT_ANY_ACCESS | IO_USER_CLIENT_CONCURRENT,
+	.client_close = test_client_close,
+};
+
+static const struct io_user_client_ops test_private_ops = {
+	.methods = test_methods,
+	.method_count = ARRAY_SIZE(test_methods),
+	.client_close = test_client_close,
+};
+
+static struct io_driver test_user_client = {
+	IO_USER_CLIENT_CLASS("TestUserClient", struct test_client, client),
+	.ops = &test_client_service_ops,
+	.user_client = &test_client_ops,
+};
+
+static struct io_driver test_concurrent_client = {
+	IO_USER_CLIENT_CLASS("TestConcurrentClient", struct test_client, client),
+	.ops = &test_client_service_ops,
+	.user_client = &test_concurrent_ops,
+};
+
+static struct io_driver test_private_client = {
+	IO_USER_CLIENT_CLASS("TestPrivateClient", struct test_client, client),
+	.ops = &test_client_service_ops,
+	.user_client = &test_private_ops,
+};
+
+/* The services. */
+static int test_service_init(struct io_service *service)
+{
+	struct test_service *t = container_of(service, struct test_service, service);
+
+	mutex_init(&t->lock);
+	return 0;
+}
+
+static int test_service_start(struct io_service *service, struct io_service *provider)
+{
+	log_event("start", service);
+	return 0;
+}
+
+static void test_service_stop(struct io_service *service, struct io_service *provider)
+{
+	log_event("stop", service);
+}
+
+static void test_client_crashed(struct io_service *service, struct io_user_client *client)
+{
+	log_event("client_crashed", service);
+}
+
+static u32 test_new_user_client(struct io_service *service, u32 type,
+				struct io_user_client **client)
+{
+	struct test_service *t = container_of(service, struct test_service, service);
+	u32 ret;
+
+	switch (type) {
+	case 1:
+		/* Exclusive: one live client of this type at a time. */
+		mutex_lock(&t->lock);
+		if (t->exclusive && !io_registry_entry_inactive(&t->exclusive->service.entry)) {
+			mutex_unlock(&t->lock);
+			return IOKIT_RETURN_EXCLUSIVE_ACCESS;
+		}
+		if (t->exclusive)
+			io_registry_entry_put(&t->exclusive->service.entry);
+		t->exclusive = NULL;
+		ret = io_user_client_create(service, "TestUserClient", type, client);
+		if (!ret) {
+			io_registry_entry_get(&(*client)->service.entry);
+			t->exclusive = *client;
+		}
+		mutex_unlock(&t->lock);
+		return ret;
+	case 2:
+		return IOKIT_RETURN_UNSUPPORTED;
+	case 3:
+		return io_user_client_create(service, "TestPrivateClient", type, client);
+	case 4:
+		return io_user_client_create(service, "TestConcurrentClient", type, client);
+	default:
+		return io_user_client_create(service, "TestUserClient", type, client);
+	}
+}
+
+static void test_service_free(struct io_service *service)
+{
+	struct test_service *t = container_of(service, struct test_service, service);
+
+	if (t->exclusive)
+		io_registry_entry_put(&t->exclusive->service.entry);
+}
+
+static const struct io_service_ops test_uc_service_ops = {
+	.init = test_service_init,
+	.start = test_service_start,
+	.stop = test_service_stop,
+	.free = test_service_free,
+	.new_user_client = test_new_user_client,
+	.client_crashed = test_client_crashed,
+};
+
+static const struct io_service_ops test_plain_ops = {
+	.init = test_service_init,
+	.start = test_service_start,
+	.stop = test_service_stop,
+	.client_crashed = test_client_crashed,
+};
+
+static const struct io_property uc_service_personality[] = {
+	IO_PROP_STRING("IOProviderClass", "IOResources"),
+	IO_PROP_STRING("IOMatchCategory", "TestUCService"),
+	{ }
+};
+
+static const struct io_property uc_plain_personality[] = {
+	IO_PROP_STRING("IOProviderClass", "IOResources"),
+	IO_PROP_STRING("IOMatchCategory", "TestUCPlain"),
+	IO_PROP_STRING("IOUserClientClass", "TestUserClient"),
+	{ }
+};
+
+static const struct io_property uc_none_personality[] = {
+	IO_PROP_STRING("IOProviderClass", "IOResources"),
+	IO_PROP_STRING("IOMatchCategory", "TestUCNone"),
+	{ }
+};
+
+#define TEST_SERVICE(_name, _ops, _props)					\
+	{								\
+		IO_DRIVER_CLASS(_name, struct test_service, service),	\
+		.ops = (_ops),						\
+		.personalities = (const struct io_personality[]) {	\
+			{ NULL, (_props) },				\
+			{ }						\
+		},							\
+	}
+
+static struct io_driver test_uc_service =
+	TEST_SERVICE("TestUCService", &test_uc_service_ops, uc_service_personality);
+static struct io_driver test_uc_plain =
+	TEST_SERVICE("TestUCPlain", &test_plain_ops, uc_plain_personality);
+static struct io_driver test_uc_none =
+	TEST_SERVICE("TestUCNone", &test_plain_ops, uc_none_personality);
+
+/* Clients first: a service's first open may come as soon as it starts. */
+static struct io_driver *const test_drivers[] = {
+	&test_user_client, &test_concurrent_client, &test_private_client,
+	&test_uc_service, &test_uc_plain, &test_uc_none,
+};
+
+static int __init test_user_client_init(void)
+{
+	int i, ret;
+
+	log_buf = kzalloc(LOG_SIZE, GFP_KERNEL);
+	if (!log_buf)
+		return -ENOMEM;
+	seq_buf_init(&log_seq, log_buf, LOG_SIZE);
+	debug_dir = debugfs_create_dir("iokit_test_user_client", NULL);
+	debugfs_create_file("log", 0600, debug_dir, NULL, &log_fops);
+	debugfs_create_atomic_t("inflight", 0400, debug_dir, &inflight);
+	debugfs_create_atomic_t("max_inflight", 0600, debug_dir, &max_inflight);
+	for (i = 0; i < ARRAY_SIZE(test_drivers); i++) {
+		ret = io_driver_register(test_drivers[i]);
+		if (ret)
+			goto unwind;
+	}
+	return 0;
+
+unwind:
+	while (i--)
+		io_driver_unregister(test_drivers[i]);
+	debugfs_remove_recursive(debug_dir);
+	kfree(log_buf);
+	return ret;
+}
+
+static void __exit test_user_client_exit(void)
+{
+	int i = ARRAY_SIZE(test_drivers);
+
+	/* Services first: their clients go with them. */
+	while (i--)
+		io_driver_unregister(test_drivers[i]);
+	debugfs_remove_recursive(debug_dir);
+	kfree(log_buf);
+}
+
+module_init(test_user_client_init);
+module_exit(test_user_client_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("iokit selftest user clients");

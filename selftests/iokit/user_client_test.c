@@ -1,0 +1,657 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * IOUserClient: IOServiceOpen, framework-checked ExternalMethod with its
+ * reasons, close and client death, concurrency, and the driver going
+ * away under open connections.  The user client is the test module's
+ * (kmod/test/iokit_test_user_client.c), on IOResources.  Each test ends
+ * with the module unloaded and iokit's live objects back where they were.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "iokit_test.h"
+#include "driver_util.h"
+#include "user_client_util.h"
+
+/* The user client's event log, each line after a "\n" for strstr. */
+static char *uc_log(void)
+{
+	static char buf[8192];
+	int fd = open(UC_DEBUG "log", O_RDONLY);
+	ssize_t n;
+
+	buf[0] = '\n';
+	n = fd < 0 ? -1 : read(fd, buf + 1, sizeof(buf) - 2);
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n + 1 : 1] = '\0';
+	return buf;
+}
+
+static int uc_log_has(const char *line)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want), "\n%s\n", line);
+	return !!strstr(uc_log(), want);
+}
+
+static int uc_log_count(const char *line)
+{
+	char want[128];
+	const char *p = uc_log();
+	int n = 0;
+
+	snprintf(want, sizeof(want), "\n%s\n", line);
+	while ((p = strstr(p, want))) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+static void uc_log_clear(void)
+{
+	write_str(UC_DEBUG "log", "\n");
+}
+
+FIXTURE(uc) {
+	int fd;
+	long objects;
+	uint64_t service;	/* TestUCService */
+	uint64_t plain;		/* TestUCPlain */
+	uint64_t none;		/* TestUCNone */
+};
+
+static uint64_t uc_service(int fd, const char *cls)
+{
+	uint64_t ids[8];
+
+	return instances(fd, cls, ids) == 1 ? ids[0] : 0;
+}
+
+FIXTURE_SETUP(uc)
+{
+	if (getuid() || !getenv("IOKIT_MODULES"))
+		SKIP(return, "needs root and the driver modules (run in iokit-vm)");
+	self->fd = open(IOKIT_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd);
+	self->objects = iokit_live_objects();
+	ASSERT_EQ(0, load("iokit_test_user_client", ""));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	self->service = uc_service(self->fd, "TestUCService");
+	self->plain = uc_service(self->fd, "TestUCPlain");
+	self->none = uc_service(self->fd, "TestUCNone");
+	ASSERT_NE(0, self->service);
+	ASSERT_NE(0, self->plain);
+	ASSERT_NE(0, self->none);
+	uc_log_clear();
+}
+
+FIXTURE_TEARDOWN(uc)
+{
+	if (self->fd < 0)
+		return;
+	EXPECT_EQ(0, unload("iokit_test_user_client"));
+	EXPECT_EQ(0, iokit_live_kind("connections"));
+	EXPECT_EQ(self->objects, iokit_live_objects());
+	close(self->fd);
+}
+
+TEST_F(uc, an_open_connection_is_a_client_in_the_registry)
+{
+	struct iokit_entry_info info;
+	struct iokit_connect_info ci;
+	uint64_t parents[4];
+	uint32_t n = 4;
+	struct prop_find p;
+	char want[64];
+	int conn;
+
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 0, &conn, NULL));
+	ASSERT_LE(0, conn);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(conn, F_GETFD) & FD_CLOEXEC);
+	ASSERT_EQ(0, uc_info(conn, &ci));
+	EXPECT_EQ(self->service, ci.service_id);
+	EXPECT_EQ(IOKIT_CONNECT_OPEN, ci.state);
+	ASSERT_EQ(0, reg_info(self->fd, ci.client_id, &info));
+	EXPECT_STREQ("TestUserClient", info.class_name);
+	ASSERT_EQ(0, reg_relatives(self->fd, ci.client_id, IOKIT_RELATIVES_PARENTS, parents, &n));
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(self->service, parents[0]);
+	snprintf(want, sizeof(want), "pid %d, user_client_tes", getpid());
+	ASSERT_EQ(1, reg_property(self->fd, ci.client_id, "IOUserClientCreator", &p));
+	EXPECT_STREQ(want, p.str);
+	EXPECT_EQ(1, reg_property(self->fd, ci.client_id, "IOUserClientMethods", &p));
+	EXPECT_TRUE(uc_log_has("start TestUserClient"));
+
+	/* IOServiceClose: ClientClose, Stop, gone from the registry; no crash. */
+	EXPECT_EQ(0, uc_close(conn));
+	EXPECT_TRUE(uc_log_has("client_close TestUserClient"));
+	EXPECT_TRUE(uc_log_has("stop TestUserClient"));
+	EXPECT_FALSE(uc_log_has("client_crashed TestUCService"));
+	EXPECT_EQ(IOKIT_RETURN_NOT_FOUND, reg_info(self->fd, ci.client_id, &info));
+	ASSERT_EQ(0, uc_info(conn, &ci));
+	EXPECT_EQ(IOKIT_CONNECT_CLOSED, ci.state);
+	EXPECT_EQ(IOKIT_RETURN_NOT_OPEN, uc_scalars(conn, UC_NULL, NULL, 0, NULL, NULL));
+	/* The first close won; a second is a no-op that succeeds. */
+	EXPECT_EQ(0, uc_close(conn));
+	EXPECT_EQ(1, uc_log_count("client_close TestUserClient"));
+	close(conn);
+	EXPECT_EQ(1, uc_log_count("client_close TestUserClient"));
+	EXPECT_FALSE(uc_log_has("client_crashed TestUCService"));
+}
+
+TEST_F(uc, the_service_decides_which_client_and_whether)
+{
+	struct iokit_connect_info ci;
+	struct iokit_entry_info info;
+	struct iokit_reason r;
+	int conn, second;
+
+	/* No NewUserClient: the class IOUserClientClass names. */
+	ASSERT_EQ(0, uc_open(self->fd, self->plain, 0, &conn, NULL));
+	ASSERT_EQ(0, uc_info(conn, &ci));
+	ASSERT_EQ(0, reg_info(self->fd, ci.client_id, &info));
+	EXPECT_STREQ("TestUserClient", info.class_name);
+	close(conn);
+
+	/* Neither: unsupported, and the reason says so. */
+	EXPECT_EQ(IOKIT_RETURN_UNSUPPORTED, uc_open(self->fd, self->none, 0, &conn, &r));
+	EXPECT_EQ(IOKIT_CHECK_USER_CLIENT_CLASS, r.check);
+	EXPECT_EQ(-1, conn);
+	/* The driver refuses a type. */
+	EXPECT_EQ(IOKIT_RETURN_UNSUPPORTED, uc_open(self->fd, self->service, 2, &conn, &r));
+
+	/* Exclusive: one at a time; free again once the first is closed. */
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 1, &conn, NULL));
+	EXPECT_EQ(IOKIT_RETURN_EXCLUSIVE_ACCESS,
+		  uc_open(self->fd, self->service, 1, &second, NULL));
+	close(conn);
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 1, &second, NULL));
+	close(second);
+	/* The owner died without IOServiceClose: the service heard of it. */
+	EXPECT_EQ(2, uc_log_count("client_crashed TestUCService"));
+}
+
+TEST_F(uc, bad_opens_are_refused_with_a_reason)
+{
+	struct iokit_registry_lookup l = { .size = sizeof(l), .how = IOKIT_LOOKUP_ROOT };
+	struct iokit_service_open so = { .size = sizeof(so), .entry_id = 0 };
+	struct iokit_reason r;
+	int ro, conn;
+
+	EXPECT_EQ(IOKIT_RETURN_NOT_FOUND, uc_open(self->fd, ~0ull, 0, &conn, NULL));
+	ASSERT_EQ(0, ioctl(self->fd, IOKIT_IOC_REGISTRY_LOOKUP, &l));
+	/* The root is a registry entry, not a service. */
+	EXPECT_EQ(IOKIT_RETURN_BAD_ARGUMENT, uc_open(self->fd, l.entry_id, 0, &conn, NULL));
+	so.entry_id = self->service;
+	so.flags = 4;
+	EXPECT_EQ(EINVAL, iokit_ioctl_err(self->fd, IOKIT_IOC_SERVICE_OPEN, &so));
+	EXPECT_EQ(IOKIT_RETURN_BAD_ARGUMENT, so.ioreturn);
+	EXPECT_EQ(IOKIT_CHECK_FLAGS, so.reason.check);
+	EXPECT_EQ(4, so.reason.seen);
+	/* A node opened read-only opens nothing. */
+	ro = open(IOKIT_DEVICE_PATH, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, ro);
+	EXPECT_EQ(IOKIT_RETURN_NOT_PERMITTED, uc_open(ro, self->service, 0, &conn, &r));
+	close(ro);
+	/* Connection commands are not /dev/iokit commands, nor the reverse. */
+	EXPECT_EQ(ENOTTY, iokit_ioctl_err(self->fd, IOKIT_IOC_CONNECT_CLOSE, &so));
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 0, &conn, NULL));
+	so.size = sizeof(so);
+	EXPECT_EQ(ENOTTY, iokit_ioctl_err(conn, IOKIT_IOC_SERVICE_OPEN, &so));
+	EXPECT_EQ(ENOTTY, iokit_ioctl_err(conn, _IO(IOKIT_IOC_TYPE, 0x5f), &so));
+	close(conn);
+}
+
+TEST_F(uc, scalar_methods_compute)
+{
+	uint64_t in[16], out[16];
+	uint32_t n = 1;
+	int conn, i;
+
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 0, &conn, NULL));
+	in[0] = 40;
+	in[1] = 2;
+	ASSERT_EQ(0, uc_scalars(conn, UC_ADD, in, 2, out, &n));
+	EXPECT_EQ(1, n);
+	EXPECT_EQ(42, out[0]);
+	EXPECT_EQ(0, uc_scalars(conn, UC_NULL, NULL, 0, NULL, NULL));
+	for (i = 0; i < 16; i++)
+		in[i] = 100 + i;
+	n = 16;
+	ASSERT_EQ(0, uc_scalars(conn, UC_SCALARS16, in, 16, out, &n));
+	EXPECT_EQ(16, n);
+	for (i = 0; i < 16; i++)
+		EXPECT_EQ(101 + i, out[i]);
+	/* The method lowers the count: the caller learns how many came back. */
+	memset(out, 0xff, sizeof(out));
+	n = 10;
+	ASSERT_EQ(0, uc_scalars(conn, UC_COUNT, in, 3, out, &n));
+	EXPECT_EQ(3, n);
+	EXPECT_EQ(2, out[2]);
+	EXPECT_EQ(~0ull, out[3]);
+	close(conn);
+}
+
+/* A call that must fail its check @check with @seen and @wanted. */
+static void expect_refused(struct __test_metadata *_metadata, int conn,
+			   struct iokit_connect_method *m, uint32_t check, uint64_t seen,
+			   uint64_t wanted)
+{
+	EXPECT_EQ(EINVAL, iokit_ioctl_err(conn, IOKIT_IOC_CONNECT_METHOD, m));
+	EXPECT_EQ(IOKIT_RETURN_BAD_ARGUMENT, m->ioreturn);
+	EXPECT_EQ(check, m->reason.check);
+	EXPECT_EQ(seen, m->reason.seen);
+	EXPECT_EQ(wanted, m->reason.wanted);
+	EXPECT_EQ(0, m->scalar_output_count);
+	EXPECT_EQ(0, m->struct_output_size);
+}
+
+#define EXPECT_REFUSED(conn, m, ...) expect_refused(_metadata, conn, &(m), __VA_ARGS__)
+
+TEST_F(uc, each_dispatch_check_refuses_with_its_reason)
+{
+	struct iokit_connect_method m;
+	uint64_t in[17] = { 1, 2, 3 }, out[17];
+	static char buf[4097];
+	int conn;
+
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 0, &conn, NULL));
+	uc_method_init(&m, UC_METHODS);
+	EXPECT_REFUSED(conn, m, IOKIT_CHECK_SELECTOR, UC_METHODS, UC_METHODS);
+	uc_method_init(&m, 0xffffffff);
+	EXPECT_REFUSED(conn, m, IOKIT_CHECK_SELECTOR, 0xffffffff, UC_METHODS);
+
+	uc_method_init(&m, UC_ADD);
+	m.scalar_input = (uintptr_t)in;
+	m.scalar_input_count = 3;
+	m.scalar_output = (uintptr_t)out;
+	m.scalar_output_count = 1;
+	EXPECT_REFUSED(conn, m, IOKIT_CHECK_SCALAR_INPUT_COUNT, 3, 2);
+	m.scalar_input_count = 2;
+	m.scalar_output_count = 0;
+	EXPECT_REFUSED(conn, m, IOKIT_CHECK_SCALAR_OUTPUT_COUNT, 0, 1);
+	m.scalar_output_count = 1;
+	m.struct_input = (uintptr_t)buf;
+	m.struct_input_size = 1;
+	m.scalar_output_count = 1;
+	EXPECT_REFUSED(conn, m, IOKIT_CHECK_STRUCT_INPUT_SIZE, 1, 0);
+	m.struct_input_size = 0;
+	m.scalar_output_count = 1;	/* a refusal returned none: room again */
+	m.struct_output = (uintptr_t)buf;
+	m.struct_output_size = 8;
+	EXPECT_REFUSED(conn, m, IOKIT_CHECK_STRUCT_OUTPUT_SIZE, 8, 0);
+
+	/* Bounds that hold for every method come first. */
+	uc_method_init(&m, UC_COUNT);
+	m.scalar_input = (uintptr_t)in;
+	m.scalar_input_count = 17;
+	EXPECT_REFUSED(conn, m, IOKIT_CHECK_SCALAR_INPUT_MAX, 17, 16);
+	m.scalar_input_count = 1;
+	m.scalar_output = (uintptr_t)out;
+	m.scalar_output_count = 17;
+	EXPECT_REFUSED(conn, m, IOKIT_CHECK_SCALAR_OUTPUT_MAX, 17, 16);
+	uc_method_init(&m, UC_ECHO);
+	m.struct_input = (uintptr_t)buf;
+	m.struct_input_size = 4097;
+	EXPECT_REFUSED(conn, m, IOKIT_CHECK_STRUCT_INPUT_MAX, 4097, 4096);
+	m.struct_input_size = 1ull << 40;
+	EXPECT_REFUSED(conn, m, IOKIT_CHECK_STRUCT_INPUT_MAX, 1ull << 40, 4096);
+	m.struct_input_size = 0;
+	m.struct_output = (uintptr_t)buf;
+	m.struct_output_size = 4097;
+	EXPECT_REFUSED(conn, m, IOKIT_CHECK_STRUCT_OUTPUT_MAX, 4097, 4096);
+	uc_method_init(&m, UC_NULL);
+	m.flags = 0x80;
+	EXPECT_REFUSED(conn, m, IOKIT_CHECK_FLAGS, 0x80, 0);
+	uc_method_init(&m, UC_NULL);
+	m.reference_count = 9;
+	EXPECT_REFUSED(conn, m, IOKIT_CHECK_REFERENCE_COUNT, 9, 8);
+
+	/* An async-only method called synchronously; a sync one called async. */
+	uc_method_init(&m, UC_ASYNC);
+	EXPECT_REFUSED(conn, m, IOKIT_CHECK_COMPLETION, 0, 1);
+	uc_method_init(&m, UC_NULL);
+	m.reference_count = 1;
+	EXPECT_REFUSED(conn, m, IOKIT_CHECK_COMPLETION, 1, 0);
+
+	/* None of it reached the driver, and the client still works. */
+	EXPECT_EQ(0, uc_scalars(conn, UC_NULL, NULL, 0, NULL, NULL));
+	close(conn);
+}
+
+TEST_F(uc, structures_travel_inline_up_to_4096_bytes)
+{
+	static uint8_t in[4096], out[4096];
+	struct iokit_connect_method m;
+	int conn, i;
+
+	for (i = 0; i < 4096; i++)
+		in[i] = i * 7;
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 0, &conn, NULL));
+	uc_method_init(&m, UC_ECHO);
+	m.struct_input = (uintptr_t)in;
+	m.struct_input_size = 4096;
+	m.struct_output = (uintptr_t)out;
+	m.struct_output_size = 4096;
+	ASSERT_EQ(0, uc_call(conn, &m));
+	EXPECT_EQ(4096, m.struct_output_size);
+	EXPECT_EQ(0, memcmp(in, out, 4096));
+
+	/* A fixed-size method: exactly 16 in and 16 of room. */
+	uc_method_init(&m, UC_REVERSE16);
+	m.struct_input = (uintptr_t)in;
+	m.struct_input_size = 16;
+	m.struct_output = (uintptr_t)out;
+	m.struct_output_size = 16;
+	ASSERT_EQ(0, uc_call(conn, &m));
+	EXPECT_EQ(16, m.struct_output_size);
+	EXPECT_EQ(in[15], out[0]);
+	EXPECT_EQ(in[0], out[15]);
+
+	/* The driver returns more than the caller has room for. */
+	uc_method_init(&m, UC_TOO_LONG);
+	m.struct_output = (uintptr_t)out;
+	m.struct_output_size = 10;
+	EXPECT_REFUSED(conn, m, IOKIT_CHECK_STRUCT_OUTPUT_RETURNED, 64, 10);
+	m.struct_output_size = 64;
+	ASSERT_EQ(0, uc_call(conn, &m));
+	EXPECT_EQ(64, m.struct_output_size);
+
+	/* Variable input of any size up to the bound, none included. */
+	uc_method_init(&m, UC_ECHO);
+	m.struct_output = (uintptr_t)out;
+	m.struct_output_size = 4096;
+	ASSERT_EQ(0, uc_call(conn, &m));
+	EXPECT_EQ(0, m.struct_output_size);
+	close(conn);
+}
+
+TEST_F(uc, the_methods_own_errors_return_nothing)
+{
+	struct iokit_connect_method m;
+	uint64_t out[1] = { 7 };
+
+	int conn;
+
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 0, &conn, NULL));
+	uc_method_init(&m, UC_FAILS);
+	m.scalar_output = (uintptr_t)out;
+	m.scalar_output_count = 1;
+	EXPECT_EQ(IOKIT_RETURN_DEVICE_ERROR, uc_call(conn, &m));
+	EXPECT_EQ(IOKIT_CHECK_NONE, m.reason.check);
+	EXPECT_EQ(0, m.scalar_output_count);
+	EXPECT_EQ(7, out[0]);
+	uc_method_init(&m, UC_UNIMPLEMENTED);
+	EXPECT_EQ(IOKIT_RETURN_NO_COMPLETION, uc_call(conn, &m));
+	close(conn);
+}
+
+TEST_F(uc, bad_pointers_fault_cleanly)
+{
+	struct iokit_connect_method m;
+	uint64_t in[2] = { 1, 2 };
+	uint8_t *page;
+	int conn;
+
+	page = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(page != MAP_FAILED);
+	ASSERT_EQ(0, munmap(page + 4096, 4096));
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 0, &conn, NULL));
+
+	uc_method_init(&m, UC_ADD);
+	m.scalar_input_count = 2;
+	m.scalar_output = (uintptr_t)in;
+	m.scalar_output_count = 1;
+	EXPECT_EQ(IOKIT_RETURN_VM_ERROR, uc_call(conn, &m));
+	EXPECT_EQ(IOKIT_CHECK_FAULT, m.reason.check);
+	EXPECT_EQ(0, m.reason.seen);
+	/* Output to an address that is not mapped. */
+	m.scalar_input = (uintptr_t)in;
+	m.scalar_output = (uintptr_t)(page + 4096);
+	m.scalar_output_count = 1;
+	EXPECT_EQ(IOKIT_RETURN_VM_ERROR, uc_call(conn, &m));
+	EXPECT_EQ((uintptr_t)(page + 4096), m.reason.seen);
+	EXPECT_EQ(0, m.scalar_output_count);
+
+	/* A structure mapped half way. */
+	uc_method_init(&m, UC_ECHO);
+	m.struct_input = (uintptr_t)(page + 2048);
+	m.struct_input_size = 4096;
+	EXPECT_EQ(IOKIT_RETURN_VM_ERROR, uc_call(conn, &m));
+	EXPECT_EQ((uintptr_t)(page + 2048), m.reason.seen);
+	m.struct_input = (uintptr_t)page;
+	m.struct_input_size = 4096;
+	m.struct_output = (uintptr_t)(page + 2048);
+	m.struct_output_size = 4096;
+	EXPECT_EQ(IOKIT_RETURN_VM_ERROR, uc_call(conn, &m));
+	EXPECT_EQ(0, m.struct_output_size);
+
+	/* The argument struct itself. */
+	EXPECT_EQ(EFAULT, iokit_ioctl_err(conn, IOKIT_IOC_CONNECT_METHOD, page + 4096));
+	EXPECT_EQ(0, uc_scalars(conn, UC_NULL, NULL, 0, NULL, NULL));
+	close(conn);
+	munmap(page, 4096);
+}
+
+struct caller {
+	int conn;
+	uint32_t selector;
+	uint64_t ms;
+	int calls;
+	int stop;		/* __atomic */
+	uint32_t bad;		/* an IOReturn other than success or the expected end */
+	uint32_t end;
+};
+
+static void *caller_run(void *arg)
+{
+	struct caller *c = arg;
+
+	while (!__atomic_load_n(&c->stop, __ATOMIC_RELAXED)) {
+		uint32_t ret = uc_scalars(c->conn, c->selector, &c->ms, c->selector == UC_SLEEP,
+					  NULL, NULL);
+
+		if (ret == c->end)
+			break;
+		if (ret)
+			c->bad = ret;
+		c->calls++;
+	}
+	return NULL;
+}
+
+TEST_F(uc, calls_into_one_client_are_serial_unless_it_says_otherwise)
+{
+	struct caller c[2];
+	pthread_t t[2];
+	int conn, type, i;
+
+	for (type = 0; type <= 4; type += 4) {
+		ASSERT_EQ(0, uc_open(self->fd, self->service, type, &conn, NULL));
+		write_str(UC_DEBUG "max_inflight", "0");
+		for (i = 0; i < 2; i++) {
+			c[i] = (struct caller){ .conn = conn, .selector = UC_SLEEP, .ms = 200,
+						.end = ~0u };
+			ASSERT_EQ(0, pthread_create(&t[i], NULL, caller_run, &c[i]));
+		}
+		usleep(700 * 1000);
+		for (i = 0; i < 2; i++)
+			__atomic_store_n(&c[i].stop, 1, __ATOMIC_RELAXED);
+		for (i = 0; i < 2; i++) {
+			pthread_join(t[i], NULL);
+			EXPECT_EQ(0, c[i].bad);
+		}
+		EXPECT_EQ(type ? 2 : 1, read_long_file(UC_DEBUG "max_inflight"));
+		close(conn);
+	}
+}
+
+TEST_F(uc, a_close_racing_calls_drains_them)
+{
+	struct caller c[2];
+	pthread_t t[2];
+	int conn, i, round;
+
+	for (round = 0; round < 20; round++) {
+		ASSERT_EQ(0, uc_open(self->fd, self->service, round & 1 ? 4 : 0, &conn, NULL));
+		for (i = 0; i < 2; i++) {
+			c[i] = (struct caller){ .conn = conn, .selector = i ? UC_SLEEP : UC_NULL,
+						.ms = 1, .end = IOKIT_RETURN_NOT_OPEN };
+			ASSERT_EQ(0, pthread_create(&t[i], NULL, caller_run, &c[i]));
+		}
+		usleep(round * 500);
+		EXPECT_EQ(0, uc_close(conn));
+		/* Nothing ran in the client after its close returned. */
+		EXPECT_EQ(0, read_long_file(UC_DEBUG "inflight"));
+		for (i = 0; i < 2; i++) {
+			pthread_join(t[i], NULL);
+			EXPECT_EQ(0, c[i].bad);
+		}
+		close(conn);
+	}
+	EXPECT_EQ(20, uc_log_count("stop TestUserClient") +
+		      uc_log_count("stop TestConcurrentClient"));
+	EXPECT_EQ(0, uc_log_count("client_crashed TestUCService"));
+}
+
+/* A child that opens, calls @selector from a thread, and waits to be killed. */
+static pid_t uc_child(int fd, uint64_t service, int *ready)
+{
+	int pipefd[2];
+	pid_t pid;
+
+	if (pipe(pipefd))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		static struct caller c;
+		pthread_t t;
+		int conn;
+
+		close(pipefd[0]);
+		if (uc_open(fd, service, 0, &conn, NULL))
+			_exit(1);
+		c = (struct caller){ .conn = conn, .selector = UC_SLEEP, .ms = 300, .end = ~0u };
+		pthread_create(&t, NULL, caller_run, &c);
+		if (write(pipefd[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(pipefd[1]);
+	*ready = pipefd[0];
+	return pid;
+}
+
+TEST_F(uc, a_killed_client_is_torn_down_once)
+{
+	int ready, status, round;
+	char x;
+	pid_t pid;
+
+	for (round = 0; round < 5; round++) {
+		pid = uc_child(self->fd, self->service, &ready);
+		ASSERT_LT(0, pid);
+		ASSERT_EQ(1, read(ready, &x, 1));
+		close(ready);
+		usleep(round * 50 * 1000);
+		kill(pid, SIGKILL);
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	}
+	/* The last close runs when the child's files go: by now. */
+	EXPECT_EQ(0, read_long_file(UC_DEBUG "inflight"));
+	EXPECT_EQ(5, uc_log_count("client_crashed TestUCService"));
+	EXPECT_EQ(5, uc_log_count("client_close TestUserClient"));
+	EXPECT_EQ(5, uc_log_count("stop TestUserClient"));
+	EXPECT_EQ(0, iokit_live_kind("connections"));
+}
+
+TEST_F(uc, a_forked_child_keeps_the_connection)
+{
+	int conn, status;
+	pid_t pid;
+
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 0, &conn, NULL));
+	pid = fork();
+	if (pid == 0) {
+		usleep(200 * 1000);
+		_exit(uc_scalars(conn, UC_NULL, NULL, 0, NULL, NULL) ? 1 : 0);
+	}
+	close(conn);
+	EXPECT_FALSE(uc_log_has("stop TestUserClient"));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* The child's exit was the last close. */
+	EXPECT_TRUE(uc_log_has("stop TestUserClient"));
+	EXPECT_EQ(1, uc_log_count("client_crashed TestUCService"));
+}
+
+TEST_F(uc, unloading_the_driver_ends_open_connections)
+{
+	struct iokit_connect_info ci;
+	struct caller c;
+	pthread_t t;
+	int conn, other;
+
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 0, &conn, NULL));
+	ASSERT_EQ(0, uc_open(self->fd, self->plain, 0, &other, NULL));
+	c = (struct caller){ .conn = conn, .selector = UC_SLEEP, .ms = 300,
+			     .end = IOKIT_RETURN_NOT_ATTACHED };
+	ASSERT_EQ(0, pthread_create(&t, NULL, caller_run, &c));
+	usleep(100 * 1000);
+	/* rmmod does not wait for the application, only for the call in flight. */
+	ASSERT_EQ(0, unload("iokit_test_user_client"));
+	pthread_join(t, NULL);
+	EXPECT_EQ(0, c.bad);
+	EXPECT_LT(0, c.calls);
+	EXPECT_EQ(IOKIT_RETURN_NOT_ATTACHED, uc_scalars(conn, UC_NULL, NULL, 0, NULL, NULL));
+	ASSERT_EQ(0, uc_info(other, &ci));
+	EXPECT_EQ(IOKIT_CONNECT_TERMINATED, ci.state);
+	EXPECT_EQ(0, uc_close(other));
+	close(conn);
+	close(other);
+	EXPECT_EQ(0, iokit_live_kind("connections"));
+	/* For the teardown's unload. */
+	ASSERT_EQ(0, load("iokit_test_user_client", ""));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+}
+
+TEST_F(uc, an_unprivileged_process_opens_only_what_admits_it)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid == 0) {
+		uid_t uid = 65534;	/* nobody */
+		struct iokit_reason r;
+		int fd, conn, bad = 0;
+
+		if (setgid(uid) || setuid(uid))
+			_exit(10);
+		fd = open(IOKIT_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			_exit(11);
+		if (uc_open(fd, self->service, 0, &conn, NULL))
+			bad |= 1;
+		else if (uc_scalars(conn, UC_NULL, NULL, 0, NULL, NULL))
+			bad |= 2;
+		if (uc_open(fd, self->service, 3, &conn, &r) != IOKIT_RETURN_NOT_PERMITTED ||
+		    r.check != IOKIT_CHECK_ACCESS)
+			bad |= 4;
+		_exit(bad);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* The refused client was made and terminated, as DriverKit does. */
+	EXPECT_EQ(1, uc_log_count("stop TestPrivateClient"));
+	EXPECT_EQ(0, uc_log_count("client_close TestPrivateClient"));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Helpers for the IOUserClient tests: opening a service, calling a
+ * method through the raw ABI, and the test user client's debugfs.
+ */
+#ifndef IOKIT_USER_CLIENT_UTIL_H
+#define IOKIT_USER_CLIENT_UTIL_H
+
+#include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include <linux/iokit.h>
+
+#define UC_DEBUG "/sys/kernel/debug/iokit_test_user_client/"
+
+/* The test user client's selectors (kmod/test/iokit_test_user_client.c). */
+enum {
+	UC_NULL, UC_ADD, UC_ECHO, UC_SCALARS16, UC_REVERSE16, UC_SLEEP,
+	UC_UNIMPLEMENTED, UC_ASYNC, UC_COUNT, UC_TOO_LONG, UC_FAILS, UC_METHODS
+};
+
+/* IOServiceOpen: the IOReturn; *@conn the descriptor; @reason if not NULL. */
+static inline uint32_t uc_open(int fd, uint64_t id, uint32_t type, int *conn,
+			       struct iokit_reason *reason)
+{
+	struct iokit_service_open so = {
+		.size = sizeof(so), .entry_id = id, .type = type,
+	};
+
+	if (ioctl(fd, IOKIT_IOC_SERVICE_OPEN, &so) && !so.ioreturn)
+		so.ioreturn = IOKIT_RETURN_ERROR;
+	*conn = so.fd;
+	if (reason)
+		*reason = so.reason;
+	return so.ioreturn;
+}
+
+/* A call's arguments; the fields not given are zero. */
+static inline void uc_method_init(struct iokit_connect_method *m, uint32_t selector)
+{
+	memset(m, 0, sizeof(*m));
+	m->size = sizeof(*m);
+	m->selector = selector;
+}
+
+static inline uint32_t uc_call(int conn, struct iokit_connect_method *m)
+{
+	if (ioctl(conn, IOKIT_IOC_CONNECT_METHOD, m) && !m->ioreturn)
+		return IOKIT_RETURN_ERROR;
+	return m->ioreturn;
+}
+
+/* IOConnectCallScalarMethod. */
+static inline uint32_t uc_scalars(int conn, uint32_t selector, const uint64_t *in,
+				  uint32_t in_count, uint64_t *out, uint32_t *out_count)
+{
+	struct iokit_connect_method m;
+	uint32_t ret;
+
+	uc_method_init(&m, selector);
+	m.scalar_input = (uintptr_t)in;
+	m.scalar_input_count = in_count;
+	m.scalar_output = (uintptr_t)out;
+	m.scalar_output_count = out_count ? *out_count : 0;
+	ret = uc_call(conn, &m);
+	if (out_count)
+		*out_count = m.scalar_output_count;
+	return ret;
+}
+
+static inline uint32_t uc_close(int conn)
+{
+	struct iokit_connect_close c = { .size = sizeof(c) };
+
+	if (ioctl(conn, IOKIT_IOC_CONNECT_CLOSE, &c) && !c.ioreturn)
+		return IOKIT_RETURN_ERROR;
+	return c.ioreturn;
+}
+
+static inline uint32_t uc_info(int conn, struct iokit_connect_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	if (ioctl(conn, IOKIT_IOC_CONNECT_INFO, info) && !info->ioreturn)
+		return IOKIT_RETURN_ERROR;
+	return info->ioreturn;
+}
+
+#endif /* IOKIT_USER_CLIENT_UTIL_H */
