@@ -11,6 +11,7 @@
 #include <IOKit/IOKitLib.h>
 
 #include "iokit_test.h"
+#include "driver_util.h"
 
 #define KBD "QEMU USB Keyboard"
 
@@ -491,6 +492,85 @@ TEST_F(usb_ntf, keyboard_in_matching_notifications)
 	EXPECT_EQ(kIOReturnSuccess, IOObjectRelease(first));
 	EXPECT_EQ(kIOReturnSuccess, IOObjectRelease(term));
 	IONotificationPortDestroy(port);
+}
+
+/* A user client as an application reaches it: open, call, close. */
+TEST(user_client_through_iokitlib)
+{
+	uint64_t in[3] = { 40, 2, 9 }, out[2] = { 0 };
+	char bytes[32] = "hello, user client", back[32];
+	io_service_t service, opened = 0;
+	io_connect_t connect, other;
+	uint32_t n = 1;
+	size_t len = sizeof(back);
+	char reason[128];
+	int fd;
+
+	if (getuid() || !getenv("IOKIT_MODULES"))
+		SKIP(return, "needs root and the driver modules (run in iokit-vm)");
+	fd = open(IOKIT_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, load("iokit_test_user_client", ""));
+	ASSERT_EQ(0, iokit_wait_quiet(fd));
+	service = IOServiceGetMatchingService(kIOMainPortDefault,
+					      IOServiceMatching("TestUCService"));
+	ASSERT_NE(0, service);
+	EXPECT_EQ(kIOReturnBadArgument, IOServiceOpen(service, 7, 0, &connect));
+	ASSERT_EQ(kIOReturnSuccess, IOServiceOpen(service, mach_task_self(), 0, &connect));
+	ASSERT_NE(0, connect);
+
+	ASSERT_EQ(kIOReturnSuccess, IOConnectCallScalarMethod(connect, 1, in, 2, out, &n));
+	EXPECT_EQ(1, n);
+	EXPECT_EQ(42, out[0]);
+	ASSERT_EQ(kIOReturnSuccess, IOConnectCallStructMethod(connect, 2, bytes, sizeof(bytes),
+							      back, &len));
+	EXPECT_EQ(sizeof(bytes), len);
+	EXPECT_EQ(0, memcmp(bytes, back, len));
+
+	/* A refused call, and the reason this thread can print. */
+	n = 1;
+	EXPECT_EQ(kIOReturnBadArgument, IOConnectCallScalarMethod(connect, 1, in, 3, out, &n));
+	EXPECT_EQ(0, n);
+	IOConnectCopyLastReason(reason, sizeof(reason));
+	EXPECT_STREQ("scalarInputCount 3 != 2", reason);
+	EXPECT_EQ(kIOReturnBadArgument, IOConnectCallMethod(connect, 99, NULL, 0, NULL, 0,
+							    NULL, NULL, NULL, NULL));
+	IOConnectCopyLastReason(reason, sizeof(reason));
+	EXPECT_STREQ("selector 99 >= 11 methods", reason);
+	EXPECT_EQ(kIOReturnSuccess, IOConnectCallMethod(connect, 0, NULL, 0, NULL, 0,
+							NULL, NULL, NULL, NULL));
+	IOConnectCopyLastReason(reason, sizeof(reason));
+	EXPECT_STREQ("", reason);
+
+	ASSERT_EQ(kIOReturnSuccess, IOConnectGetService(connect, &opened));
+	EXPECT_TRUE(IOObjectIsEqualTo(service, opened));
+	IOObjectRelease(opened);
+
+	/* A second reference outlives IOServiceClose's, but the connection is closed. */
+	other = connect;
+	ASSERT_EQ(kIOReturnSuccess, IOConnectAddRef(other));
+	EXPECT_EQ(kIOReturnSuccess, IOServiceClose(connect));
+	EXPECT_EQ(kIOReturnNotOpen, IOConnectCallMethod(other, 0, NULL, 0, NULL, 0,
+							NULL, NULL, NULL, NULL));
+	EXPECT_EQ(kIOReturnSuccess, IOConnectRelease(other));
+	EXPECT_EQ(kIOReturnBadArgument, IOConnectRelease(other));
+
+	/* IOObjectRelease of a connection is its last release: a "crash". */
+	ASSERT_EQ(kIOReturnSuccess, IOServiceOpen(service, mach_task_self(), 0, &connect));
+	EXPECT_EQ(kIOReturnSuccess, IOObjectRelease(connect));
+	IOObjectRelease(service);
+
+	/* A service that makes no user clients. */
+	service = IOServiceGetMatchingService(kIOMainPortDefault,
+					      IOServiceMatching("TestUCNone"));
+	ASSERT_NE(0, service);
+	EXPECT_EQ(kIOReturnUnsupported, IOServiceOpen(service, mach_task_self(), 0, &connect));
+	IOConnectCopyLastReason(reason, sizeof(reason));
+	EXPECT_NE(NULL, strstr(reason, "IOUserClientClass"));
+	IOObjectRelease(service);
+	EXPECT_EQ(0, unload("iokit_test_user_client"));
+	EXPECT_EQ(0, iokit_live_kind("connections"));
+	close(fd);
 }
 
 TEST_HARNESS_MAIN

@@ -25,6 +25,7 @@
 #include <IOKit/IOKitLib.h>
 
 #include "iocf_internal.h"
+#include "iokitlib_internal.h"
 
 _Static_assert(kIOReturnNotFound == (IOReturn)IOKIT_RETURN_NOT_FOUND &&
 	       kIOReturnNoSpace == (IOReturn)IOKIT_RETURN_NO_SPACE &&
@@ -120,6 +121,11 @@ static IOReturn dev_call(unsigned long cmd, void *arg, __u32 *ioreturn)
 	if (*ioreturn != IOKIT_RETURN_SUCCESS)
 		return (IOReturn)*ioreturn;
 	return errno_to_return(errno);
+}
+
+IOReturn iokitlib_call(unsigned long cmd, void *arg, __u32 *ioreturn)
+{
+	return dev_call(cmd, arg, ioreturn);
 }
 
 kern_return_t IOMainPort(mach_port_t bootstrap __maybe_unused, mach_port_t *main_port)
@@ -320,6 +326,16 @@ static IOReturn handle_id(io_object_t handle, __u64 *id)
 	return ret;
 }
 
+IOReturn iokitlib_handle_id(io_object_t handle, __u64 *id)
+{
+	return handle_id(handle, id);
+}
+
+io_object_t iokitlib_entry_handle(uint64_t id)
+{
+	return entry_handle(id);
+}
+
 /* The kind of object behind a handle; SLOT_FREE for an invalid one. */
 static enum slot_kind handle_kind(io_object_t handle)
 {
@@ -393,6 +409,9 @@ kern_return_t IOObjectRelease(io_object_t object)
 		ret = kIOReturnSuccess;
 	}
 	pthread_mutex_unlock(&table_lock);
+	/* Not a handle of the table: a connection's descriptor may be. */
+	if (!s)
+		return iokitlib_connect_release(object);
 	/*
 	 * Disarm outside the table lock, so no thread waits on a system call
 	 * for a handle.  If the port is destroyed meanwhile, closing it has

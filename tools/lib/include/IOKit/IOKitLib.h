@@ -87,6 +87,8 @@ typedef mach_port_t io_object_t;
 typedef io_object_t io_registry_entry_t;
 typedef io_object_t io_service_t;
 typedef io_object_t io_iterator_t;
+typedef io_object_t io_connect_t;
+typedef mach_port_t task_port_t;
 typedef uint32_t IOOptionBits;
 typedef int boolean_t;
 typedef char io_name_t[128];
@@ -795,6 +797,158 @@ kern_return_t IOServiceAddMatchingNotification(IONotificationPortRef notify_port
 					       CFDictionaryRef matching,
 					       IOServiceMatchingCallback callback, void *ref_con,
 					       io_iterator_t *notification);
+
+/* ---- Connections to user clients (IOServiceOpen) ------------------------ */
+
+/*
+ * An io_connect_t is the connection's file descriptor (close-on-exec),
+ * which poll(2), fork(2) and SCM_RIGHTS treat as any other: a forked
+ * child holding it keeps the connection open.  It is never 0.  The
+ * library counts references to it (IOConnectAddRef); IOServiceClose()
+ * ends the connection and drops one.
+ */
+
+/* The only task: the caller (Mach's mach_task_self()). */
+extern const mach_port_t mach_task_self_;
+#define mach_task_self()	mach_task_self_
+
+/**
+ * IOServiceOpen() - open a connection to a service's user client
+ * @service: the service
+ * @owning_task: mach_task_self(): a connection belongs to its caller
+ * @type: the connection type, passed to the driver's NewUserClient
+ * @connect: out: the connection
+ *
+ * IOKitLib: IOServiceOpen().
+ *
+ * Return: kIOReturnSuccess; kIOReturnBadArgument for a handle that is
+ * not a service or another task; kIOReturnUnsupported when the service
+ * makes no user clients; kIOReturnExclusiveAccess from a driver that
+ * allows one client; kIOReturnNotPermitted when the class does not
+ * admit the caller; kIOReturnNotAttached for a service going away; or
+ * the driver's error.  IOConnectCopyLastReason() says why.
+ */
+kern_return_t IOServiceOpen(io_service_t service, task_port_t owning_task, uint32_t type,
+			    io_connect_t *connect);
+
+/**
+ * IOServiceClose() - close a connection
+ * @connect: the connection
+ *
+ * IOKitLib: IOServiceClose().  The user client's ClientClose runs and
+ * it is terminated; calls on other references then return
+ * kIOReturnNotOpen.  Drops the reference IOServiceOpen() gave.
+ *
+ * Return: kIOReturnSuccess, or kIOReturnBadArgument for a handle that is
+ * not a connection.
+ */
+kern_return_t IOServiceClose(io_connect_t connect);
+
+/**
+ * IOConnectAddRef() - take one more reference to a connection
+ * @connect: the connection
+ *
+ * Return: kIOReturnSuccess, or kIOReturnBadArgument.
+ */
+kern_return_t IOConnectAddRef(io_connect_t connect);
+
+/**
+ * IOConnectRelease() - drop a reference; the last closes the descriptor
+ * @connect: the connection
+ *
+ * Closing the descriptor without IOServiceClose() is what a process's
+ * death does: the service hears of it as ClientCrashed.
+ *
+ * Return: kIOReturnSuccess, or kIOReturnBadArgument.
+ */
+kern_return_t IOConnectRelease(io_connect_t connect);
+
+/**
+ * IOConnectGetService() - the service a connection was opened on
+ * @connect: the connection
+ * @service: out: the service, a new reference (IOObjectRelease() it)
+ *
+ * Return: kIOReturnSuccess, kIOReturnBadArgument, or kIOReturnNotFound
+ * if the service has left the registry.
+ */
+kern_return_t IOConnectGetService(io_connect_t connect, io_service_t *service);
+
+/**
+ * IOConnectCallMethod() - call a user client's ExternalMethod
+ * @connection: the connection
+ * @selector: the method
+ * @input: @input_cnt scalars (at most 16)
+ * @input_cnt: how many
+ * @input_struct: @input_struct_cnt bytes (at most 4096)
+ * @input_struct_cnt: how many
+ * @output: room for *@output_cnt scalars, or NULL
+ * @output_cnt: in: that room; out: how many came back (NULL for none)
+ * @output_struct: room for *@output_struct_cnt bytes, or NULL
+ * @output_struct_cnt: in: that room (at most 4096); out: the bytes
+ *	returned (NULL for none)
+ *
+ * IOKitLib: IOConnectCallMethod(), same arguments.  The framework checks
+ * every count and size against the method's dispatch entry before the
+ * driver runs; a failed check returns kIOReturnBadArgument and
+ * IOConnectCopyLastReason() names it.  On any failure the output counts
+ * are 0.
+ *
+ * Return: the method's IOReturn; kIOReturnBadArgument (a failed check);
+ * kIOReturnNotOpen after IOServiceClose(); kIOReturnNotAttached once the
+ * user client is gone (its service or driver went away);
+ * kIOReturnVMError for a buffer the kernel could not read or write.
+ */
+kern_return_t IOConnectCallMethod(mach_port_t connection, uint32_t selector,
+				  const uint64_t *input, uint32_t input_cnt,
+				  const void *input_struct, size_t input_struct_cnt,
+				  uint64_t *output, uint32_t *output_cnt,
+				  void *output_struct, size_t *output_struct_cnt);
+
+/**
+ * IOConnectCallScalarMethod() - IOConnectCallMethod() with scalars only
+ * @connection: the connection
+ * @selector: the method
+ * @input: @input_cnt scalars
+ * @input_cnt: how many
+ * @output: room for *@output_cnt scalars
+ * @output_cnt: in: that room; out: how many came back
+ *
+ * Return: as IOConnectCallMethod().
+ */
+kern_return_t IOConnectCallScalarMethod(mach_port_t connection, uint32_t selector,
+					const uint64_t *input, uint32_t input_cnt,
+					uint64_t *output, uint32_t *output_cnt);
+
+/**
+ * IOConnectCallStructMethod() - IOConnectCallMethod() with structures only
+ * @connection: the connection
+ * @selector: the method
+ * @input_struct: @input_struct_cnt bytes
+ * @input_struct_cnt: how many
+ * @output_struct: room for *@output_struct_cnt bytes
+ * @output_struct_cnt: in: that room; out: the bytes returned
+ *
+ * Return: as IOConnectCallMethod().
+ */
+kern_return_t IOConnectCallStructMethod(mach_port_t connection, uint32_t selector,
+					const void *input_struct, size_t input_struct_cnt,
+					void *output_struct, size_t *output_struct_cnt);
+
+/**
+ * IOConnectCopyLastReason() - why this thread's last call was refused
+ * @buffer: where to write the reason, NUL-terminated (may be NULL if
+ *	@size is 0)
+ * @size: bytes at @buffer
+ *
+ * Not in Apple's IOKitLib: iokit says which check of the method's
+ * dispatch entry, or of IOServiceOpen(), failed and with what values -
+ * "scalarInputCount 3 != 2", "selector 7 >= 5 methods".  The reason is
+ * the calling thread's, kept from its last IOServiceOpen() or
+ * IOConnectCall*Method(); "" if that call was not refused by a check.
+ *
+ * Return: the length of the reason, as snprintf() returns it.
+ */
+int IOConnectCopyLastReason(char *buffer, size_t size);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * libiokit: connections to user clients - IOServiceOpen, the
+ * IOConnectCall*Method family, and the reason a call was refused.
+ *
+ * An io_connect_t is the kernel's connection descriptor itself, so that
+ * a program can poll it, pass it or inherit it like any descriptor; the
+ * library only counts references to it, as a Mach task counts send
+ * rights, so that IOConnectAddRef/IOConnectRelease keep their meaning.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/iokit.h>
+
+#include <IOKit/IOKitLib.h>
+
+#include "iokitlib_internal.h"
+
+const mach_port_t mach_task_self_ = 1;
+
+/* References per connection descriptor; 0 for a descriptor not ours. */
+static pthread_mutex_t conn_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint32_t *conn_refs;
+static size_t conn_refs_size;
+
+/* The calling thread's last refusal. */
+static __thread struct iokit_reason last_reason;
+
+static IOReturn conn_track(int fd)
+{
+	IOReturn ret = kIOReturnSuccess;
+
+	pthread_mutex_lock(&conn_lock);
+	if ((size_t)fd >= conn_refs_size) {
+		size_t size = conn_refs_size ? conn_refs_size : 64;
+		uint32_t *refs;
+
+		while (size <= (size_t)fd)
+			size *= 2;
+		refs = realloc(conn_refs, size * sizeof(*refs));
+		if (!refs) {
+			ret = kIOReturnNoMemory;
+			goto out;
+		}
+		memset(refs + conn_refs_size, 0, (size - conn_refs_size) * sizeof(*refs));
+		conn_refs = refs;
+		conn_refs_size = size;
+	}
+	conn_refs[fd] = 1;
+out:
+	pthread_mutex_unlock(&conn_lock);
+	return ret;
+}
+
+/* Add @delta references; at 0 the descriptor is closed. */
+static IOReturn conn_adjust(io_connect_t connect, int delta)
+{
+	IOReturn ret = kIOReturnBadArgument;
+	bool last = false;
+
+	pthread_mutex_lock(&conn_lock);
+	if (connect < conn_refs_size && conn_refs[connect]) {
+		conn_refs[connect] += delta;
+		last = !conn_refs[connect];
+		ret = kIOReturnSuccess;
+	}
+	pthread_mutex_unlock(&conn_lock);
+	if (last)
+		close((int)connect);
+	return ret;
+}
+
+static bool conn_valid(io_connect_t connect)
+{
+	bool valid;
+
+	pthread_mutex_lock(&conn_lock);
+	valid = connect < conn_refs_size && conn_refs[connect];
+	pthread_mutex_unlock(&conn_lock);
+	return valid;
+}
+
+IOReturn iokitlib_connect_release(io_connect_t connect)
+{
+	return conn_adjust(connect, -1);
+}
+
+kern_return_t IOConnectAddRef(io_connect_t connect)
+{
+	return conn_adjust(connect, 1);
+}
+
+kern_return_t IOConnectRelease(io_connect_t connect)
+{
+	return conn_adjust(connect, -1);
+}
+
+kern_return_t IOServiceOpen(io_service_t service, task_port_t owning_task, uint32_t type,
+			    io_connect_t *connect)
+{
+	struct iokit_service_open so = { .size = sizeof(so), .type = type };
+	IOReturn ret;
+	int fd;
+
+	memset(&last_reason, 0, sizeof(last_reason));
+	if (!connect || owning_task != mach_task_self())
+		return kIOReturnBadArgument;
+	*connect = IO_OBJECT_NULL;
+	ret = iokitlib_handle_id(service, &so.entry_id);
+	if (ret)
+		return ret;
+	ret = iokitlib_call(IOKIT_IOC_SERVICE_OPEN, &so, &so.ioreturn);
+	last_reason = so.reason;
+	if (ret)
+		return ret;
+	fd = so.fd;
+	if (fd == 0) {
+		/* IO_OBJECT_NULL means no connection: move it off 0. */
+		fd = fcntl(0, F_DUPFD_CLOEXEC, 1);
+		close(0);
+		if (fd < 0)
+			return kIOReturnNoResources;
+	}
+	ret = conn_track(fd);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	*connect = (io_connect_t)fd;
+	return kIOReturnSuccess;
+}
+
+kern_return_t IOServiceClose(io_connect_t connect)
+{
+	struct iokit_connect_close c = { .size = sizeof(c) };
+
+	if (!conn_valid(connect))
+		return kIOReturnBadArgument;
+	/* Always succeeds, as on macOS; the descriptor goes with the last reference. */
+	ioctl((int)connect, IOKIT_IOC_CONNECT_CLOSE, &c);
+	return conn_adjust(connect, -1);
+}
+
+kern_return_t IOConnectGetService(io_connect_t connect, io_service_t *service)
+{
+	struct iokit_connect_info info = { .size = sizeof(info) };
+
+	if (!service || !conn_valid(connect) ||
+	    ioctl((int)connect, IOKIT_IOC_CONNECT_INFO, &info))
+		return kIOReturnBadArgument;
+	*service = iokitlib_entry_handle(info.service_id);
+	return *service ? kIOReturnSuccess : kIOReturnNoMemory;
+}
+
+kern_return_t IOConnectCallMethod(mach_port_t connection, uint32_t selector,
+				  const uint64_t *input, uint32_t input_cnt,
+				  const void *input_struct, size_t input_struct_cnt,
+				  uint64_t *output, uint32_t *output_cnt,
+				  void *output_struct, size_t *output_struct_cnt)
+{
+	struct iokit_connect_method m = {
+		.size = sizeof(m),
+		.selector = selector,
+		.scalar_input = (uintptr_t)input,
+		.scalar_input_count = input_cnt,
+		.scalar_output = (uintptr_t)output,
+		.scalar_output_count = output_cnt ? *output_cnt : 0,
+		.struct_input = (uintptr_t)input_struct,
+		.struct_input_size = input_struct_cnt,
+		.struct_output = (uintptr_t)output_struct,
+		.struct_output_size = output_struct_cnt ? *output_struct_cnt : 0,
+	};
+	int rc;
+
+	/* No table lookup: the kernel refuses a descriptor that is not a connection. */
+	do
+		rc = ioctl((int)connection, IOKIT_IOC_CONNECT_METHOD, &m);
+	while (rc < 0 && errno == EINTR && !m.ioreturn);
+	last_reason = m.reason;
+	if (rc < 0 && !m.ioreturn) {
+		m.ioreturn = errno == ENOTTY || errno == EBADF ? kIOReturnBadArgument :
+								 kIOReturnError;
+		m.scalar_output_count = 0;
+		m.struct_output_size = 0;
+	}
+	if (output_cnt)
+		*output_cnt = m.scalar_output_count;
+	if (output_struct_cnt)
+		*output_struct_cnt = m.struct_output_size;
+	return (IOReturn)m.ioreturn;
+}
+
+kern_return_t IOConnectCallScalarMethod(mach_port_t connection, uint32_t selector,
+					const uint64_t *input, uint32_t input_cnt,
+					uint64_t *output, uint32_t *output_cnt)
+{
+	return IOConnectCallMethod(connection, selector, input, input_cnt, NULL, 0,
+				   output, output_cnt, NULL, NULL);
+}
+
+kern_return_t IOConnectCallStructMethod(mach_port_t connection, uint32_t selector,
+					const void *input_struct, size_t input_struct_cnt,
+					void *output_struct, size_t *output_struct_cnt)
+{
+	return IOConnectCallMethod(connection, selector, NULL, 0, input_struct,
+				   input_struct_cnt, NULL, NULL, output_struct,
+				   output_struct_cnt);
+}
+
+int IOConnectCopyLastReason(char *buffer, size_t size)
+{
+	const struct iokit_reason *r = &last_reason;
+	unsigned long long seen = r->seen, wanted = r->wanted;
+
+	switch (r->check) {
+	case IOKIT_CHECK_SELECTOR:
+		return snprintf(buffer, size, "selector %llu >= %llu methods", seen, wanted);
+	case IOKIT_CHECK_COMPLETION:
+		return snprintf(buffer, size, wanted ? "the method is async: it needs a completion"
+					     : "the method is synchronous: no completion");
+	case IOKIT_CHECK_SCALAR_INPUT_COUNT:
+		return snprintf(buffer, size, "scalarInputCount %llu != %llu", seen, wanted);
+	case IOKIT_CHECK_STRUCT_INPUT_SIZE:
+		return snprintf(buffer, size, "structureInputSize %llu != %llu", seen, wanted);
+	case IOKIT_CHECK_SCALAR_OUTPUT_COUNT:
+		return snprintf(buffer, size, "scalarOutputCount %llu != %llu", seen, wanted);
+	case IOKIT_CHECK_STRUCT_OUTPUT_SIZE:
+		return snprintf(buffer, size, "structureOutputSize %llu != %llu", seen, wanted);
+	case IOKIT_CHECK_SCALAR_INPUT_MAX:
+		return snprintf(buffer, size, "scalarInputCount %llu > %llu", seen, wanted);
+	case IOKIT_CHECK_SCALAR_OUTPUT_MAX:
+		return snprintf(buffer, size, "scalarOutputCount %llu > %llu", seen, wanted);
+	case IOKIT_CHECK_STRUCT_INPUT_MAX:
+		return snprintf(buffer, size, "structureInputSize %llu > %llu", seen, wanted);
+	case IOKIT_CHECK_STRUCT_OUTPUT_MAX:
+		return snprintf(buffer, size, "structureOutputSize %llu > %llu", seen, wanted);
+	case IOKIT_CHECK_STRUCT_OUTPUT_RETURNED:
+		return snprintf(buffer, size, "the driver returned %llu bytes > %llu of room",
+				seen, wanted);
+	case IOKIT_CHECK_FLAGS:
+		return snprintf(buffer, size, "unknown flags 0x%llx", seen);
+	case IOKIT_CHECK_REFERENCE_COUNT:
+		return snprintf(buffer, size, "referenceCount %llu > %llu", seen, wanted);
+	case IOKIT_CHECK_USER_CLIENT_CLASS:
+		return snprintf(buffer, size, "no user client of this type (no IOUserClientClass)");
+	case IOKIT_CHECK_ACCESS:
+		return snprintf(buffer, size, "the user-client class does not admit this process");
+	case IOKIT_CHECK_FAULT:
+		return snprintf(buffer, size, "bad address 0x%llx", seen);
+	default:
+		if (size)
+			buffer[0] = '\0';
+		return 0;
+	}
+}
