@@ -20,59 +20,23 @@
  * reference waits in io_service_terminate() for a termination already
  * under way, so the connection is never freed while one still uses it.
  *
+ * The connection's memory is reference counted apart from the file:
+ * async calls whose completion is still to come hold it (io_async.c),
+ * and so does the client until its Stop has run, which aborts them.
+ *
  * Calls in flight are counted in @inflight, a percpu_ref: a call costs a
  * per-CPU increment and no shared cache line, and killing it once makes
  * every later call fail without a lock.  Calls into one client are
  * serialised by @call_lock unless its class allows them concurrently.
  */
 #include <linux/anon_inodes.h>
-#include <linux/completion.h>
 #include <linux/file.h>
-#include <linux/percpu-refcount.h>
 
 #include <iokit/io_user_client.h>
 
+#include "io_connection.h"
 #include "io_user.h"
 #include "iokit_internal.h"
-
-/* io_connection.flags */
-enum {
-	IO_CONNECTION_CLOSED,		/* the first close has begun */
-	IO_CONNECTION_KILLED,		/* @inflight was killed */
-};
-
-/**
- * struct io_connection - one application's connection to a user client
- * @inflight: calls in flight; killed when the client goes
- * @drained: completed once @inflight is killed and no call is left
- * @flags: IO_CONNECTION_* bits
- * @lock: guards @client's hand-over
- * @client: the user client, with its creation reference; NULL once a
- *	close or a termination took it
- * @call_lock: serialises calls into a serial class's client
- * @serial: calls take @call_lock
- * @service_id: the service opened, for IOConnectGetService
- * @client_id: the client's entry ID
- * @type: the connection type
- * @user: who is charged for it
- * @charge: how much, for the connection
- * @client_charge: how much, for the client's instance (0 before it has one)
- */
-struct io_connection {
-	struct percpu_ref inflight;
-	struct completion drained;
-	unsigned long flags;
-	spinlock_t lock;		/* client */
-	struct io_user_client *client;
-	struct mutex call_lock;		/* the calls of a serial client */
-	bool serial;
-	u64 service_id;
-	u64 client_id;
-	u32 type;
-	struct io_user *user;
-	size_t charge;
-	size_t client_charge;
-};
 
 static void io_connection_inflight_release(struct percpu_ref *ref)
 {
@@ -124,7 +88,8 @@ void io_connection_detach(struct io_connection *conn, struct io_user_client *cli
 /*
  * IOServiceClose, or the owner's death: the first close wins.  The
  * client's ClientClose runs once its calls have drained, then it is
- * terminated (when it returns, its Stop has run).
+ * terminated: when that returns its Stop has run and what async calls
+ * it left pending are aborted (io_user_client_stopped()).
  */
 static void io_connection_close(struct io_connection *conn, bool crashed)
 {
@@ -160,25 +125,44 @@ static u32 io_connection_cmd_method(struct iokit_call *call, void *arg)
 	if (conn->serial && mutex_lock_killable(&conn->call_lock)) {
 		percpu_ref_put(&conn->inflight);
 		call->err = -EINTR;
-		return IOKIT_RETURN_ABORTED;
+		ret = IOKIT_RETURN_ABORTED;
+		goto none;
 	}
-	ret = io_user_client_call(client, m);
+	/* Queued behind a call when the client went: do not run after all. */
+	if (conn->serial && percpu_ref_is_dying(&conn->inflight)) {
+		mutex_unlock(&conn->call_lock);
+		percpu_ref_put(&conn->inflight);
+		goto gone;
+	}
+	ret = io_user_client_call(conn, client, m);
 	if (conn->serial)
 		mutex_unlock(&conn->call_lock);
 	percpu_ref_put(&conn->inflight);
 	return ret;
 
 gone:
+	ret = test_bit(IO_CONNECTION_CLOSED, &conn->flags) ? IOKIT_RETURN_NOT_OPEN :
+							     IOKIT_RETURN_NOT_ATTACHED;
+none:
 	m->scalar_output_count = 0;
 	m->struct_output_size = 0;
-	return test_bit(IO_CONNECTION_CLOSED, &conn->flags) ? IOKIT_RETURN_NOT_OPEN :
-							      IOKIT_RETURN_NOT_ATTACHED;
+	return ret;
 }
 
 static u32 io_connection_cmd_close(struct iokit_call *call, void *arg)
 {
 	io_connection_close(call->file->private_data, false);
 	return IOKIT_RETURN_SUCCESS;
+}
+
+static u32 io_connection_cmd_cancel(struct iokit_call *call, void *arg)
+{
+	struct iokit_connect_cancel *c = arg;
+
+	if (!c->reference_count || c->reference_count > IOKIT_ASYNC_REF_MAX || c->reserved)
+		return IOKIT_RETURN_BAD_ARGUMENT;
+	return io_async_cancel(call->file->private_data, c->reference, c->reference_count) ?
+	       IOKIT_RETURN_SUCCESS : IOKIT_RETURN_NOT_FOUND;
 }
 
 static u32 io_connection_cmd_info(struct iokit_call *call, void *arg)
@@ -203,6 +187,7 @@ union io_connection_arg_buffer {
 	struct iokit_connect_method method;
 	struct iokit_connect_close close;
 	struct iokit_connect_info info;
+	struct iokit_connect_cancel cancel;
 };
 
 #define IO_CONNECTION_OP(...) IOKIT_IOCTL_OP_OF(union io_connection_arg_buffer, __VA_ARGS__)
@@ -218,6 +203,9 @@ static const struct iokit_ioctl_op io_connection_ops[] = {
 	IO_CONNECTION_OP(IO_CONNECTION_NR(IOKIT_CMD_CONNECT_INFO), IOKIT_IOC_CONNECT_INFO,
 			 io_connection_cmd_info, struct iokit_connect_info,
 			 IOKIT_CONNECT_INFO_SIZE_VER0, 0),
+	IO_CONNECTION_OP(IO_CONNECTION_NR(IOKIT_CMD_CONNECT_CANCEL), IOKIT_IOC_CONNECT_CANCEL,
+			 io_connection_cmd_cancel, struct iokit_connect_cancel,
+			 IOKIT_CONNECT_CANCEL_SIZE_VER0, 0),
 };
 
 static long io_connection_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -228,9 +216,11 @@ static long io_connection_ioctl(struct file *file, unsigned int cmd, unsigned lo
 				    ARRAY_SIZE(io_connection_ops), &buf, cmd, arg);
 }
 
-/* Give back a connection: no call can be in flight without its file. */
-static void io_connection_free(struct io_connection *conn)
+/* The last reference: no call, no client, no async call is left. */
+static void io_connection_release_ref(struct kref *ref)
 {
+	struct io_connection *conn = container_of(ref, struct io_connection, ref);
+
 	percpu_ref_exit(&conn->inflight);
 	if (conn->client_charge)
 		io_user_uncharge(conn->user, conn->client_charge, 0);
@@ -240,13 +230,24 @@ static void io_connection_free(struct io_connection *conn)
 	iokit_live_dec(IOKIT_LIVE_CONNECTIONS);
 }
 
+/**
+ * io_connection_put() - drop a reference to a connection
+ * @conn: the connection
+ *
+ * Process context: the last reference gives back the connection's charge.
+ */
+void io_connection_put(struct io_connection *conn)
+{
+	kref_put(&conn->ref, io_connection_release_ref);
+}
+
 /* The last reference to the file: whoever held it, the owner is gone. */
 static int io_connection_release(struct inode *inode, struct file *file)
 {
 	struct io_connection *conn = file->private_data;
 
-	io_connection_close(conn, true);
-	io_connection_free(conn);
+	io_connection_close(conn, test_bit(IO_CONNECTION_DELIVERED, &conn->flags));
+	io_connection_put(conn);
 	return 0;
 }
 
@@ -263,7 +264,8 @@ static struct io_connection *io_connection_alloc(u32 *ret)
 {
 	struct io_user *user = io_user_get_current();
 	struct io_connection *conn;
-	size_t charge = sizeof(*conn);
+	/* The connection and its per-CPU count of calls. */
+	size_t charge = sizeof(*conn) + nr_cpu_ids * sizeof(unsigned long);
 
 	*ret = IOKIT_RETURN_NO_MEMORY;
 	if (!user)
@@ -284,8 +286,11 @@ static struct io_connection *io_connection_alloc(u32 *ret)
 		io_user_put(user);
 		return NULL;
 	}
+	kref_init(&conn->ref);
 	init_completion(&conn->drained);
 	spin_lock_init(&conn->lock);
+	spin_lock_init(&conn->async_lock);
+	INIT_LIST_HEAD(&conn->async_pending);
 	mutex_init(&conn->call_lock);
 	conn->user = user;
 	conn->charge = charge;
@@ -293,11 +298,12 @@ static struct io_connection *io_connection_alloc(u32 *ret)
 	return conn;
 }
 
-/* Whether the class admits the caller (until root's policy: issue 10). */
-static bool io_connection_admits(struct iokit_call *call, struct io_user_client *client)
+/* The file reached its owner: its last release without a close is a death. */
+static void io_connection_delivered(struct file *file)
 {
-	return (client->service.driver->user_client->flags & IO_USER_CLIENT_ANY_ACCESS) ||
-	       iokit_call_privileged(call);
+	struct io_connection *conn = file->private_data;
+
+	set_bit(IO_CONNECTION_DELIVERED, &conn->flags);
 }
 
 /**
@@ -310,11 +316,11 @@ static bool io_connection_admits(struct iokit_call *call, struct io_user_client 
 u32 io_connection_cmd_open(struct iokit_call *call, void *arg)
 {
 	struct iokit_service_open *so = arg;
+	struct io_open_request req = { .reason = &so->reason };
 	struct io_user_client *client;
 	struct io_connection *conn;
 	struct io_registry_entry *e;
 	struct file *file;
-	size_t charge;
 	u32 ret;
 	int fd;
 
@@ -322,7 +328,7 @@ u32 io_connection_cmd_open(struct iokit_call *call, void *arg)
 	so->fd = -1;
 	if (so->flags || so->reserved) {
 		so->reason.check = IOKIT_CHECK_FLAGS;
-		so->reason.seen = so->flags;
+		so->reason.seen = so->flags ?: so->reserved;
 		return IOKIT_RETURN_BAD_ARGUMENT;
 	}
 	e = io_registry_entry_from_id(so->entry_id);
@@ -334,29 +340,20 @@ u32 io_connection_cmd_open(struct iokit_call *call, void *arg)
 	conn = io_connection_alloc(&ret);
 	if (!conn)
 		goto put_entry;
-	ret = io_service_new_user_client(io_service_from_entry(e), so->type, &client,
-					 &so->reason);
+	req.conn = conn;
+	req.privileged = iokit_call_privileged(call);
+	ret = io_service_new_user_client(io_service_from_entry(e), so->type, &req);
 	if (ret)
 		goto free_conn;
-	/* As DriverKit does, a client the caller may not have is terminated. */
-	if (!io_connection_admits(call, client)) {
-		so->reason.check = IOKIT_CHECK_ACCESS;
-		ret = IOKIT_RETURN_NOT_PERMITTED;
-		goto terminate;
-	}
-	/* The client's own memory, charged now that its class is known. */
-	charge = client->service.driver->instance_size;
-	ret = IOKIT_RETURN_NO_RESOURCES;
-	if (io_user_charge(conn->user, charge, 0))
-		goto terminate;
-	conn->client_charge = charge;
+	client = req.client;
 	conn->serial = !(client->service.driver->user_client->flags & IO_USER_CLIENT_CONCURRENT);
 	conn->service_id = e->id;
 	conn->client_id = client->service.entry.id;
 	conn->type = so->type;
 	conn->client = client;
 	ret = IOKIT_RETURN_NOT_ATTACHED;
-	if (!io_user_client_connect(client, conn)) {
+	if (client->service.provider != io_service_from_entry(e) ||
+	    !io_user_client_connect(client, conn)) {
 		conn->client = NULL;
 		goto terminate;
 	}
@@ -365,11 +362,12 @@ u32 io_connection_cmd_open(struct iokit_call *call, void *arg)
 	if (IS_ERR(file)) {
 		/* Its close is the one a file's release would have run. */
 		io_connection_close(conn, false);
-		io_connection_free(conn);
+		io_connection_put(conn);
 		ret = IOKIT_RETURN_NO_RESOURCES;
 		goto put_entry;
 	}
 	/* The file owns the connection from here on, installed or not. */
+	call->delivered = io_connection_delivered;
 	fd = iokit_call_install_file(call, file, O_CLOEXEC);
 	ret = fd < 0 ? IOKIT_RETURN_NO_RESOURCES : IOKIT_RETURN_SUCCESS;
 	so->fd = fd < 0 ? -1 : fd;
@@ -379,7 +377,7 @@ terminate:
 	io_service_terminate(&client->service);
 	io_registry_entry_put(&client->service.entry);
 free_conn:
-	io_connection_free(conn);
+	io_connection_put(conn);
 put_entry:
 	io_registry_entry_put(e);
 	return ret;

@@ -136,7 +136,9 @@ struct io_service *io_driver_instance_create(struct io_driver *driver)
 
 	if (!io_driver_hold(driver))
 		return ERR_PTR(-ENODEV);
-	instance = kzalloc(driver->instance_size, GFP_KERNEL);
+	/* A user client is made for an application: its memory is charged. */
+	instance = kzalloc(driver->instance_size,
+			   driver->user_client ? GFP_KERNEL_ACCOUNT : GFP_KERNEL);
 	service = instance ? instance + driver->service_offset : NULL;
 	if (!service || io_service_init_entry(service, &driver->cls, driver->cls.name)) {
 		kfree(instance);

@@ -46,6 +46,8 @@
  * @limit: most records the ring holds
  * @head: the slot of the oldest record
  * @count: records in the ring
+ * @reserved: slots promised to async completions still to come: a post
+ *	that is not one of them finds the ring full at @limit - @reserved
  * @dropped: records dropped since the overflow record was last read
  * @overflow_after: while @dropped, records to read before the overflow
  *	record
@@ -64,6 +66,7 @@ struct io_port {
 	u32 limit;
 	u32 head;
 	u32 count;
+	u32 reserved;
 	u32 dropped;
 	u32 overflow_after;
 	bool closed;
@@ -142,6 +145,22 @@ struct io_port *io_port_get_from_fd(int fd)
 }
 EXPORT_SYMBOL_GPL(io_port_get_from_fd);
 
+/* Write a record into the next slot, which the caller made sure is free. */
+static void io_port_write(struct io_port *port, const struct iokit_event *event,
+			  const void *extra, size_t extra_size, size_t size)
+{
+	struct iokit_event *head;
+
+	lockdep_assert_held(&port->lock);
+	head = (struct iokit_event *)io_port_slot(port, port->head + port->count);
+	*head = *event;
+	head->size = size;
+	memset(head + 1, 0, size - sizeof(*head));
+	if (extra_size)
+		memcpy(head + 1, extra, extra_size);
+	port->count++;
+}
+
 /**
  * io_port_post() - queue a record on a port
  * @port: the port
@@ -150,7 +169,8 @@ EXPORT_SYMBOL_GPL(io_port_get_from_fd);
  * @extra_size: bytes at @extra; the whole record fits IO_PORT_SLOT
  *
  * Never sleeps and never allocates: callable from any context.  A record
- * that finds the ring full is counted in the port's overflow record.
+ * that finds the ring full (its free slots all reserved, or none) is
+ * counted in the port's overflow record.
  *
  * Return: 0 if queued, -ENOSPC if dropped, -EPIPE if the port is closed.
  */
@@ -158,7 +178,6 @@ int io_port_post(struct io_port *port, const struct iokit_event *event,
 		 const void *extra, size_t extra_size)
 {
 	size_t size = ALIGN(sizeof(*event) + extra_size, sizeof(u64));
-	struct iokit_event *head;
 	unsigned long flags;
 	int ret = 0;
 
@@ -167,18 +186,12 @@ int io_port_post(struct io_port *port, const struct iokit_event *event,
 	spin_lock_irqsave(&port->lock, flags);
 	if (port->closed) {
 		ret = -EPIPE;
-	} else if (port->count == port->limit) {
+	} else if (port->count + port->reserved >= port->limit) {
 		if (!port->dropped++)
 			port->overflow_after = port->count;
 		ret = -ENOSPC;
 	} else {
-		head = (struct iokit_event *)io_port_slot(port, port->head + port->count);
-		*head = *event;
-		head->size = size;
-		memset(head + 1, 0, size - sizeof(*head));
-		if (extra_size)
-			memcpy(head + 1, extra, extra_size);
-		port->count++;
+		io_port_write(port, event, extra, extra_size, size);
 	}
 	spin_unlock_irqrestore(&port->lock, flags);
 	if (ret != -EPIPE)
@@ -186,6 +199,78 @@ int io_port_post(struct io_port *port, const struct iokit_event *event,
 	return ret;
 }
 EXPORT_SYMBOL_GPL(io_port_post);
+
+/**
+ * io_port_reserve() - promise a record a slot of the ring
+ * @port: the port
+ *
+ * For a record that must never be dropped, an async completion: the slot
+ * is its from now until io_port_post_reserved() or io_port_unreserve().
+ * Any context.
+ *
+ * Return: 0, -ENOSPC if every slot is taken or promised, -EPIPE if the
+ * port is closed.
+ */
+int io_port_reserve(struct io_port *port)
+{
+	unsigned long flags;
+	int ret = 0;
+
+	spin_lock_irqsave(&port->lock, flags);
+	if (port->closed)
+		ret = -EPIPE;
+	else if (port->count + port->reserved >= port->limit)
+		ret = -ENOSPC;
+	else
+		port->reserved++;
+	spin_unlock_irqrestore(&port->lock, flags);
+	return ret;
+}
+
+/**
+ * io_port_unreserve() - give back a slot io_port_reserve() promised
+ * @port: the port
+ */
+void io_port_unreserve(struct io_port *port)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&port->lock, flags);
+	if (!WARN_ON_ONCE(!port->reserved))
+		port->reserved--;
+	spin_unlock_irqrestore(&port->lock, flags);
+}
+
+/**
+ * io_port_post_reserved() - queue a record into its reserved slot
+ * @port: the port
+ * @event: as io_port_post()
+ * @extra: as io_port_post()
+ * @extra_size: as io_port_post()
+ *
+ * Cannot find the ring full.  On a closed port the record is discarded.
+ * Any context.
+ */
+void io_port_post_reserved(struct io_port *port, const struct iokit_event *event,
+			   const void *extra, size_t extra_size)
+{
+	size_t size = ALIGN(sizeof(*event) + extra_size, sizeof(u64));
+	unsigned long flags;
+	bool closed;
+
+	if (WARN_ON_ONCE(size > IO_PORT_SLOT))
+		size = 0;
+	spin_lock_irqsave(&port->lock, flags);
+	if (!WARN_ON_ONCE(!port->reserved))
+		port->reserved--;
+	closed = port->closed;
+	/* count + reserved <= limit held with this slot among the reserved. */
+	if (!closed && size)
+		io_port_write(port, event, extra, extra_size, size);
+	spin_unlock_irqrestore(&port->lock, flags);
+	if (!closed)
+		wake_up_interruptible_poll(&port->wait, EPOLLIN | EPOLLRDNORM);
+}
 
 /**
  * io_port_subscribe() - arm something on a port

@@ -172,6 +172,8 @@ static void io_service_terminate_victims(struct list_head *victims)
 			mutex_unlock(&io_service_from_entry(provider)->match_lock);
 			io_registry_entry_put(provider);
 		}
+		if (os_object_is_kind(&s->entry.obj, &io_user_client_class))
+			io_user_client_stopped(s);
 		io_service_notify_terminated(s);
 		io_registry_entry_remove(&s->entry);
 		set_bit(IO_SERVICE_TERMINATED, &s->state);

@@ -17,6 +17,8 @@
 
 #include <iokit/io_user_client.h>
 
+#include "io_connection.h"
+#include "io_user.h"
 #include "iokit_internal.h"
 
 const struct os_class io_user_client_class = {
@@ -67,6 +69,24 @@ static struct os_dictionary *io_user_client_method_describe(const struct io_user
 	return d;
 }
 
+/* A check value: exactly @max or less, or any. */
+static bool io_user_client_check_valid(u32 check, u32 max)
+{
+	return check == IO_USER_CLIENT_VARIABLE_SIZE || check <= max;
+}
+
+/* Whether every check of @m is one a call could pass. */
+static bool io_user_client_method_valid(const struct io_user_client_method *m)
+{
+	return io_user_client_check_valid(m->check_completion_exists, 1) &&
+	       io_user_client_check_valid(m->check_scalar_input_count, IOKIT_SCALAR_MAX) &&
+	       io_user_client_check_valid(m->check_structure_input_size,
+					  IOKIT_STRUCT_INLINE_MAX) &&
+	       io_user_client_check_valid(m->check_scalar_output_count, IOKIT_SCALAR_MAX) &&
+	       io_user_client_check_valid(m->check_structure_output_size,
+					  IOKIT_STRUCT_INLINE_MAX);
+}
+
 /**
  * io_user_client_class_prepare() - check a user-client class being
  *	registered and build its IOUserClientMethods
@@ -88,6 +108,9 @@ int io_user_client_class_prepare(struct io_driver *driver)
 	    (uc->method_count && !uc->methods) ||
 	    (uc->flags & ~(IO_USER_CLIENT_CONCURRENT | IO_USER_CLIENT_ANY_ACCESS)))
 		return -EINVAL;
+	for (i = 0; i < uc->method_count; i++)
+		if (!io_user_client_method_valid(&uc->methods[i]))
+			return -EINVAL;
 	array = os_array_create(uc->method_count);
 	if (!array)
 		return -ENOMEM;
@@ -122,25 +145,18 @@ static int io_user_client_set_properties(struct io_user_client *client, struct i
 	return ret;
 }
 
-/* Make and start a client of @driver's class on @service. */
+/* Make and start a client of @driver's class on @service, locked. */
 static u32 io_user_client_instantiate(struct io_driver *driver, struct io_service *service,
 				      u32 type, struct io_user_client **out)
 {
 	const struct io_service_ops *ops = driver->ops;
 	struct io_user_client *client;
 	struct io_service *s;
-	u32 ret = IOKIT_RETURN_NOT_ATTACHED;
+	u32 ret;
 
-	/* As a matching round does: no Stop of @service, no rival round. */
-	mutex_lock(&service->match_lock);
-	if (io_registry_entry_inactive(&service->entry) ||
-	    (service->driver && !test_bit(IO_SERVICE_STARTED, &service->state)))
-		goto unlock;
 	s = io_driver_instance_create(driver);
-	if (IS_ERR(s)) {
-		ret = PTR_ERR(s) == -ENOMEM ? IOKIT_RETURN_NO_MEMORY : IOKIT_RETURN_NOT_ATTACHED;
-		goto unlock;
-	}
+	if (IS_ERR(s))
+		return PTR_ERR(s) == -ENOMEM ? IOKIT_RETURN_NO_MEMORY : IOKIT_RETURN_NOT_ATTACHED;
 	client = io_user_client_from_service(s);
 	client->type = type;
 	ret = IOKIT_RETURN_NO_MEMORY;
@@ -158,7 +174,6 @@ static u32 io_user_client_instantiate(struct io_driver *driver, struct io_servic
 		goto detach;
 	set_bit(IO_SERVICE_STARTED, &s->state);
 	mutex_unlock(&s->match_lock);
-	mutex_unlock(&service->match_lock);
 	*out = client;
 	return IOKIT_RETURN_SUCCESS;
 
@@ -170,25 +185,55 @@ free:
 put:
 	mutex_unlock(&s->match_lock);
 	io_registry_entry_put(&s->entry);
-unlock:
-	mutex_unlock(&service->match_lock);
 	return ret;
+}
+
+/* What a client of @driver's class costs its opener, charged before it is made. */
+static size_t io_user_client_charge(const struct io_driver *driver)
+{
+	/* The instance, and its entry: name, creator and property table. */
+	return driver->instance_size + 512;
+}
+
+/*
+ * The open being served may have this class: admission, then the charge.
+ * Refused before any of the class's code runs for the caller.
+ */
+static u32 io_user_client_admit(struct io_open_request *req, const struct io_driver *driver)
+{
+	size_t charge = io_user_client_charge(driver);
+
+	if (WARN_ON_ONCE(req->client))
+		return IOKIT_RETURN_BUSY;	/* one client per IOServiceOpen */
+	if (!(driver->user_client->flags & IO_USER_CLIENT_ANY_ACCESS) && !req->privileged) {
+		req->reason->check = IOKIT_CHECK_ACCESS;
+		return IOKIT_RETURN_NOT_PERMITTED;
+	}
+	if (io_user_charge(req->conn->user, charge, 0))
+		return IOKIT_RETURN_NO_RESOURCES;
+	req->conn->client_charge = charge;
+	return IOKIT_RETURN_SUCCESS;
 }
 
 /**
  * io_user_client_create() - make a user client of a named class on a service
- * @service: the service being opened, started
+ * @service: the service being opened, started, its matching lock held
+ *	(as it is in its new_user_client)
  * @class_name: a registered user-client class
  * @type: the connection type
  * @client: out: the started client, attached to @service, with one
  *	reference for the caller
  *
  * What a driver's new_user_client calls, as DriverKit drivers call
- * Create(): the class's init and Start run, under @service's matching
- * lock.
+ * Create(): the class's init and Start run.  For an IOServiceOpen, the
+ * class must admit the caller: a process without CAP_SYS_ADMIN may only
+ * have a class that allows any access; none of the class's code runs for
+ * one it does not admit.  One client per IOServiceOpen.
  *
  * Return: IOKIT_RETURN_SUCCESS, IOKIT_RETURN_UNSUPPORTED if no
  * user-client class of that name is registered or its Start failed,
+ * IOKIT_RETURN_NOT_PERMITTED if it does not admit the caller,
+ * IOKIT_RETURN_NO_RESOURCES past the caller's budget,
  * IOKIT_RETURN_NOT_ATTACHED if @service is going away,
  * IOKIT_RETURN_BAD_ARGUMENT if the class's init failed,
  * IOKIT_RETURN_NO_MEMORY.
@@ -196,52 +241,95 @@ unlock:
 u32 io_user_client_create(struct io_service *service, const char *class_name, u32 type,
 			  struct io_user_client **client)
 {
-	struct io_driver *driver = io_driver_get(class_name);
+	struct io_open_request *req = service->open_request;
+	struct io_driver *driver;
 	u32 ret = IOKIT_RETURN_UNSUPPORTED;
 
-	if (!driver)
-		return ret;
-	if (driver->user_client)
-		ret = io_user_client_instantiate(driver, service, type, client);
-	module_put(driver->owner);
+	lockdep_assert_held(&service->match_lock);
+	driver = io_driver_get(class_name);
+	if (!driver || !driver->user_client) {
+		if (req)
+			req->reason->check = IOKIT_CHECK_USER_CLIENT_CLASS;
+		goto put;
+	}
+	ret = req ? io_user_client_admit(req, driver) : IOKIT_RETURN_SUCCESS;
+	if (ret)
+		goto put;
+	ret = io_user_client_instantiate(driver, service, type, client);
+	if (req && ret) {
+		io_user_uncharge(req->conn->user, req->conn->client_charge, 0);
+		req->conn->client_charge = 0;
+	} else if (req) {
+		req->client = *client;
+	}
+put:
+	if (driver)
+		module_put(driver->owner);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(io_user_client_create);
 
-/**
- * io_service_new_user_client() - NewUserClient(type) for IOServiceOpen
- * @service: the service
- * @type: the connection type
- * @client: out: the client, one reference
- * @reason: out: why the framework refused
- *
- * Return: an IOReturn: the driver's, or for a service without its own
- * NewUserClient, io_user_client_create()'s for the class its
- * IOUserClientClass property names (IOKIT_RETURN_UNSUPPORTED without one).
- */
-u32 io_service_new_user_client(struct io_service *service, u32 type,
-			       struct io_user_client **client, struct iokit_reason *reason)
+/* NewUserClient, under the service's lock. */
+static u32 io_service_new_user_client_locked(struct io_service *service, u32 type,
+					     struct io_user_client **client)
 {
 	const struct io_service_ops *ops = service->driver ? service->driver->ops : NULL;
 	struct os_string *cls;
 	struct os_object *obj;
 	u32 ret;
 
-	if (ops && ops->new_user_client) {
-		*client = NULL;
-		ret = ops->new_user_client(service, type, client);
-		if (ret == IOKIT_RETURN_SUCCESS && WARN_ON_ONCE(!*client))
-			ret = IOKIT_RETURN_INTERNAL_ERROR;
-		return ret;
-	}
+	if (ops && ops->new_user_client)
+		return ops->new_user_client(service, type, client);
 	obj = io_registry_entry_copy_property(&service->entry, "IOUserClientClass");
 	cls = os_string_cast(obj);
-	ret = cls ? io_user_client_create(service, cls->str, type, client) :
-		    IOKIT_RETURN_UNSUPPORTED;
-	if (ret == IOKIT_RETURN_UNSUPPORTED)
-		reason->check = IOKIT_CHECK_USER_CLIENT_CLASS;
+	if (cls) {
+		ret = io_user_client_create(service, cls->str, type, client);
+	} else {
+		service->open_request->reason->check = IOKIT_CHECK_USER_CLIENT_CLASS;
+		ret = IOKIT_RETURN_UNSUPPORTED;
+	}
 	if (obj)
 		os_object_put(obj);
+	return ret;
+}
+
+/**
+ * io_service_new_user_client() - NewUserClient(type) for IOServiceOpen
+ * @service: the service
+ * @type: the connection type
+ * @req: the open: on success, @req->client is the client, with one
+ *	reference for the caller
+ *
+ * Under the service's matching lock, while it is started: never beside
+ * its Start, Stop or free.
+ *
+ * Return: an IOReturn: IOKIT_RETURN_NOT_ATTACHED for a service not
+ * started or going away, else the driver's, or for a service without its
+ * own NewUserClient, io_user_client_create()'s for the class its
+ * IOUserClientClass property names (IOKIT_RETURN_UNSUPPORTED without one).
+ */
+u32 io_service_new_user_client(struct io_service *service, u32 type,
+			       struct io_open_request *req)
+{
+	struct io_user_client *client = NULL;
+	u32 ret = IOKIT_RETURN_NOT_ATTACHED;
+
+	mutex_lock(&service->match_lock);
+	if (!io_registry_entry_inactive(&service->entry) &&
+	    (!service->driver || test_bit(IO_SERVICE_STARTED, &service->state))) {
+		service->open_request = req;
+		ret = io_service_new_user_client_locked(service, type, &client);
+		service->open_request = NULL;
+	}
+	mutex_unlock(&service->match_lock);
+	/* A driver must return the client it made for this open, and only that. */
+	if (!ret && WARN_ON_ONCE(!client || client != req->client))
+		ret = IOKIT_RETURN_INTERNAL_ERROR;
+	if (ret && req->client) {
+		io_service_terminate(&req->client->service);
+		io_registry_entry_put(&req->client->service.entry);
+		req->client = NULL;
+	}
 	return ret;
 }
 
@@ -251,7 +339,8 @@ u32 io_service_new_user_client(struct io_service *service, u32 type,
  * @conn: the connection that will own the creation reference
  *
  * Under the client's lock, so that a termination that has begun is seen
- * here, or sees the connection in io_user_client_quiesce().
+ * here, or sees the connection in io_user_client_quiesce().  The client
+ * holds the connection until its Stop has run.
  *
  * Return: true if bound, false if the client is already being terminated.
  */
@@ -260,11 +349,25 @@ bool io_user_client_connect(struct io_user_client *client, struct io_connection 
 	bool active;
 
 	mutex_lock(&client->service.match_lock);
-	active = !io_registry_entry_inactive(&client->service.entry);
-	if (active)
+	active = !io_registry_entry_inactive(&client->service.entry) &&
+		 !WARN_ON_ONCE(client->connection);
+	if (active) {
+		kref_get(&conn->ref);
 		client->connection = conn;
+	}
 	mutex_unlock(&client->service.match_lock);
 	return active;
+}
+
+/* The connection, once the client is inactive: it changes no more until Stop. */
+static struct io_connection *io_user_client_connection(struct io_user_client *client)
+{
+	struct io_connection *conn;
+
+	mutex_lock(&client->service.match_lock);
+	conn = client->connection;
+	mutex_unlock(&client->service.match_lock);
+	return conn;
 }
 
 /**
@@ -276,6 +379,22 @@ bool io_user_client_connect(struct io_user_client *client, struct io_connection 
  */
 void io_user_client_quiesce(struct io_service *service)
 {
+	struct io_connection *conn = io_user_client_connection(io_user_client_from_service(service));
+
+	if (conn)
+		io_connection_detach(conn, io_user_client_from_service(service));
+}
+
+/**
+ * io_user_client_stopped() - termination's phase 3 for a user client,
+ *	after its Stop
+ * @service: the user client, stopped
+ *
+ * What async calls the driver left pending in Stop are aborted, and the
+ * client lets go of its connection.  Called without locks.
+ */
+void io_user_client_stopped(struct io_service *service)
+{
 	struct io_user_client *client = io_user_client_from_service(service);
 	struct io_connection *conn;
 
@@ -283,9 +402,10 @@ void io_user_client_quiesce(struct io_service *service)
 	conn = client->connection;
 	client->connection = NULL;
 	mutex_unlock(&service->match_lock);
-	/* Alive: its release waits for this termination, or for this call. */
-	if (conn)
-		io_connection_detach(conn, client);
+	if (conn) {
+		io_async_abort_all(conn);
+		io_connection_put(conn);
+	}
 }
 
 /**

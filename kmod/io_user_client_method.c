@@ -74,6 +74,11 @@ static u32 io_method_check_call(const struct io_user_client_ops *uc,
 	if (m->reference_count > IOKIT_ASYNC_REF_MAX)
 		return io_method_refuse(r, IOKIT_CHECK_REFERENCE_COUNT, m->reference_count,
 					IOKIT_ASYNC_REF_MAX);
+	/* Words past the count, and a synchronous call's port, are zero: room to grow. */
+	if (memchr_inv(m->reference + m->reference_count, 0,
+		       (IOKIT_ASYNC_REF_MAX - m->reference_count) * sizeof(u64)) ||
+	    (!m->reference_count && m->port_fd))
+		return io_method_refuse(r, IOKIT_CHECK_RESERVED, 0, 0);
 	if (m->scalar_input_count > IOKIT_SCALAR_MAX)
 		return io_method_refuse(r, IOKIT_CHECK_SCALAR_INPUT_MAX, m->scalar_input_count,
 					IOKIT_SCALAR_MAX);
@@ -138,7 +143,8 @@ static u32 io_method_copy_out(struct iokit_connect_method *m,
 }
 
 /* The call itself; its outputs are valid only if it succeeds. */
-static u32 __io_user_client_call(struct io_user_client *client, struct iokit_connect_method *m)
+static u32 __io_user_client_call(struct io_connection *conn, struct io_user_client *client,
+				 struct iokit_connect_method *m)
 {
 	const struct io_user_client_ops *uc = client->service.driver->user_client;
 	u64 scalar_in[IOKIT_SCALAR_MAX], scalar_out[IOKIT_SCALAR_MAX];
@@ -157,13 +163,14 @@ static u32 __io_user_client_call(struct io_user_client *client, struct iokit_con
 	ret = io_method_check_entry(d, m, m->reference_count, r);
 	if (ret)
 		return ret;
-	if (m->reference_count || m->port_fd)
-		return IOKIT_RETURN_UNSUPPORTED;	/* async completions: not yet */
 
 	if (m->scalar_input_count &&
 	    copy_from_user(scalar_in, u64_to_user_ptr(m->scalar_input),
 			   m->scalar_input_count * sizeof(u64)))
 		return io_method_fault(r, m->scalar_input);
+	/* A method that reads past its count reads zeroes, not the stack. */
+	memset(scalar_in + m->scalar_input_count, 0,
+	       (IOKIT_SCALAR_MAX - m->scalar_input_count) * sizeof(u64));
 	if (m->struct_input_size) {
 		in = os_data_alloc_gfp(m->struct_input_size, GFP_KERNEL_ACCOUNT);
 		if (!in)
@@ -176,6 +183,7 @@ static u32 __io_user_client_call(struct io_user_client *client, struct iokit_con
 	memset(scalar_out, 0, scalar_room * sizeof(u64));
 	args = (struct io_user_client_method_args) {
 		.selector = m->selector,
+		.completion = NULL,
 		.scalar_input = scalar_in,
 		.scalar_input_count = m->scalar_input_count,
 		.structure_input = in,
@@ -183,30 +191,45 @@ static u32 __io_user_client_call(struct io_user_client *client, struct iokit_con
 		.scalar_output_count = scalar_room,
 		.structure_output_maximum_size = struct_room,
 	};
+	/* Last: a refused or faulting call reserves nothing on the port. */
+	if (m->reference_count) {
+		ret = io_async_action_create(conn, m, &args.completion);
+		if (ret)
+			goto put_in;
+	}
 	if (uc->external_method)
 		ret = uc->external_method(client, m->selector, &args, d);
 	else
 		ret = io_user_client_dispatch(client, &args, d, NULL);
-	if (in)
-		os_object_put(&in->obj);
 	if (ret == IOKIT_RETURN_SUCCESS)
 		ret = io_method_copy_out(m, &args, scalar_room, struct_room);
+	/* A call the caller sees fail has no completion to come. */
+	if (args.completion) {
+		if (ret)
+			io_async_action_fail(args.completion);
+		io_async_action_put(args.completion);
+	}
 	if (args.structure_output)
 		os_object_put(&args.structure_output->obj);
+put_in:
+	if (in)
+		os_object_put(&in->obj);
 	return ret;
 }
 
 /**
  * io_user_client_call() - check and run one IOKIT_IOC_CONNECT_METHOD
+ * @conn: the connection it came through
  * @client: the user client, held by the caller's call in flight
  * @m: the call, in kernel memory; its outputs and reason are filled
  *
  * Return: an IOReturn: the framework's refusal, or the method's.  On
  * failure no output is returned: both output counts are 0.
  */
-u32 io_user_client_call(struct io_user_client *client, struct iokit_connect_method *m)
+u32 io_user_client_call(struct io_connection *conn, struct io_user_client *client,
+			struct iokit_connect_method *m)
 {
-	u32 ret = __io_user_client_call(client, m);
+	u32 ret = __io_user_client_call(conn, client, m);
 
 	if (ret) {
 		m->scalar_output_count = 0;

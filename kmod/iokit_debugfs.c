@@ -28,6 +28,7 @@ static const char *const iokit_live_names[IOKIT_LIVE_KINDS] = {
 	[IOKIT_LIVE_USERS] = "users",
 	[IOKIT_LIVE_PCI_HOLDS] = "pci_holds",
 	[IOKIT_LIVE_CONNECTIONS] = "connections",
+	[IOKIT_LIVE_ASYNC] = "async",
 };
 
 static struct dentry *iokit_debugfs_dir;

@@ -67,6 +67,8 @@ int io_return_to_errno(u32 ioreturn);
  * @install: a file the handler made for the caller, installed as
  *	@install_fd only once the argument struct has been copied back
  * @install_fd: the descriptor reserved for @install
+ * @delivered: if set, told about @install just before it is installed:
+ *	after that, another thread of the caller may already close it
  * @err: if non-zero, the errno the ioctl returns instead of the one its
  *	IOReturn maps to (-EINTR when a signal ended a wait)
  */
@@ -74,6 +76,7 @@ struct iokit_call {
 	struct file *file;
 	struct file *install;
 	int install_fd;
+	void (*delivered)(struct file *file);
 	int err;
 };
 
@@ -129,20 +132,47 @@ bool iokit_call_writable(struct iokit_call *call);
 struct io_connection;
 struct io_user_client;
 struct iokit_reason;
+
+/**
+ * struct io_open_request - the IOServiceOpen a service's NewUserClient serves
+ * @conn: the connection being made: the client's memory is charged to it
+ * @privileged: the opener of /dev/iokit had CAP_SYS_ADMIN
+ * @reason: where a refusal is explained
+ * @client: the client made for it, once io_user_client_create() has
+ */
+struct io_open_request {
+	struct io_connection *conn;
+	bool privileged;
+	struct iokit_reason *reason;
+	struct io_user_client *client;
+};
+
 int io_user_client_class_prepare(struct io_driver *driver);
 u32 io_service_new_user_client(struct io_service *service, u32 type,
-			       struct io_user_client **client, struct iokit_reason *reason);
+			       struct io_open_request *req);
 bool io_user_client_connect(struct io_user_client *client, struct io_connection *conn);
 void io_user_client_quiesce(struct io_service *service);
+void io_user_client_stopped(struct io_service *service);
 void io_user_client_close(struct io_user_client *client, bool crashed);
 
 /* io_user_client_method.c */
 struct iokit_connect_method;
-u32 io_user_client_call(struct io_user_client *client, struct iokit_connect_method *m);
+u32 io_user_client_call(struct io_connection *conn, struct io_user_client *client,
+			struct iokit_connect_method *m);
 
 /* io_connection.c */
 u32 io_connection_cmd_open(struct iokit_call *call, void *arg);
 void io_connection_detach(struct io_connection *conn, struct io_user_client *client);
+
+/* io_async.c */
+struct io_async_action;
+int io_async_init(void);
+void io_async_exit(void);
+u32 io_async_action_create(struct io_connection *conn, struct iokit_connect_method *m,
+			   struct io_async_action **out);
+void io_async_action_fail(struct io_async_action *action);
+void io_async_abort_all(struct io_connection *conn);
+bool io_async_cancel(struct io_connection *conn, const u64 *reference, u32 count);
 
 /* io_registry_entry.c */
 int io_registry_init(void);
@@ -254,7 +284,12 @@ u32 io_registry_cmd_set_properties(struct iokit_call *call, void *arg);
 u32 io_registry_cmd_get_matching(struct iokit_call *call, void *arg);
 
 /* io_notification_port.c */
+struct iokit_event;
 u32 io_port_cmd_create(struct iokit_call *call, void *arg);
+int io_port_reserve(struct io_port *port);
+void io_port_unreserve(struct io_port *port);
+void io_port_post_reserved(struct io_port *port, const struct iokit_event *event,
+			   const void *extra, size_t extra_size);
 
 /* io_service_notification.c */
 u32 io_service_cmd_notification(struct iokit_call *call, void *arg);
@@ -278,6 +313,7 @@ enum iokit_live_kind {
 	IOKIT_LIVE_USERS,
 	IOKIT_LIVE_PCI_HOLDS,
 	IOKIT_LIVE_CONNECTIONS,
+	IOKIT_LIVE_ASYNC,
 	IOKIT_LIVE_KINDS
 };
 

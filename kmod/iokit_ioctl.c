@@ -186,6 +186,8 @@ static void iokit_call_finish(struct iokit_call *call, bool copied)
 	if (!call->install)
 		return;
 	if (copied) {
+		if (call->delivered)
+			call->delivered(call->install);
 		fd_install(call->install_fd, call->install);
 	} else {
 		put_unused_fd(call->install_fd);

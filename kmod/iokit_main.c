@@ -96,9 +96,12 @@ static int __init iokit_init(void)
 	ret = io_service_lifecycle_init();
 	if (ret)
 		return ret;
-	ret = io_registry_init();
+	ret = io_async_init();
 	if (ret)
 		goto err_lifecycle;
+	ret = io_registry_init();
+	if (ret)
+		goto err_async;
 	ret = io_service_init();
 	if (ret)
 		goto err_registry;
@@ -123,6 +126,8 @@ err_service:
 	io_service_exit();
 err_registry:
 	io_registry_exit();
+err_async:
+	io_async_exit();
 err_lifecycle:
 	io_service_lifecycle_exit();
 	return ret;
@@ -138,6 +143,8 @@ static void __exit iokit_exit(void)
 	unsigned int i;
 
 	misc_deregister(&iokit_control_device);
+	/* Completions' memory goes back to their ports and users first. */
+	io_async_exit();
 	io_service_wait_quiet();
 	io_driver_exit();
 	iokit_families_exit(ARRAY_SIZE(iokit_families));

@@ -22,6 +22,7 @@
 #include <linux/sched/signal.h>
 #include <linux/seq_buf.h>
 #include <linux/slab.h>
+#include <linux/timer.h>
 #include <linux/uaccess.h>
 
 #include <iokit/io_user_client.h>
@@ -70,6 +71,17 @@ static const struct file_operations log_fops = {
 struct test_client {
 	struct io_user_client client;
 	u64 calls;
+	spinlock_t lock;		/* later */
+	struct list_head later;		/* struct test_later */
+};
+
+/* An async call completed from a timer: softirq context. */
+struct test_later {
+	struct timer_list timer;
+	struct list_head node;		/* in test_client.later */
+	struct test_client *client;
+	struct io_async_action *action;
+	u64 value;
 };
 
 struct test_service {
@@ -130,6 +142,7 @@ static u32 m_sleep(struct io_user_client *client, void *ref, struct io_user_clie
 
 	while (now > max && !atomic_try_cmpxchg(&max_inflight, &max, now))
 		;
+	log_event("sleep", &client->service);
 	t->calls++;
 	msleep(min_t(u64, a->scalar_input[0], 5000));
 	atomic_dec(&inflight);
@@ -163,6 +176,72 @@ static u32 m_fails(struct io_user_client *client, void *ref, struct io_user_clie
 	return IOKIT_RETURN_DEVICE_ERROR;
 }
 
+static void later_fire(struct timer_list *timer)
+{
+	struct test_later *l = from_timer(l, timer, timer);
+	struct test_client *t = l->client;
+	u64 args[2] = { l->value, l->value * 2 };
+	unsigned long flags;
+	bool mine;
+
+	spin_lock_irqsave(&t->lock, flags);
+	mine = !list_empty(&l->node);
+	list_del_init(&l->node);
+	spin_unlock_irqrestore(&t->lock, flags);
+	if (!mine)
+		return;		/* Stop has it */
+	io_async_complete(l->action, IOKIT_RETURN_SUCCESS, args, 2);
+	io_async_action_put(l->action);
+	kfree(l);
+}
+
+/* Complete in scalar[0] ms with { scalar[1], 2 * scalar[1] }, from a timer. */
+static u32 m_async_later(struct io_user_client *client, void *ref,
+			 struct io_user_client_method_args *a)
+{
+	struct test_client *t = container_of(client, struct test_client, client);
+	struct test_later *l = kzalloc(sizeof(*l), GFP_KERNEL);
+
+	if (!l)
+		return IOKIT_RETURN_NO_MEMORY;
+	l->client = t;
+	l->value = a->scalar_input[1];
+	l->action = io_async_action_get(a->completion);
+	timer_setup(&l->timer, later_fire, 0);
+	spin_lock_irq(&t->lock);
+	list_add_tail(&l->node, &t->later);
+	spin_unlock_irq(&t->lock);
+	mod_timer(&l->timer, jiffies + msecs_to_jiffies(min_t(u64, a->scalar_input[0], 10000)));
+	return IOKIT_RETURN_SUCCESS;
+}
+
+/* Keeps nothing: the framework aborts the call, it is never lost. */
+static u32 m_async_forget(struct io_user_client *client, void *ref,
+			  struct io_user_client_method_args *a)
+{
+	return IOKIT_RETURN_SUCCESS;
+}
+
+/* Completes before returning, with { 7 }. */
+static u32 m_async_now(struct io_user_client *client, void *ref,
+		       struct io_user_client_method_args *a)
+{
+	static const u64 seven = 7;
+
+	return io_async_complete(a->completion, IOKIT_RETURN_SUCCESS, &seven, 1) ?
+	       IOKIT_RETURN_INTERNAL_ERROR : IOKIT_RETURN_SUCCESS;
+}
+
+/* Refuses after keeping the completion: the caller gets no record. */
+static u32 m_async_fails(struct io_user_client *client, void *ref,
+			 struct io_user_client_method_args *a)
+{
+	struct io_async_action *action = io_async_action_get(a->completion);
+
+	io_async_action_put(action);
+	return IOKIT_RETURN_DEVICE_ERROR;
+}
+
 #define VAR IO_USER_CLIENT_VARIABLE_SIZE
 
 static const struct io_user_client_method test_methods[] = {
@@ -177,7 +256,20 @@ static const struct io_user_client_method test_methods[] = {
 	[8] = IO_USER_CLIENT_METHOD(m_count, VAR, 0, VAR, 0),
 	[9] = IO_USER_CLIENT_METHOD(m_too_long, 0, 0, 0, VAR),
 	[10] = IO_USER_CLIENT_METHOD(m_fails, 0, 0, 1, 0),
+	[11] = IO_USER_CLIENT_ASYNC_METHOD(m_async_later, 2, 0, 0, 0),
+	[12] = IO_USER_CLIENT_ASYNC_METHOD(m_async_forget, 0, 0, 0, 0),
+	[13] = IO_USER_CLIENT_ASYNC_METHOD(m_async_now, 0, 0, 0, 0),
+	[14] = IO_USER_CLIENT_ASYNC_METHOD(m_async_fails, 0, 0, 0, 0),
 };
+
+static int test_client_init(struct io_service *service)
+{
+	struct test_client *t = container_of(service, struct test_client, client.service);
+
+	spin_lock_init(&t->lock);
+	INIT_LIST_HEAD(&t->later);
+	return 0;
+}
 
 static int test_client_start(struct io_service *service, struct io_service *provider)
 {
@@ -185,9 +277,25 @@ static int test_client_start(struct io_service *service, struct io_service *prov
 	return 0;
 }
 
+/* Calls still pending are dropped: the framework aborts them. */
 static void test_client_stop(struct io_service *service, struct io_service *provider)
 {
+	struct test_client *t = container_of(service, struct test_client, client.service);
+	struct test_later *l;
+
 	log_event("stop", service);
+	for (;;) {
+		spin_lock_irq(&t->lock);
+		l = list_first_entry_or_null(&t->later, struct test_later, node);
+		if (l)
+			list_del_init(&l->node);
+		spin_unlock_irq(&t->lock);
+		if (!l)
+			break;
+		del_timer_sync(&l->timer);
+		io_async_action_put(l->action);
+		kfree(l);
+	}
 }
 
 static void test_client_free(struct io_service *service)
@@ -201,6 +309,7 @@ static void test_client_close(struct io_user_client *client)
 }
 
 static const struct io_service_ops test_client_service_ops = {
+	.init = test_client_init,
 	.start = test_client_start,
 	.stop = test_client_stop,
 	.free = test_client_free,
@@ -276,6 +385,7 @@ static u32 test_new_user_client(struct io_service *service, u32 type,
 	struct test_service *t = container_of(service, struct test_service, service);
 	u32 ret;
 
+	log_event("new_user_client", service);
 	switch (type) {
 	case 1:
 		/* Exclusive: one live client of this type at a time. */

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "iokit_test.h"
@@ -96,6 +97,10 @@ FIXTURE_TEARDOWN(uc)
 	if (self->fd < 0)
 		return;
 	EXPECT_EQ(0, unload("iokit_test_user_client"));
+	/* Completions go back on iokit's workqueue: give it a moment. */
+	for (int i = 0; i < 50 && iokit_live_kind("async"); i++)
+		usleep(20 * 1000);
+	EXPECT_EQ(0, iokit_live_kind("async"));
 	EXPECT_EQ(0, iokit_live_kind("connections"));
 	EXPECT_EQ(self->objects, iokit_live_objects());
 	close(self->fd);
@@ -163,6 +168,10 @@ TEST_F(uc, the_service_decides_which_client_and_whether)
 	EXPECT_EQ(IOKIT_RETURN_UNSUPPORTED, uc_open(self->fd, self->none, 0, &conn, &r));
 	EXPECT_EQ(IOKIT_CHECK_USER_CLIENT_CLASS, r.check);
 	EXPECT_EQ(-1, conn);
+	/* Root may have any class. */
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 3, &conn, NULL));
+	EXPECT_EQ(0, uc_close(conn));
+	close(conn);
 	/* The driver refuses a type. */
 	EXPECT_EQ(IOKIT_RETURN_UNSUPPORTED, uc_open(self->fd, self->service, 2, &conn, &r));
 
@@ -649,9 +658,180 @@ TEST_F(uc, an_unprivileged_process_opens_only_what_admits_it)
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, WEXITSTATUS(status));
-	/* The refused client was made and terminated, as DriverKit does. */
-	EXPECT_EQ(1, uc_log_count("stop TestPrivateClient"));
-	EXPECT_EQ(0, uc_log_count("client_close TestPrivateClient"));
+	/* None of the refused class's code ran for the caller. */
+	EXPECT_EQ(0, uc_log_count("start TestPrivateClient"));
+}
+
+TEST_F(uc, calls_queued_behind_a_close_do_not_run)
+{
+	struct caller c[6];
+	pthread_t t[6];
+	int conn, i;
+
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 0, &conn, NULL));
+	for (i = 0; i < 6; i++) {
+		c[i] = (struct caller){ .conn = conn, .selector = UC_SLEEP, .ms = 400,
+					.end = IOKIT_RETURN_NOT_OPEN };
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, caller_run, &c[i]));
+	}
+	usleep(200 * 1000);
+	/* One call runs; the five behind the client's lock give up. */
+	EXPECT_EQ(0, uc_close(conn));
+	for (i = 0; i < 6; i++) {
+		pthread_join(t[i], NULL);
+		EXPECT_EQ(0, c[i].bad);
+	}
+	EXPECT_EQ(1, uc_log_count("sleep TestUserClient"));
+	close(conn);
+}
+
+TEST_F(uc, a_connection_never_delivered_is_no_crash)
+{
+	struct rlimit old, lim;
+	int conn, i, fds[64], n = 0;
+
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
+	lim = old;
+	lim.rlim_cur = 64;
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &lim));
+	while (n < 64 && (fds[n] = dup(self->fd)) >= 0)
+		n++;
+	/* No descriptor for it: NewUserClient ran, the client goes quietly. */
+	EXPECT_EQ(IOKIT_RETURN_NO_RESOURCES, uc_open(self->fd, self->service, 0, &conn, NULL));
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &old));
+	EXPECT_EQ(1, uc_log_count("client_close TestUserClient"));
+	EXPECT_EQ(0, uc_log_count("client_crashed TestUCService"));
+	EXPECT_EQ(0, iokit_live_kind("connections"));
+}
+
+TEST_F(uc, async_calls_complete_from_a_timer)
+{
+	struct iokit_async_completion rec[4];
+	uint64_t ref[3] = { 0, 0xf00d, 0xbeef }, in[2] = { 50, 21 };
+	struct iokit_connect_info ci;
+	struct iokit_reason r;
+	int conn, port;
+
+	port = port_create(self->fd, IOKIT_PORT_NONBLOCK, 0, NULL);
+	ASSERT_LE(0, port);
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 0, &conn, NULL));
+	ASSERT_EQ(0, uc_info(conn, &ci));
+	ASSERT_EQ(0, uc_async(conn, UC_ASYNC_LATER, port, ref, 3, in, 2, NULL));
+	ASSERT_EQ(1, async_read(port, rec, 1, 2000));
+	EXPECT_EQ(IOKIT_EVENT_ASYNC, rec[0].event.type);
+	EXPECT_EQ(IOKIT_RETURN_SUCCESS, rec[0].event.ioreturn);
+	EXPECT_EQ(ci.client_id, rec[0].event.source_id);
+	EXPECT_EQ(2, rec[0].event.count);
+	EXPECT_EQ(21, rec[0].args[0]);
+	EXPECT_EQ(42, rec[0].args[1]);
+	EXPECT_EQ(0xf00d, rec[0].reference[1]);
+	EXPECT_EQ(0xbeef, rec[0].reference[2]);
+	EXPECT_EQ(0, rec[0].reference[3]);
+
+	/* Completed inside the method; never kept (aborted, not lost). */
+	ref[1] = 1;
+	ASSERT_EQ(0, uc_async(conn, UC_ASYNC_NOW, port, ref, 2, NULL, 0, NULL));
+	ref[1] = 2;
+	ASSERT_EQ(0, uc_async(conn, UC_ASYNC_FORGET, port, ref, 2, NULL, 0, NULL));
+	ASSERT_EQ(2, async_read(port, rec, 2, 1000));
+	EXPECT_EQ(1, rec[0].reference[1]);
+	EXPECT_EQ(IOKIT_RETURN_SUCCESS, rec[0].event.ioreturn);
+	EXPECT_EQ(7, rec[0].args[0]);
+	EXPECT_EQ(2, rec[1].reference[1]);
+	EXPECT_EQ(IOKIT_RETURN_ABORTED, rec[1].event.ioreturn);
+
+	/* A call that fails posts nothing. */
+	EXPECT_EQ(IOKIT_RETURN_DEVICE_ERROR, uc_async(conn, UC_ASYNC_FAILS, port, ref, 1,
+						      NULL, 0, NULL));
+	EXPECT_EQ(0, async_read(port, rec, 1, 200));
+	/* Not a port, and no reference. */
+	EXPECT_EQ(IOKIT_RETURN_BAD_ARGUMENT, uc_async(conn, UC_ASYNC_NOW, conn, ref, 1, NULL, 0,
+						      &r));
+	EXPECT_EQ(IOKIT_CHECK_PORT, r.check);
+	EXPECT_EQ(IOKIT_RETURN_BAD_ARGUMENT, uc_async(conn, UC_ASYNC_NOW, 0, ref, 0, NULL, 0,
+						      &r));
+	EXPECT_EQ(IOKIT_CHECK_COMPLETION, r.check);
+	/* A synchronous call names no port. */
+	EXPECT_EQ(IOKIT_RETURN_BAD_ARGUMENT, uc_async(conn, UC_NULL, port, ref, 0, NULL, 0, &r));
+	EXPECT_EQ(IOKIT_CHECK_RESERVED, r.check);
+	close(conn);
+	close(port);
+	EXPECT_EQ(0, async_read(port, rec, 1, 0));
+}
+
+TEST_F(uc, a_full_port_refuses_async_calls_at_once)
+{
+	struct iokit_async_completion rec[4];
+	uint64_t ref[1] = { 9 }, in[2] = { 5000, 1 };
+	struct iokit_reason r;
+	int conn, port, i;
+
+	port = port_create(self->fd, IOKIT_PORT_NONBLOCK, 2, NULL);
+	ASSERT_LE(0, port);
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 0, &conn, NULL));
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, uc_async(conn, UC_ASYNC_LATER, port, ref, 1, in, 2, NULL));
+	EXPECT_EQ(IOKIT_RETURN_NO_RESOURCES, uc_async(conn, UC_ASYNC_LATER, port, ref, 1, in, 2,
+						      &r));
+	EXPECT_EQ(IOKIT_CHECK_PORT_FULL, r.check);
+	/* Closing aborts both; their slots were theirs all along. */
+	close(conn);
+	ASSERT_EQ(2, async_read(port, rec, 2, 1000));
+	EXPECT_EQ(IOKIT_RETURN_ABORTED, rec[0].event.ioreturn);
+	EXPECT_EQ(IOKIT_RETURN_ABORTED, rec[1].event.ioreturn);
+	EXPECT_EQ(1, uc_log_count("stop TestUserClient"));
+	close(port);
+}
+
+TEST_F(uc, an_async_call_can_be_cancelled)
+{
+	struct iokit_connect_cancel c = { .size = sizeof(c), .reference_count = 2 };
+	struct iokit_async_completion rec[2];
+	uint64_t ref[2] = { 0, 77 }, in[2] = { 3000, 1 };
+	int conn, port;
+
+	port = port_create(self->fd, IOKIT_PORT_NONBLOCK, 0, NULL);
+	ASSERT_LE(0, port);
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 0, &conn, NULL));
+	ASSERT_EQ(0, uc_async(conn, UC_ASYNC_LATER, port, ref, 2, in, 2, NULL));
+	c.reference[1] = 77;
+	ASSERT_EQ(0, ioctl(conn, IOKIT_IOC_CONNECT_CANCEL, &c));
+	ASSERT_EQ(1, async_read(port, rec, 1, 1000));
+	EXPECT_EQ(IOKIT_RETURN_ABORTED, rec[0].event.ioreturn);
+	EXPECT_EQ(77, rec[0].reference[1]);
+	EXPECT_EQ(ENOENT, iokit_ioctl_err(conn, IOKIT_IOC_CONNECT_CANCEL, &c));
+	EXPECT_EQ(IOKIT_RETURN_NOT_FOUND, c.ioreturn);
+	c.reference_count = 0;
+	EXPECT_EQ(EINVAL, iokit_ioctl_err(conn, IOKIT_IOC_CONNECT_CANCEL, &c));
+	/* The driver's own completion later finds it done: nothing more comes. */
+	close(conn);
+	EXPECT_EQ(0, async_read(port, rec, 1, 300));
+	close(port);
+}
+
+TEST_F(uc, unloading_the_driver_aborts_pending_async_calls)
+{
+	struct iokit_async_completion rec[3];
+	uint64_t ref[1] = { 5 }, in[2] = { 8000, 1 };
+	int conn, port, i;
+
+	port = port_create(self->fd, IOKIT_PORT_NONBLOCK, 0, NULL);
+	ASSERT_LE(0, port);
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 4, &conn, NULL));
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, uc_async(conn, UC_ASYNC_LATER, port, ref, 1, in, 2, NULL));
+	ASSERT_EQ(0, unload("iokit_test_user_client"));
+	ASSERT_EQ(3, async_read(port, rec, 3, 1000));
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(IOKIT_RETURN_ABORTED, rec[i].event.ioreturn);
+	EXPECT_EQ(IOKIT_RETURN_NOT_ATTACHED, uc_async(conn, UC_ASYNC_LATER, port, ref, 1, in, 2,
+						      NULL));
+	close(conn);
+	close(port);
+	ASSERT_EQ(0, load("iokit_test_user_client", ""));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 }
 
 TEST_HARNESS_MAIN

@@ -6,9 +6,11 @@
 #ifndef IOKIT_USER_CLIENT_UTIL_H
 #define IOKIT_USER_CLIENT_UTIL_H
 
+#include <poll.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <linux/iokit.h>
 
@@ -17,7 +19,8 @@
 /* The test user client's selectors (kmod/test/iokit_test_user_client.c). */
 enum {
 	UC_NULL, UC_ADD, UC_ECHO, UC_SCALARS16, UC_REVERSE16, UC_SLEEP,
-	UC_UNIMPLEMENTED, UC_ASYNC, UC_COUNT, UC_TOO_LONG, UC_FAILS, UC_METHODS
+	UC_UNIMPLEMENTED, UC_ASYNC, UC_COUNT, UC_TOO_LONG, UC_FAILS, UC_ASYNC_LATER,
+	UC_ASYNC_FORGET, UC_ASYNC_NOW, UC_ASYNC_FAILS, UC_METHODS
 };
 
 /* IOServiceOpen: the IOReturn; *@conn the descriptor; @reason if not NULL. */
@@ -85,6 +88,57 @@ static inline uint32_t uc_info(int conn, struct iokit_connect_info *info)
 	if (ioctl(conn, IOKIT_IOC_CONNECT_INFO, info) && !info->ioreturn)
 		return IOKIT_RETURN_ERROR;
 	return info->ioreturn;
+}
+
+/* An async call: IOConnectCallAsyncScalarMethod. */
+static inline uint32_t uc_async(int conn, uint32_t selector, int port, const uint64_t *ref,
+				uint32_t ref_count, const uint64_t *in, uint32_t in_count,
+				struct iokit_reason *reason)
+{
+	struct iokit_connect_method m;
+	uint32_t ret;
+
+	uc_method_init(&m, selector);
+	m.port_fd = port;
+	m.reference_count = ref_count;
+	memcpy(m.reference, ref, ref_count * sizeof(*ref));
+	m.scalar_input = (uintptr_t)in;
+	m.scalar_input_count = in_count;
+	ret = uc_call(conn, &m);
+	if (reason)
+		*reason = m.reason;
+	return ret;
+}
+
+/*
+ * Read async completion records from @port until @want have come or @ms
+ * pass with nothing new; other records are skipped.  Returns how many.
+ */
+static inline int async_read(int port, struct iokit_async_completion *recs, int want, int ms)
+{
+	uint64_t buf[1024];
+	int n = 0;
+
+	while (n < want) {
+		struct pollfd pfd = { .fd = port, .events = POLLIN };
+		ssize_t len, off;
+
+		if (poll(&pfd, 1, ms) <= 0)
+			break;
+		len = read(port, buf, sizeof(buf));
+		if (len <= 0)
+			break;
+		for (off = 0; off < len;) {
+			struct iokit_event *ev = (struct iokit_event *)((char *)buf + off);
+
+			if (ev->size < sizeof(*ev) || ev->size % 8)
+				return -1;
+			if (ev->type == IOKIT_EVENT_ASYNC && ev->size == sizeof(*recs) && n < want)
+				memcpy(&recs[n++], ev, sizeof(*recs));
+			off += ev->size;
+		}
+	}
+	return n;
 }
 
 #endif /* IOKIT_USER_CLIENT_UTIL_H */

@@ -254,6 +254,13 @@ int IOConnectCopyLastReason(char *buffer, size_t size)
 		return snprintf(buffer, size, "the user-client class does not admit this process");
 	case IOKIT_CHECK_FAULT:
 		return snprintf(buffer, size, "bad address 0x%llx", seen);
+	case IOKIT_CHECK_PORT:
+		return snprintf(buffer, size, "descriptor %lld is not a notification port",
+				(long long)(int)seen);
+	case IOKIT_CHECK_PORT_FULL:
+		return snprintf(buffer, size, "the notification port has no room for the completion");
+	case IOKIT_CHECK_RESERVED:
+		return snprintf(buffer, size, "a reserved field is not zero");
 	default:
 		if (size)
 			buffer[0] = '\0';

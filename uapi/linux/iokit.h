@@ -619,6 +619,7 @@ struct iokit_notification {
 /* IOKIT_EVENT_*: record types other than the IOKIT_NOTIFY_* ones. */
 #define IOKIT_EVENT_OVERFLOW		0x100	/* @count records were dropped */
 #define IOKIT_EVENT_LOAD_REQUEST	0x101	/* struct iokit_load_request */
+#define IOKIT_EVENT_ASYNC		0x102	/* struct iokit_async_completion */
 
 /**
  * struct iokit_event - one record read from a notification port
@@ -889,6 +890,9 @@ struct iokit_reason {
 #define IOKIT_CHECK_USER_CLIENT_CLASS		14 /* the service names no class */
 #define IOKIT_CHECK_ACCESS			15 /* the class admits no such caller */
 #define IOKIT_CHECK_FAULT			16 /* seen: the bad user address */
+#define IOKIT_CHECK_PORT			17 /* seen: a descriptor not a port */
+#define IOKIT_CHECK_PORT_FULL			18 /* the port has no slot left */
+#define IOKIT_CHECK_RESERVED			19 /* a field that must be zero is not */
 
 /**
  * struct iokit_service_open - IOKIT_IOC_SERVICE_OPEN: IOServiceOpen()
@@ -931,7 +935,8 @@ struct iokit_service_open {
  *	dispatch entry failed (@reason), IOKIT_RETURN_NOT_OPEN after
  *	IOKIT_IOC_CONNECT_CLOSE, IOKIT_RETURN_NOT_ATTACHED once the user
  *	client was terminated (its service or driver went away),
- *	IOKIT_RETURN_UNSUPPORTED for async calls (not yet), IOKIT_RETURN_VM_ERROR
+ *	IOKIT_RETURN_NO_RESOURCES for an async call whose port has no slot
+ *	left for its completion (@reason), IOKIT_RETURN_VM_ERROR
  *	for an unreadable or unwritable buffer (@reason), IOKIT_RETURN_ABORTED
  *	when a fatal signal ended the wait for the client, or the method's
  *	own IOReturn
@@ -947,13 +952,20 @@ struct iokit_service_open {
  * @struct_output: user pointer to room for @struct_output_size bytes
  * @struct_output_size: in: room at @struct_output, at most
  *	IOKIT_STRUCT_INLINE_MAX; out: how many bytes the method returned
- * @port_fd: async calls: the notification port (not yet: must be 0)
+ * @port_fd: async calls: the notification port its completion is posted
+ *	to (IOKIT_IOC_PORT_CREATE)
  * @reference_count: async calls: words in @reference, 1 to
  *	IOKIT_ASYNC_REF_MAX; 0 for a synchronous call
  * @reference: async calls: the reference given back with the completion
+ *	(IOKitLib's io_async_ref64_t: [1] the callback, [2] its refcon)
  * @reason: out: why the framework refused the call
  *
- * On failure no output is returned: both output counts are 0.
+ * On failure no output is returned: both output counts are 0.  An async
+ * call that succeeds reserves its completion's record on the port at
+ * once: exactly one IOKIT_EVENT_ASYNC record follows, with the driver's
+ * status, or IOKIT_RETURN_ABORTED if the call was cancelled, the
+ * connection closed or the user client terminated first.  One that
+ * fails posts nothing.
  */
 struct iokit_connect_method {
 	__u32 size;
@@ -1014,6 +1026,44 @@ struct iokit_connect_close {
 
 #define IOKIT_CONNECT_CLOSE_SIZE_VER0	8
 
+/**
+ * struct iokit_connect_cancel - IOKIT_IOC_CONNECT_CANCEL: abort an async call
+ * @size: in: sizeof this struct as the caller knows it; out: the kernel's
+ * @ioreturn: out: IOKIT_RETURN_NOT_FOUND if no call of the connection
+ *	with that reference is pending, IOKIT_RETURN_BAD_ARGUMENT for a
+ *	@reference_count of 0 or over IOKIT_ASYNC_REF_MAX
+ * @reference_count: words of @reference to compare
+ * @reserved: zero
+ * @reference: the oldest pending call whose reference starts with these
+ *	words is aborted: its record comes with IOKIT_RETURN_ABORTED, and
+ *	the driver's own completion of it later is discarded
+ */
+struct iokit_connect_cancel {
+	__u32 size;
+	__u32 ioreturn;
+	__u32 reference_count;
+	__u32 reserved;
+	__u64 reference[IOKIT_ASYNC_REF_MAX];
+};
+
+#define IOKIT_CONNECT_CANCEL_SIZE_VER0	80
+
+/* Most values an async completion carries (kIOUserClientAsyncArgumentsCountMax). */
+#define IOKIT_ASYNC_ARGS_MAX		16
+
+/**
+ * struct iokit_async_completion - an IOKIT_EVENT_ASYNC record
+ * @event: @type IOKIT_EVENT_ASYNC; @source_id the user client's entry
+ *	ID; @ioreturn the call's status; @count the values in @args
+ * @reference: the call's reference, as given (unused words zero)
+ * @args: the driver's values
+ */
+struct iokit_async_completion {
+	struct iokit_event event;
+	__u64 reference[IOKIT_ASYNC_REF_MAX];
+	__u64 args[IOKIT_ASYNC_ARGS_MAX];
+};
+
 /*
  * Command numbers, as iommufd numbers its own: _IO(), with no size or
  * direction bits.  Every struct says its size in its first field and
@@ -1042,6 +1092,7 @@ enum {
 	IOKIT_CMD_CONNECT_METHOD = 0x40,
 	IOKIT_CMD_CONNECT_CLOSE = 0x41,
 	IOKIT_CMD_CONNECT_INFO = 0x42,
+	IOKIT_CMD_CONNECT_CANCEL = 0x43,
 	/* 0x70-0x7f: test-only commands, see IOKIT_FEATURE_TEST */
 	IOKIT_CMD_TEST_ENTRIES = 0x70,
 };
@@ -1066,6 +1117,7 @@ enum {
 #define IOKIT_IOC_CONNECT_METHOD	_IO(IOKIT_IOC_TYPE, IOKIT_CMD_CONNECT_METHOD)
 #define IOKIT_IOC_CONNECT_CLOSE		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_CONNECT_CLOSE)
 #define IOKIT_IOC_CONNECT_INFO		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_CONNECT_INFO)
+#define IOKIT_IOC_CONNECT_CANCEL	_IO(IOKIT_IOC_TYPE, IOKIT_CMD_CONNECT_CANCEL)
 #define IOKIT_IOC_TEST_ENTRIES		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_TEST_ENTRIES)
 
 #endif /* _UAPI_LINUX_IOKIT_H */

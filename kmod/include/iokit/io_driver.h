@@ -60,11 +60,13 @@ struct io_user_client_ops;
  *	application's IOServiceOpen asked for, with io_user_client_create(),
  *	and return an IOReturn (kIOReturnExclusiveAccess to refuse a second
  *	client).  Optional: without it, the class the service's
- *	IOUserClientClass property names is made.  Called with no lock held,
- *	while the service is started.
+ *	IOUserClientClass property names is made.  Called while the service
+ *	is started, under its matching lock, as Start and Stop are: it must
+ *	not terminate a client of the service, nor wait for matching.
  * @client_crashed: ClientCrashed: the process that had @client open died
  *	without closing it.  Called before the client is terminated, under
- *	the service's matching lock, while the service is started.  Optional.
+ *	the service's matching lock, while the service is started; the same
+ *	rules as for @new_user_client hold.  Optional.
  */
 struct io_service_ops {
 	int (*init)(struct io_service *service);

@@ -14,6 +14,7 @@
 #include <iokit/io_registry_entry.h>
 
 struct io_driver;
+struct io_open_request;
 
 /*
  * enum io_service_state: bits of io_service.state (Apple's state bits).
@@ -58,6 +59,8 @@ enum io_service_state {
  *	so that asking for a round needs no memory and cannot be lost
  * @retry_work: a round its family asked for later, when it could not
  *	take the device yet (io_service_rematch_later())
+ * @open_request: while its NewUserClient runs, the IOServiceOpen it
+ *	serves (under @match_lock; io_user_client.c)
  */
 struct io_service {
 	struct io_registry_entry entry;
@@ -76,6 +79,7 @@ struct io_service {
 	u64 terminated_seq;
 	struct work_struct match_work;
 	struct delayed_work retry_work;
+	struct io_open_request *open_request;
 };
 
 extern const struct os_class io_service_class;

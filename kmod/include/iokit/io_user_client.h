@@ -45,6 +45,7 @@
 
 #include <iokit/io_driver.h>
 
+struct io_async_action;
 struct io_connection;
 struct os_data;
 
@@ -57,8 +58,8 @@ struct os_data;
 /**
  * struct io_user_client - an IOUserClient
  * @service: its IOService (attached to the service it was opened on)
- * @connection: the application's connection, iokit's; NULL once the
- *	client has been terminated
+ * @connection: the application's connection, iokit's (referenced); NULL
+ *	once the client has been stopped
  * @type: the connection type IOServiceOpen passed
  */
 struct io_user_client {
@@ -70,8 +71,8 @@ struct io_user_client {
 /**
  * struct io_user_client_method_args - IOUserClientMethodArguments
  * @selector: the method
- * @completion: an async call's completion, or NULL (async calls are not
- *	accepted yet: always NULL)
+ * @completion: an async call's completion, or NULL for a synchronous
+ *	call: the method's during the call; io_async_action_get() keeps it
  * @scalar_input: @scalar_input_count values, in kernel memory
  * @scalar_input_count: at most IOKIT_SCALAR_MAX
  * @structure_input: the caller's inline structure, or NULL when it
@@ -85,7 +86,7 @@ struct io_user_client {
  */
 struct io_user_client_method_args {
 	u64 selector;
-	void *completion;
+	struct io_async_action *completion;
 	const u64 *scalar_input;
 	u32 scalar_input_count;
 	const struct os_data *structure_input;
@@ -123,6 +124,15 @@ struct io_user_client_method {
 	u32 check_structure_output_size;
 };
 
+/* An async method's entry: the call must carry a completion. */
+#define IO_USER_CLIENT_ASYNC_METHOD(_fn, _scalar_in, _struct_in, _scalar_out, _struct_out) \
+	{ .name = #_fn, .function = (_fn),				\
+	  .check_completion_exists = 1,					\
+	  .check_scalar_input_count = (_scalar_in),			\
+	  .check_structure_input_size = (_struct_in),			\
+	  .check_scalar_output_count = (_scalar_out),			\
+	  .check_structure_output_size = (_struct_out) }
+
 /* A synchronous method's entry, named after its function. */
 #define IO_USER_CLIENT_METHOD(_fn, _scalar_in, _struct_in, _scalar_out, _struct_out) \
 	{ .name = #_fn, .function = (_fn),				\
@@ -150,7 +160,9 @@ struct io_user_client_method {
  *	calls io_user_client_dispatch() for the entries it does not handle.
  * @client_close: ClientClose: the application closed the connection or
  *	died.  Called at most once, before the client's termination, never
- *	concurrently with a method or Stop.  Optional.
+ *	concurrently with a method or Stop: under the client's matching
+ *	lock, so it must not terminate the client itself (iokit does, right
+ *	after).  Optional.
  */
 struct io_user_client_ops {
 	const struct io_user_client_method *methods;
@@ -181,5 +193,11 @@ u32 io_user_client_create(struct io_service *service, const char *class_name, u3
 u32 io_user_client_dispatch(struct io_user_client *client,
 			    struct io_user_client_method_args *args,
 			    const struct io_user_client_method *dispatch, void *reference);
+
+struct io_async_action *io_async_action_get(struct io_async_action *action);
+void io_async_action_put(struct io_async_action *action);
+int io_async_complete(struct io_async_action *action, u32 status, const u64 *args,
+		      unsigned int count);
+bool io_async_action_pending(struct io_async_action *action);
 
 #endif /* _IOKIT_IO_USER_CLIENT_H */

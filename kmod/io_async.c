@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Async completions (Documentation/user-client.rst, "Async
+ * completions"): the OSAction an async ExternalMethod gives its driver.
+ *
+ * Every async call that a method accepts ends in exactly one record on
+ * the application's notification port.  The record's slot is reserved
+ * on the port when the call is made (a port with no free slot refuses
+ * the call), so posting it later never fails and never allocates, from
+ * any context.  The record carries the driver's status, or
+ * kIOReturnAborted when the call was cancelled, its user client was
+ * stopped with it still pending, or the driver dropped the last
+ * reference without completing it.
+ *
+ * An action holds its connection and its port.  While pending it is on
+ * the connection's list, under the connection's async_lock: taking it
+ * off the list is what gives one poster - completion, cancel, abort - the
+ * right to post.  Its memory goes back in process context, on a
+ * workqueue of iokit's own, as the last reference may be dropped in an
+ * interrupt.
+ */
+#include <linux/export.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include <iokit/io_notification_port.h>
+#include <iokit/io_user_client.h>
+
+#include "io_connection.h"
+#include "io_user.h"
+#include "iokit_internal.h"
+
+/**
+ * struct io_async_action - a pending async call (DriverKit's OSAction)
+ * @ref: the framework's during the call, and the driver's
+ * @node: in the connection's async_pending while pending, else empty
+ * @conn: the connection (referenced)
+ * @port: where the record goes (referenced)
+ * @reference: the call's reference words
+ * @reference_count: how many
+ * @free_work: gives the memory back in process context
+ */
+struct io_async_action {
+	struct kref ref;
+	struct list_head node;
+	struct io_connection *conn;
+	struct io_port *port;
+	u64 reference[IOKIT_ASYNC_REF_MAX];
+	u32 reference_count;
+	struct work_struct free_work;
+};
+
+static struct workqueue_struct *io_async_wq;
+
+/* Post @a's record and take it off the pending list.  Under async_lock. */
+static void io_async_post(struct io_async_action *a, u32 status, const u64 *args,
+			  unsigned int count)
+{
+	struct iokit_async_completion rec = {
+		.event = {
+			.type = IOKIT_EVENT_ASYNC,
+			.source_id = a->conn->client_id,
+			.ioreturn = status,
+			.count = count,
+		},
+	};
+
+	lockdep_assert_held(&a->conn->async_lock);
+	list_del_init(&a->node);
+	memcpy(rec.reference, a->reference, a->reference_count * sizeof(u64));
+	if (count)
+		memcpy(rec.args, args, count * sizeof(u64));
+	io_port_post_reserved(a->port, &rec.event, rec.reference,
+			      sizeof(rec) - sizeof(rec.event));
+}
+
+/* Post if still pending: true if this caller did. */
+static bool io_async_finish(struct io_async_action *a, u32 status, const u64 *args,
+			    unsigned int count)
+{
+	struct io_connection *conn = a->conn;
+	unsigned long flags;
+	bool pending;
+
+	spin_lock_irqsave(&conn->async_lock, flags);
+	pending = !list_empty(&a->node);
+	if (pending)
+		io_async_post(a, status, args, count);
+	spin_unlock_irqrestore(&conn->async_lock, flags);
+	return pending;
+}
+
+static void io_async_free_work(struct work_struct *work)
+{
+	struct io_async_action *a = container_of(work, struct io_async_action, free_work);
+	struct io_connection *conn = a->conn;
+
+	io_port_put(a->port);
+	io_user_uncharge(conn->user, sizeof(*a), 0);
+	kfree(a);
+	io_connection_put(conn);
+	iokit_live_dec(IOKIT_LIVE_ASYNC);
+}
+
+/* The last reference: a completion still owed is aborted, never lost. */
+static void io_async_release(struct kref *ref)
+{
+	struct io_async_action *a = container_of(ref, struct io_async_action, ref);
+
+	io_async_finish(a, IOKIT_RETURN_ABORTED, NULL, 0);
+	queue_work(io_async_wq, &a->free_work);
+}
+
+/**
+ * io_async_action_get() - keep an async call's completion past the method
+ * @action: args->completion of an async method
+ *
+ * DriverKit's rule: the completion is the method's only during the call;
+ * a driver that completes it later takes a reference.
+ *
+ * Return: @action.
+ */
+struct io_async_action *io_async_action_get(struct io_async_action *action)
+{
+	kref_get(&action->ref);
+	return action;
+}
+EXPORT_SYMBOL_GPL(io_async_action_get);
+
+/**
+ * io_async_action_put() - drop a reference to a completion
+ * @action: the completion
+ *
+ * Any context, interrupts included.  Dropping the last reference of a
+ * completion not yet completed aborts it: the application gets
+ * kIOReturnAborted.
+ */
+void io_async_action_put(struct io_async_action *action)
+{
+	kref_put(&action->ref, io_async_release);
+}
+EXPORT_SYMBOL_GPL(io_async_action_put);
+
+/**
+ * io_async_complete() - AsyncCompletion: post an async call's result
+ * @action: the completion
+ * @status: the call's IOReturn, as the application will see it
+ * @args: @count values for the application
+ * @count: at most IOKIT_ASYNC_ARGS_MAX
+ *
+ * Any context, interrupts included; never sleeps, never allocates, and
+ * cannot find the port full.  Does not drop the caller's reference.
+ *
+ * Return: 0; -EALREADY if the call was completed, cancelled or aborted
+ * before (nothing is posted); -EINVAL for more than IOKIT_ASYNC_ARGS_MAX
+ * values.
+ */
+int io_async_complete(struct io_async_action *action, u32 status, const u64 *args,
+		      unsigned int count)
+{
+	if (count > IOKIT_ASYNC_ARGS_MAX)
+		return -EINVAL;
+	return io_async_finish(action, status, args, count) ? 0 : -EALREADY;
+}
+EXPORT_SYMBOL_GPL(io_async_complete);
+
+/**
+ * io_async_action_pending() - whether a completion is still owed
+ * @action: the completion
+ *
+ * A hint for a driver deciding whether to finish the work: the call may
+ * be aborted right after.
+ *
+ * Return: true if neither completed, cancelled nor aborted yet.
+ */
+bool io_async_action_pending(struct io_async_action *action)
+{
+	return !list_empty_careful(&action->node);
+}
+EXPORT_SYMBOL_GPL(io_async_action_pending);
+
+static u32 io_async_refuse(struct iokit_reason *r, u32 check, u64 seen, u64 wanted, u32 ret)
+{
+	r->check = check;
+	r->seen = seen;
+	r->wanted = wanted;
+	return ret;
+}
+
+/**
+ * io_async_action_create() - the completion of an async call being made
+ * @conn: the connection, with the call in flight
+ * @m: the call: its port and reference
+ * @out: the completion, one reference (the framework's, for the call)
+ *
+ * Return: an IOReturn, with @m's reason filled on a refusal:
+ * IOKIT_RETURN_BAD_ARGUMENT for a descriptor that is not an open port,
+ * IOKIT_RETURN_NO_RESOURCES when the port has no slot left or the
+ * caller's budget is spent, IOKIT_RETURN_NO_MEMORY.
+ */
+u32 io_async_action_create(struct io_connection *conn, struct iokit_connect_method *m,
+			   struct io_async_action **out)
+{
+	struct iokit_reason *r = &m->reason;
+	struct io_async_action *a;
+	struct io_port *port;
+	u32 ret;
+	int err;
+
+	port = io_port_get_from_fd(m->port_fd);
+	if (!port)
+		return io_async_refuse(r, IOKIT_CHECK_PORT, (u32)m->port_fd, 0,
+				       IOKIT_RETURN_BAD_ARGUMENT);
+	ret = IOKIT_RETURN_NO_RESOURCES;
+	if (io_user_charge(conn->user, sizeof(*a), 0))
+		goto put_port;
+	ret = IOKIT_RETURN_NO_MEMORY;
+	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
+	if (!a)
+		goto uncharge;
+	err = io_port_reserve(port);
+	if (err) {
+		ret = err == -ENOSPC ?
+		      io_async_refuse(r, IOKIT_CHECK_PORT_FULL, 0, 0, IOKIT_RETURN_NO_RESOURCES) :
+		      io_async_refuse(r, IOKIT_CHECK_PORT, (u32)m->port_fd, 0,
+				      IOKIT_RETURN_BAD_ARGUMENT);
+		kfree(a);
+		goto uncharge;
+	}
+	kref_init(&a->ref);
+	kref_get(&conn->ref);
+	a->conn = conn;
+	a->port = port;
+	a->reference_count = m->reference_count;
+	memcpy(a->reference, m->reference, m->reference_count * sizeof(u64));
+	INIT_WORK(&a->free_work, io_async_free_work);
+	spin_lock_irq(&conn->async_lock);
+	list_add_tail(&a->node, &conn->async_pending);
+	spin_unlock_irq(&conn->async_lock);
+	iokit_live_inc(IOKIT_LIVE_ASYNC);
+	*out = a;
+	return IOKIT_RETURN_SUCCESS;
+
+uncharge:
+	io_user_uncharge(conn->user, sizeof(*a), 0);
+put_port:
+	io_port_put(port);
+	return ret;
+}
+
+/**
+ * io_async_action_fail() - the async call failed: no record for it
+ * @action: its completion, still the framework's too
+ *
+ * The method returned an error, which the application gets at once;
+ * its slot goes back to the port.  A driver that kept a reference
+ * finds the completion done.
+ */
+void io_async_action_fail(struct io_async_action *action)
+{
+	struct io_connection *conn = action->conn;
+	bool pending;
+
+	spin_lock_irq(&conn->async_lock);
+	pending = !list_empty(&action->node);
+	if (pending)
+		list_del_init(&action->node);
+	spin_unlock_irq(&conn->async_lock);
+	if (pending)
+		io_port_unreserve(action->port);
+}
+
+/**
+ * io_async_abort_all() - abort every completion a connection still owes
+ * @conn: the connection, whose client is stopped or closed: no call
+ *	can add one
+ *
+ * One at a time, so interrupts are off only for one record.
+ */
+void io_async_abort_all(struct io_connection *conn)
+{
+	struct io_async_action *a;
+
+	do {
+		spin_lock_irq(&conn->async_lock);
+		a = list_first_entry_or_null(&conn->async_pending, struct io_async_action, node);
+		if (a)
+			io_async_post(a, IOKIT_RETURN_ABORTED, NULL, 0);
+		spin_unlock_irq(&conn->async_lock);
+		cond_resched();
+	} while (a);
+}
+
+/**
+ * io_async_cancel() - abort the oldest pending call with a reference
+ * @conn: the connection
+ * @reference: the words to compare
+ * @count: how many, 1 to IOKIT_ASYNC_REF_MAX
+ *
+ * Return: true if one was aborted.
+ */
+bool io_async_cancel(struct io_connection *conn, const u64 *reference, u32 count)
+{
+	struct io_async_action *a;
+	bool found = false;
+
+	spin_lock_irq(&conn->async_lock);
+	list_for_each_entry(a, &conn->async_pending, node) {
+		if (a->reference_count >= count &&
+		    !memcmp(a->reference, reference, count * sizeof(u64))) {
+			io_async_post(a, IOKIT_RETURN_ABORTED, NULL, 0);
+			found = true;
+			break;
+		}
+	}
+	spin_unlock_irq(&conn->async_lock);
+	return found;
+}
+
+int io_async_init(void)
+{
+	io_async_wq = alloc_workqueue("iokit_async", 0, 0);
+	return io_async_wq ? 0 : -ENOMEM;
+}
+
+/* Called once no connection is left: every action's memory is back. */
+void io_async_exit(void)
+{
+	destroy_workqueue(io_async_wq);
+}
