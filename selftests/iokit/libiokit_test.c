@@ -494,6 +494,26 @@ TEST_F(usb_ntf, keyboard_in_matching_notifications)
 	IONotificationPortDestroy(port);
 }
 
+struct async_seen {
+	int calls;
+	IOReturn result;
+	uint32_t n;
+	uint64_t args[2];
+};
+
+static void async_done(void *refcon, IOReturn result, void **args, uint32_t n)
+{
+	struct async_seen *seen = refcon;
+
+	seen->calls++;
+	seen->result = result;
+	seen->n = n;
+	if (n >= 2) {
+		seen->args[0] = (uintptr_t)args[0];
+		seen->args[1] = (uintptr_t)args[1];
+	}
+}
+
 /* A user client as an application reaches it: open, call, close. */
 TEST(user_client_through_iokitlib)
 {
@@ -541,6 +561,35 @@ TEST(user_client_through_iokitlib)
 							NULL, NULL, NULL, NULL));
 	IOConnectCopyLastReason(reason, sizeof(reason));
 	EXPECT_STREQ("", reason);
+
+	/* An async call, completed from the driver's timer, dispatched as IOKitLib does. */
+	do {
+		IONotificationPortRef port = IONotificationPortCreate(kIOMainPortDefault);
+		uint64_t delay[2] = { 20, 21 };
+		struct async_seen seen = { 0 };
+		io_async_ref64_t ref = { 0 };
+
+		ASSERT_NE(NULL, port);
+		ref[kIOAsyncCalloutFuncIndex] = (uintptr_t)async_done;
+		ref[kIOAsyncCalloutRefconIndex] = (uintptr_t)&seen;
+		ASSERT_EQ(kIOReturnSuccess,
+			  IOConnectCallAsyncScalarMethod(connect, 11,
+							 IONotificationPortGetMachPort(port),
+							 ref, 3, delay, 2, NULL, NULL));
+		for (int i = 0; i < 20 && !seen.calls; i++)
+			IONotificationPortDispatch(port, 100);
+		EXPECT_EQ(1, seen.calls);
+		EXPECT_EQ(kIOReturnSuccess, seen.result);
+		EXPECT_EQ(2, seen.n);
+		EXPECT_EQ(21, seen.args[0]);
+		EXPECT_EQ(42, seen.args[1]);
+		/* A synchronous method called async. */
+		EXPECT_EQ(kIOReturnBadArgument,
+			  IOConnectCallAsyncScalarMethod(connect, 0,
+							 IONotificationPortGetMachPort(port),
+							 NULL, 0, NULL, 0, NULL, NULL));
+		IONotificationPortDestroy(port);
+	} while (0);
 
 	ASSERT_EQ(kIOReturnSuccess, IOConnectGetService(connect, &opened));
 	EXPECT_TRUE(IOObjectIsEqualTo(service, opened));

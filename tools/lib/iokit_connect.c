@@ -159,7 +159,9 @@ kern_return_t IOConnectGetService(io_connect_t connect, io_service_t *service)
 	return *service ? kIOReturnSuccess : kIOReturnNoMemory;
 }
 
-kern_return_t IOConnectCallMethod(mach_port_t connection, uint32_t selector,
+/* One IOKIT_IOC_CONNECT_METHOD, sync or async. */
+static kern_return_t connect_call(mach_port_t connection, uint32_t selector, int port,
+				  const uint64_t *reference, uint32_t reference_cnt,
 				  const uint64_t *input, uint32_t input_cnt,
 				  const void *input_struct, size_t input_struct_cnt,
 				  uint64_t *output, uint32_t *output_cnt,
@@ -176,9 +178,20 @@ kern_return_t IOConnectCallMethod(mach_port_t connection, uint32_t selector,
 		.struct_input_size = input_struct_cnt,
 		.struct_output = (uintptr_t)output_struct,
 		.struct_output_size = output_struct_cnt ? *output_struct_cnt : 0,
+		.port_fd = port,
+		.reference_count = reference_cnt,
 	};
 	int rc;
 
+	if (reference_cnt > IOKIT_ASYNC_REF_MAX) {
+		memset(&last_reason, 0, sizeof(last_reason));
+		last_reason.check = IOKIT_CHECK_REFERENCE_COUNT;
+		last_reason.seen = reference_cnt;
+		last_reason.wanted = IOKIT_ASYNC_REF_MAX;
+		return kIOReturnBadArgument;
+	}
+	if (reference)
+		memcpy(m.reference, reference, reference_cnt * sizeof(*reference));
 	/* No table lookup: the kernel refuses a descriptor that is not a connection. */
 	do
 		rc = ioctl((int)connection, IOKIT_IOC_CONNECT_METHOD, &m);
@@ -195,6 +208,59 @@ kern_return_t IOConnectCallMethod(mach_port_t connection, uint32_t selector,
 	if (output_struct_cnt)
 		*output_struct_cnt = m.struct_output_size;
 	return (IOReturn)m.ioreturn;
+}
+
+kern_return_t IOConnectCallMethod(mach_port_t connection, uint32_t selector,
+				  const uint64_t *input, uint32_t input_cnt,
+				  const void *input_struct, size_t input_struct_cnt,
+				  uint64_t *output, uint32_t *output_cnt,
+				  void *output_struct, size_t *output_struct_cnt)
+{
+	return connect_call(connection, selector, 0, NULL, 0, input, input_cnt, input_struct,
+			    input_struct_cnt, output, output_cnt, output_struct,
+			    output_struct_cnt);
+}
+
+kern_return_t IOConnectCallAsyncMethod(mach_port_t connection, uint32_t selector,
+				       mach_port_t wake_port, uint64_t *reference,
+				       uint32_t reference_cnt, const uint64_t *input,
+				       uint32_t input_cnt, const void *input_struct,
+				       size_t input_struct_cnt, uint64_t *output,
+				       uint32_t *output_cnt, void *output_struct,
+				       size_t *output_struct_cnt)
+{
+	static const uint64_t none[1];
+
+	/* As IOKitLib does: an async call always carries a reference. */
+	if (!reference || !reference_cnt) {
+		reference = (uint64_t *)none;
+		reference_cnt = 1;
+	}
+	return connect_call(connection, selector, (int)wake_port, reference, reference_cnt,
+			    input, input_cnt, input_struct, input_struct_cnt, output,
+			    output_cnt, output_struct, output_struct_cnt);
+}
+
+kern_return_t IOConnectCallAsyncScalarMethod(mach_port_t connection, uint32_t selector,
+					     mach_port_t wake_port, uint64_t *reference,
+					     uint32_t reference_cnt, const uint64_t *input,
+					     uint32_t input_cnt, uint64_t *output,
+					     uint32_t *output_cnt)
+{
+	return IOConnectCallAsyncMethod(connection, selector, wake_port, reference,
+					reference_cnt, input, input_cnt, NULL, 0, output,
+					output_cnt, NULL, NULL);
+}
+
+kern_return_t IOConnectCallAsyncStructMethod(mach_port_t connection, uint32_t selector,
+					     mach_port_t wake_port, uint64_t *reference,
+					     uint32_t reference_cnt, const void *input_struct,
+					     size_t input_struct_cnt, void *output_struct,
+					     size_t *output_struct_cnt)
+{
+	return IOConnectCallAsyncMethod(connection, selector, wake_port, reference,
+					reference_cnt, NULL, 0, input_struct, input_struct_cnt,
+					NULL, NULL, output_struct, output_struct_cnt);
 }
 
 kern_return_t IOConnectCallScalarMethod(mach_port_t connection, uint32_t selector,

@@ -1248,6 +1248,11 @@ int IONotificationPortGetFileDescriptor(IONotificationPortRef port)
 	return port ? port->fd : -1;
 }
 
+mach_port_t IONotificationPortGetMachPort(IONotificationPortRef port)
+{
+	return port ? (mach_port_t)port->fd : MACH_PORT_NULL;
+}
+
 /* A callback owed at the end of a dispatch, with a reference on @iterator. */
 struct callout {
 	io_iterator_t iterator;
@@ -1258,7 +1263,43 @@ struct callout {
 struct callouts {
 	struct callout *v;
 	size_t count, capacity;
+	struct iokit_async_completion *async;	/* completions, in order */
+	size_t async_count, async_capacity;
 };
+
+/* Owe an async completion's callback; without memory it is lost to this call only. */
+static void callout_add_async(struct callouts *c, const struct iokit_event *ev)
+{
+	if (ev->size != sizeof(*c->async))
+		return;
+	if (c->async_count == c->async_capacity) {
+		size_t cap = c->async_capacity ? c->async_capacity * 2 : 8;
+		struct iokit_async_completion *v = realloc(c->async, cap * sizeof(*v));
+
+		if (!v)
+			return;
+		c->async = v;
+		c->async_capacity = cap;
+	}
+	memcpy(&c->async[c->async_count++], ev, sizeof(*c->async));
+}
+
+/* IOKitLib's callout: reference[1](reference[2], result, args, n). */
+static void callout_async(const struct iokit_async_completion *rec)
+{
+	IOAsyncCallback callback = (IOAsyncCallback)(uintptr_t)rec->reference[kIOAsyncCalloutFuncIndex];
+	void *args[IOKIT_ASYNC_ARGS_MAX];
+	uint32_t i, n = rec->event.count;
+
+	if (!callback)
+		return;
+	if (n > IOKIT_ASYNC_ARGS_MAX)
+		n = IOKIT_ASYNC_ARGS_MAX;
+	for (i = 0; i < n; i++)
+		args[i] = (void *)(uintptr_t)rec->args[i];
+	callback((void *)(uintptr_t)rec->reference[kIOAsyncCalloutRefconIndex],
+		 (IOReturn)rec->event.ioreturn, args, n);
+}
 
 /*
  * Called with table_lock held: owe @s's callback, once per dispatch.  The
@@ -1337,7 +1378,11 @@ static void file_record(IONotificationPortRef port, const struct iokit_event *ev
 		}
 		return;
 	}
-	/* Later ABI versions post other records (async completions). */
+	if (ev->type == IOKIT_EVENT_ASYNC) {
+		callout_add_async(c, ev);
+		return;
+	}
+	/* Later ABI versions may post other records. */
 	if (ev->type < IOKIT_NOTIFY_FIRST_PUBLISH || ev->type > IOKIT_NOTIFY_TERMINATED)
 		return;
 	s = ev->refcon <= UINT32_MAX ? slot_lookup((io_object_t)ev->refcon) : NULL;
@@ -1455,7 +1500,10 @@ kern_return_t IONotificationPortDispatch(IONotificationPortRef port, int timeout
 		c.v[i].callback(c.v[i].refcon, c.v[i].iterator);
 		IOObjectRelease(c.v[i].iterator);
 	}
+	for (i = 0; i < c.async_count; i++)
+		callout_async(&c.async[i]);
 	free(c.v);
+	free(c.async);
 	return got ? kIOReturnSuccess : ret;
 }
 

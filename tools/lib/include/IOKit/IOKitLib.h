@@ -950,6 +950,109 @@ kern_return_t IOConnectCallStructMethod(mach_port_t connection, uint32_t selecto
  */
 int IOConnectCopyLastReason(char *buffer, size_t size);
 
+/* ---- Async calls (IOKit/IOKitLib.h, OSMessageNotification.h) ----------- */
+
+typedef uint64_t io_user_reference_t;
+#define kOSAsyncRef64Count		8
+typedef io_user_reference_t io_async_ref64_t[kOSAsyncRef64Count];
+#define kIOAsyncReservedIndex		0
+#define kIOAsyncCalloutFuncIndex	1
+#define kIOAsyncCalloutRefconIndex	2
+
+/**
+ * typedef IOAsyncCallback - an async call's completion callback
+ * @refcon: reference[kIOAsyncCalloutRefconIndex] of the call
+ * @result: the call's IOReturn: the driver's, or kIOReturnAborted if the
+ *	call was cancelled or its connection or driver went first
+ * @args: the driver's values, each as a pointer-sized word
+ * @num_args: how many, at most 16
+ *
+ * Called from IONotificationPortDispatch() of the port the call named.
+ */
+typedef void (*IOAsyncCallback)(void *refcon, IOReturn result, void **args, uint32_t num_args);
+
+/**
+ * IONotificationPortGetMachPort() - the port as async calls name it
+ * @notify: the port
+ *
+ * Return: the wake port for IOConnectCallAsync*Method(), or MACH_PORT_NULL.
+ */
+mach_port_t IONotificationPortGetMachPort(IONotificationPortRef notify);
+
+/**
+ * IOConnectCallAsyncMethod() - call an async method
+ * @connection: the connection
+ * @selector: the method
+ * @wake_port: IONotificationPortGetMachPort() of the port the completion
+ *	goes to
+ * @reference: the call's reference: [kIOAsyncCalloutFuncIndex] an
+ *	IOAsyncCallback, [kIOAsyncCalloutRefconIndex] its refcon; may be NULL
+ * @reference_cnt: words in @reference, at most kOSAsyncRef64Count
+ * @input: as IOConnectCallMethod()
+ * @input_cnt: as IOConnectCallMethod()
+ * @input_struct: as IOConnectCallMethod()
+ * @input_struct_cnt: as IOConnectCallMethod()
+ * @output: as IOConnectCallMethod()
+ * @output_cnt: as IOConnectCallMethod()
+ * @output_struct: as IOConnectCallMethod()
+ * @output_struct_cnt: as IOConnectCallMethod()
+ *
+ * IOKitLib: IOConnectCallAsyncMethod().  A call that succeeds has
+ * reserved its completion's place on the port: exactly one completion
+ * follows, dispatched by IONotificationPortDispatch().  One that fails
+ * has none.
+ *
+ * Return: as IOConnectCallMethod(); also kIOReturnNoResources when the
+ * port has no room for another pending completion.
+ */
+kern_return_t IOConnectCallAsyncMethod(mach_port_t connection, uint32_t selector,
+				       mach_port_t wake_port, uint64_t *reference,
+				       uint32_t reference_cnt, const uint64_t *input,
+				       uint32_t input_cnt, const void *input_struct,
+				       size_t input_struct_cnt, uint64_t *output,
+				       uint32_t *output_cnt, void *output_struct,
+				       size_t *output_struct_cnt);
+
+/**
+ * IOConnectCallAsyncScalarMethod() - IOConnectCallAsyncMethod(), scalars only
+ * @connection: the connection
+ * @selector: the method
+ * @wake_port: the port
+ * @reference: the reference
+ * @reference_cnt: its words
+ * @input: the scalars
+ * @input_cnt: how many
+ * @output: room for scalars
+ * @output_cnt: in: that room; out: how many came back
+ *
+ * Return: as IOConnectCallAsyncMethod().
+ */
+kern_return_t IOConnectCallAsyncScalarMethod(mach_port_t connection, uint32_t selector,
+					     mach_port_t wake_port, uint64_t *reference,
+					     uint32_t reference_cnt, const uint64_t *input,
+					     uint32_t input_cnt, uint64_t *output,
+					     uint32_t *output_cnt);
+
+/**
+ * IOConnectCallAsyncStructMethod() - IOConnectCallAsyncMethod(), structures only
+ * @connection: the connection
+ * @selector: the method
+ * @wake_port: the port
+ * @reference: the reference
+ * @reference_cnt: its words
+ * @input_struct: the structure
+ * @input_struct_cnt: its size
+ * @output_struct: room for the output
+ * @output_struct_cnt: in: that room; out: the bytes returned
+ *
+ * Return: as IOConnectCallAsyncMethod().
+ */
+kern_return_t IOConnectCallAsyncStructMethod(mach_port_t connection, uint32_t selector,
+					     mach_port_t wake_port, uint64_t *reference,
+					     uint32_t reference_cnt, const void *input_struct,
+					     size_t input_struct_cnt, void *output_struct,
+					     size_t *output_struct_cnt);
+
 #ifdef __cplusplus
 }
 #endif
