@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "driver_util.h"
+#include "user_client_util.h"
 
 static uint32_t busy_of(int fd, uint64_t id)
 {
@@ -394,6 +395,45 @@ TEST_F(drv, edu_sample_driver_talks_to_the_device)
 	ASSERT_EQ(0, unload("iokit_edu"));
 	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	EXPECT_TRUE(edu_driver_is(self->bdf, NULL));
+}
+
+/* An application talks to the device through the driver's user client. */
+TEST_F(drv, an_app_computes_on_edu_and_loses_it_on_unbind)
+{
+	uint64_t ids[8], in, out;
+	struct iokit_connect_info ci;
+	uint32_t n = 1;
+	char cmd[256];
+	int conn;
+
+	ASSERT_EQ(0, load("iokit_edu", ""));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	ASSERT_EQ(1, instances(self->fd, "EduDriver", ids));
+	ASSERT_EQ(0, uc_open(self->fd, ids[0], 0, &conn, NULL));
+	ASSERT_EQ(0, uc_scalars(conn, 0, NULL, 0, &out, &n));
+	EXPECT_EQ(0xed, out & 0xff);
+	in = 10;
+	ASSERT_EQ(0, uc_scalars(conn, 1, &in, 1, &out, &n));
+	EXPECT_EQ(3628800, out);
+	in = 13;	/* 6227020800 mod 2^32 */
+	ASSERT_EQ(0, uc_scalars(conn, 1, &in, 1, &out, &n));
+	EXPECT_EQ(1932053504, out);
+
+	/* The device is unbound: the driver and its client go, the app is told. */
+	snprintf(cmd, sizeof(cmd), "echo %s > /sys/bus/pci/drivers/iokit/unbind", self->bdf);
+	ASSERT_EQ(0, system(cmd));
+	EXPECT_EQ(IOKIT_RETURN_NOT_ATTACHED, uc_scalars(conn, 0, NULL, 0, &out, &n));
+	ASSERT_EQ(0, uc_info(conn, &ci));
+	EXPECT_EQ(IOKIT_CONNECT_TERMINATED, ci.state);
+	EXPECT_EQ(0, instances(self->fd, "EduUserClient", ids));
+	close(conn);
+	snprintf(cmd, sizeof(cmd), "echo %s > /sys/bus/pci/drivers/iokit/bind", self->bdf);
+	ASSERT_EQ(0, system(cmd));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	EXPECT_EQ(1, instances(self->fd, "EduDriver", ids));
+	ASSERT_EQ(0, unload("iokit_edu"));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	EXPECT_EQ(0, iokit_live_kind("connections"));
 }
 
 /* A driver's own service is a provider: a nub it publishes gets a driver. */
