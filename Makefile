@@ -71,7 +71,7 @@ kmod-for:
 		$(if $(filter debug kcsan,$(KVER)),IOKIT_TEST_HOOKS=1) $(KBUILD_EXTRA) modules
 
 # ---- user space -----------------------------------------------------------
-TOOL_BINS := $(B)/bin/iokit-vm-hotplug $(B)/bin/registry_bench
+TOOL_BINS := $(B)/bin/iokit-vm-hotplug $(B)/bin/registry_bench $(B)/bin/user_client_bench
 
 # libiokit (build/lib), ioreg and iokitctl (build/bin) have Makefiles of
 # their own.
@@ -81,6 +81,11 @@ tools: $(TOOL_BINS)
 	$(MAKE) -C tools/iokitctl OUTPUT=$(B)/bin LIBDIR=$(B)/lib
 
 $(B)/bin/registry_bench: tools/bench/registry_bench.c kmod/shared/os_serial.c \
+		kmod/shared/os_serial.h uapi/linux/iokit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Ikmod/shared -o $@ $(filter %.c,$^)
+
+$(B)/bin/user_client_bench: tools/bench/user_client_bench.c kmod/shared/os_serial.c \
 		kmod/shared/os_serial.h uapi/linux/iokit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -Ikmod/shared -o $@ $(filter %.c,$^)
@@ -103,7 +108,8 @@ check: deps
 # Benchmarks print ratios measured within one run, in the guest.
 bench: deps tools
 	@$(VM)/iokit-vm --kernel $(or $(KVER),6.12) -- \
-		'echo 1 > /sys/module/iokit/parameters/test_interface && registry_bench'
+		'echo 1 > /sys/module/iokit/parameters/test_interface && registry_bench && \
+		 user_client_bench'
 
 run: deps all
 	@$(VM)/iokit-vm --kernel $(or $(KVER),6.12) $(if $(CMD),-- '$(subst ','\'',$(CMD))')

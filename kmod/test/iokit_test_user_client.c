@@ -11,12 +11,16 @@
  * line each, in /sys/kernel/debug/iokit_test_user_client/log (a write
  * clears it); "inflight" is the number of calls running in TestUserClient
  * now, "max_inflight" the most seen at once (a write resets it).
+ *
+ * /dev/iokit_test_null is a misc device whose ioctl does nothing: the
+ * bare ioctl the benchmarks measure ExternalMethod against.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
+#include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/sched/signal.h>
@@ -475,6 +479,25 @@ static struct io_driver test_uc_plain =
 static struct io_driver test_uc_none =
 	TEST_SERVICE("TestUCNone", &test_plain_ops, uc_none_personality);
 
+static long null_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	return 0;
+}
+
+static const struct file_operations null_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = null_ioctl,
+	.compat_ioctl = null_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice null_device = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "iokit_test_null",
+	.fops = &null_fops,
+	.mode = 0600,
+};
+
 /* Clients first: a service's first open may come as soon as it starts. */
 static struct io_driver *const test_drivers[] = {
 	&test_user_client, &test_concurrent_client, &test_private_client,
@@ -493,6 +516,9 @@ static int __init test_user_client_init(void)
 	debugfs_create_file("log", 0600, debug_dir, NULL, &log_fops);
 	debugfs_create_atomic_t("inflight", 0400, debug_dir, &inflight);
 	debugfs_create_atomic_t("max_inflight", 0600, debug_dir, &max_inflight);
+	ret = misc_register(&null_device);
+	if (ret)
+		goto no_null;
 	for (i = 0; i < ARRAY_SIZE(test_drivers); i++) {
 		ret = io_driver_register(test_drivers[i]);
 		if (ret)
@@ -503,6 +529,8 @@ static int __init test_user_client_init(void)
 unwind:
 	while (i--)
 		io_driver_unregister(test_drivers[i]);
+	misc_deregister(&null_device);
+no_null:
 	debugfs_remove_recursive(debug_dir);
 	kfree(log_buf);
 	return ret;
@@ -515,6 +543,7 @@ static void __exit test_user_client_exit(void)
 	/* Services first: their clients go with them. */
 	while (i--)
 		io_driver_unregister(test_drivers[i]);
+	misc_deregister(&null_device);
 	debugfs_remove_recursive(debug_dir);
 	kfree(log_buf);
 }

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * user_client_bench: what IOUserClient calls cost, each as a ratio to a
+ * bare ioctl on a null misc device (/dev/iokit_test_null) measured in the
+ * same run.  Needs root and the test modules ($IOKIT_MODULES): it loads
+ * iokit_test_user_client and unloads it again.
+ *
+ *   dispatcher  IOKIT_IOC_CONNECT_INFO: the size-first struct copied in and
+ *               out, and nothing else
+ *   null        ExternalMethod with no arguments, on a serial client
+ *               (the default: calls into a client take its lock) and on
+ *               a concurrent one
+ *   scalars     16 scalars in and 16 out
+ *   struct      4096 bytes in and 4096 out, inline
+ *   async       an async call completed inside the method, and its
+ *               record read from the port, vs an eventfd written and read
+ *               back (both in one thread: the cost of the round trip, not
+ *               of a scheduler's wake-up)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/iokit.h>
+
+#include "os_serial.h"
+
+#define SERVICE_CLASS	"TestUCService"
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "user_client_bench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void load_module(void)
+{
+	const char *dir = getenv("IOKIT_MODULES");
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/iokit_test_user_client.ko", dir ? dir : ".");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die(path);
+	if (syscall(__NR_finit_module, fd, "", 0) && errno != EEXIST)
+		die("finit_module");
+	close(fd);
+}
+
+/* The one service of driver class @cls. */
+static uint64_t find_service(int fd, const char *cls)
+{
+	struct iokit_wait_quiet wq = { .size = sizeof(wq) };
+	struct iokit_matching m = { .size = sizeof(m) };
+	struct os_serial_writer w;
+	uint8_t buf[256];
+	uint64_t ids[4];
+
+	os_serial_begin(&w, buf, sizeof(buf));
+	os_serial_put_container(&w, IOKIT_SERIAL_DICT, 1);
+	os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, "IOProviderClass", 15);
+	os_serial_put_bytes(&w, IOKIT_SERIAL_STRING, cls, strlen(cls));
+	ioctl(fd, IOKIT_IOC_WAIT_QUIET, &wq);
+	m.data = (uintptr_t)buf;
+	m.data_size = w.len;
+	m.ids = (uintptr_t)ids;
+	m.count = 4;
+	if (ioctl(fd, IOKIT_IOC_GET_MATCHING, &m) || m.count != 1)
+		die("finding " SERVICE_CLASS);
+	return ids[0];
+}
+
+static int open_client(int fd, uint64_t service, uint32_t type)
+{
+	struct iokit_service_open so = { .size = sizeof(so), .entry_id = service, .type = type };
+
+	if (ioctl(fd, IOKIT_IOC_SERVICE_OPEN, &so))
+		die("IOKIT_IOC_SERVICE_OPEN");
+	return so.fd;
+}
+
+/* Seconds per call of @m on @conn, over @n calls. */
+static double bench_method(int conn, const struct iokit_connect_method *m, int n)
+{
+	struct iokit_connect_method call;
+	double t = now();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		call = *m;
+		if (ioctl(conn, IOKIT_IOC_CONNECT_METHOD, &call))
+			die("IOKIT_IOC_CONNECT_METHOD");
+	}
+	return (now() - t) / n;
+}
+
+/* The connection's dispatcher alone: IOKIT_IOC_CONNECT_INFO. */
+static double bench_info(int conn, int n)
+{
+	struct iokit_connect_info info;
+	double t = now();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		info = (struct iokit_connect_info){ .size = sizeof(info) };
+		if (ioctl(conn, IOKIT_IOC_CONNECT_INFO, &info))
+			die("IOKIT_IOC_CONNECT_INFO");
+	}
+	return (now() - t) / n;
+}
+
+static double bench_bare(int null, int n)
+{
+	double t = now();
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (ioctl(null, 0, NULL))
+			die("null ioctl");
+	return (now() - t) / n;
+}
+
+static double bench_async(int conn, int port, int n)
+{
+	struct iokit_connect_method m = {
+		.size = sizeof(m), .selector = 13, .port_fd = port, .reference_count = 1,
+	};
+	uint64_t rec[64];
+	double t = now();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct iokit_connect_method call = m;
+
+		if (ioctl(conn, IOKIT_IOC_CONNECT_METHOD, &call))
+			die("async IOKIT_IOC_CONNECT_METHOD");
+		if (read(port, rec, sizeof(rec)) != sizeof(struct iokit_async_completion))
+			die("reading the completion");
+	}
+	return (now() - t) / n;
+}
+
+static double bench_eventfd(int n)
+{
+	int efd = eventfd(0, EFD_CLOEXEC);
+	uint64_t v = 1;
+	double t = now();
+	int i;
+
+	if (efd < 0)
+		die("eventfd");
+	for (i = 0; i < n; i++)
+		if (write(efd, &v, sizeof(v)) != sizeof(v) || read(efd, &v, sizeof(v)) != sizeof(v))
+			die("eventfd ping-pong");
+	close(efd);
+	return (now() - t) / n;
+}
+
+int main(void)
+{
+	static uint8_t in[4096], out[4096];
+	uint64_t s_in[16] = { 0 }, s_out[16];
+	struct iokit_port_create pc = { .size = sizeof(pc) };
+	struct iokit_connect_method m;
+	double bare, info, null_serial, null_conc, scalars, structs, async, efd;
+	int fd, null, serial, conc, n = 200000;
+	uint64_t service;
+
+	load_module();
+	fd = open(IOKIT_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	null = open("/dev/iokit_test_null", O_RDWR | O_CLOEXEC);
+	if (fd < 0 || null < 0)
+		die("opening the devices");
+	service = find_service(fd, SERVICE_CLASS);
+	serial = open_client(fd, service, 0);
+	conc = open_client(fd, service, 4);
+	if (ioctl(fd, IOKIT_IOC_PORT_CREATE, &pc))
+		die("IOKIT_IOC_PORT_CREATE");
+
+	/* Warm up, then interleave nothing: each loop is long enough on its own. */
+	bench_bare(null, n / 10);
+	bare = bench_bare(null, n);
+	info = bench_info(conc, n);
+	memset(&m, 0, sizeof(m));
+	m.size = sizeof(m);
+	null_serial = bench_method(serial, &m, n);
+	null_conc = bench_method(conc, &m, n);
+	m.selector = 3;
+	m.scalar_input = (uintptr_t)s_in;
+	m.scalar_input_count = 16;
+	m.scalar_output = (uintptr_t)s_out;
+	m.scalar_output_count = 16;
+	scalars = bench_method(conc, &m, n);
+	memset(&m, 0, sizeof(m));
+	m.size = sizeof(m);
+	m.selector = 2;
+	m.struct_input = (uintptr_t)in;
+	m.struct_input_size = sizeof(in);
+	m.struct_output = (uintptr_t)out;
+	m.struct_output_size = sizeof(out);
+	structs = bench_method(conc, &m, n / 4);
+	async = bench_async(conc, pc.fd, n / 4);
+	efd = bench_eventfd(n / 4);
+
+	printf("bench: user client: bare ioctl on a null misc device %.0f ns\n", bare * 1e9);
+	printf("bench: user client: connection dispatcher alone (CONNECT_INFO)/bare ioctl ratio %.2f\n",
+	       info / bare);
+	printf("bench: user client: null ExternalMethod/bare ioctl ratio %.2f (serial client), %.2f (concurrent)\n",
+	       null_serial / bare, null_conc / bare);
+	printf("bench: user client: 16 scalars in and out/bare ioctl ratio %.2f\n", scalars / bare);
+	printf("bench: user client: 4 KiB struct in and out/bare ioctl ratio %.2f (%.0f ns)\n",
+	       structs / bare, structs * 1e9);
+	printf("bench: user client: 1 MiB out-of-line: not built yet (memory descriptors)\n");
+	printf("bench: user client: async round trip/bare ioctl ratio %.2f, /eventfd ping-pong ratio %.2f\n",
+	       async / bare, async / efd);
+	close(pc.fd);
+	close(conc);
+	close(serial);
+	close(null);
+	close(fd);
+	if (syscall(__NR_delete_module, "iokit_test_user_client", O_NONBLOCK))
+		die("unloading iokit_test_user_client");
+	return 0;
+}
