@@ -12,12 +12,16 @@
  * stopped with it still pending, or the driver dropped the last
  * reference without completing it.
  *
- * An action holds its connection and its port.  While pending it is on
- * the connection's list, under the connection's async_lock: taking it
- * off the list is what gives one poster - completion, cancel, abort - the
- * right to post.  Its memory goes back in process context, on a
- * workqueue of iokit's own, as the last reference may be dropped in an
- * interrupt.
+ * An action holds its connection and its port.  Its state, under the
+ * connection's async_lock, gives one poster - completion, cancel, abort -
+ * the right to post.  Until the call that made it has returned to the
+ * application it is not on the connection's list, so nothing can cancel
+ * or abort it, and a completion that comes meanwhile is kept: only once
+ * the call is known to have succeeded, its struct copied back, is the
+ * result posted or the action listed; a call that failed gives the slot
+ * back and posts nothing, whatever the driver did.  Its memory goes back
+ * in process context, on a workqueue of iokit's own, as the last
+ * reference may be dropped in an interrupt.
  */
 #include <linux/export.h>
 #include <linux/slab.h>
@@ -30,12 +34,27 @@
 #include "io_user.h"
 #include "iokit_internal.h"
 
+/* Most async calls of one connection not yet completed. */
+#define IO_ASYNC_PENDING_MAX	1024
+
+/* io_async_action.state, under the connection's async_lock */
+enum io_async_state {
+	IO_ASYNC_CALLING,	/* its call has not returned yet */
+	IO_ASYNC_EARLY,		/* completed before it had: @status and @args kept */
+	IO_ASYNC_PENDING,	/* on the connection's list, its record owed */
+	IO_ASYNC_DONE,		/* posted, or its call failed */
+};
+
 /**
- * struct io_async_action - a pending async call (DriverKit's OSAction)
- * @ref: the framework's during the call, and the driver's
- * @node: in the connection's async_pending while pending, else empty
+ * struct io_async_action - an async call's completion (DriverKit's OSAction)
+ * @ref: the framework's until its call has returned, and the driver's
+ * @node: in the connection's async_pending while IO_ASYNC_PENDING
  * @conn: the connection (referenced)
- * @port: where the record goes (referenced)
+ * @port: where the record goes (referenced), a slot reserved until DONE
+ * @state: an enum io_async_state
+ * @status: IO_ASYNC_EARLY: the driver's status
+ * @count: IO_ASYNC_EARLY: values in @args
+ * @args: IO_ASYNC_EARLY: the driver's values
  * @reference: the call's reference words
  * @reference_count: how many
  * @free_work: gives the memory back in process context
@@ -45,6 +64,10 @@ struct io_async_action {
 	struct list_head node;
 	struct io_connection *conn;
 	struct io_port *port;
+	enum io_async_state state;
+	u32 status;
+	u32 count;
+	u64 args[IOKIT_ASYNC_ARGS_MAX];
 	u64 reference[IOKIT_ASYNC_REF_MAX];
 	u32 reference_count;
 	struct work_struct free_work;
@@ -52,7 +75,7 @@ struct io_async_action {
 
 static struct workqueue_struct *io_async_wq;
 
-/* Post @a's record and take it off the pending list.  Under async_lock. */
+/* The record of @a, into its reserved slot.  Under async_lock. */
 static void io_async_post(struct io_async_action *a, u32 status, const u64 *args,
 			  unsigned int count)
 {
@@ -65,8 +88,12 @@ static void io_async_post(struct io_async_action *a, u32 status, const u64 *args
 		},
 	};
 
+	BUILD_BUG_ON(sizeof(rec) > sizeof(struct iokit_load_request));
 	lockdep_assert_held(&a->conn->async_lock);
-	list_del_init(&a->node);
+	if (a->state == IO_ASYNC_PENDING)
+		list_del_init(&a->node);
+	a->state = IO_ASYNC_DONE;
+	a->conn->async_count--;
 	memcpy(rec.reference, a->reference, a->reference_count * sizeof(u64));
 	if (count)
 		memcpy(rec.args, args, count * sizeof(u64));
@@ -74,20 +101,28 @@ static void io_async_post(struct io_async_action *a, u32 status, const u64 *args
 			      sizeof(rec) - sizeof(rec.event));
 }
 
-/* Post if still pending: true if this caller did. */
+/* Complete, or abort, @a: posted if pending, kept if its call is running. */
 static bool io_async_finish(struct io_async_action *a, u32 status, const u64 *args,
 			    unsigned int count)
 {
 	struct io_connection *conn = a->conn;
 	unsigned long flags;
-	bool pending;
+	bool first = true;
 
 	spin_lock_irqsave(&conn->async_lock, flags);
-	pending = !list_empty(&a->node);
-	if (pending)
+	if (a->state == IO_ASYNC_PENDING) {
 		io_async_post(a, status, args, count);
+	} else if (a->state == IO_ASYNC_CALLING) {
+		a->state = IO_ASYNC_EARLY;
+		a->status = status;
+		a->count = count;
+		if (count)
+			memcpy(a->args, args, count * sizeof(u64));
+	} else {
+		first = false;
+	}
 	spin_unlock_irqrestore(&conn->async_lock, flags);
-	return pending;
+	return first;
 }
 
 static void io_async_free_work(struct work_struct *work)
@@ -102,11 +137,16 @@ static void io_async_free_work(struct work_struct *work)
 	iokit_live_dec(IOKIT_LIVE_ASYNC);
 }
 
-/* The last reference: a completion still owed is aborted, never lost. */
+/*
+ * The last reference: a completion still owed is aborted, never lost.
+ * Its call has returned (the framework's reference is dropped only then),
+ * so it is pending or done.
+ */
 static void io_async_release(struct kref *ref)
 {
 	struct io_async_action *a = container_of(ref, struct io_async_action, ref);
 
+	WARN_ON_ONCE(a->state == IO_ASYNC_CALLING || a->state == IO_ASYNC_EARLY);
 	io_async_finish(a, IOKIT_RETURN_ABORTED, NULL, 0);
 	queue_work(io_async_wq, &a->free_work);
 }
@@ -175,7 +215,13 @@ EXPORT_SYMBOL_GPL(io_async_complete);
  */
 bool io_async_action_pending(struct io_async_action *action)
 {
-	return !list_empty_careful(&action->node);
+	unsigned long flags;
+	bool pending;
+
+	spin_lock_irqsave(&action->conn->async_lock, flags);
+	pending = action->state == IO_ASYNC_CALLING || action->state == IO_ASYNC_PENDING;
+	spin_unlock_irqrestore(&action->conn->async_lock, flags);
+	return pending;
 }
 EXPORT_SYMBOL_GPL(io_async_action_pending);
 
@@ -218,8 +264,23 @@ u32 io_async_action_create(struct io_connection *conn, struct iokit_connect_meth
 	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
 	if (!a)
 		goto uncharge;
+	/* Bounded per connection: cancel and abort walk them with interrupts off. */
+	spin_lock_irq(&conn->async_lock);
+	err = conn->async_count >= IO_ASYNC_PENDING_MAX ? -EMFILE : 0;
+	if (!err)
+		conn->async_count++;
+	spin_unlock_irq(&conn->async_lock);
+	if (err) {
+		ret = io_async_refuse(r, IOKIT_CHECK_ASYNC_PENDING, IO_ASYNC_PENDING_MAX,
+				      IO_ASYNC_PENDING_MAX, IOKIT_RETURN_NO_RESOURCES);
+		kfree(a);
+		goto uncharge;
+	}
 	err = io_port_reserve(port);
 	if (err) {
+		spin_lock_irq(&conn->async_lock);
+		conn->async_count--;
+		spin_unlock_irq(&conn->async_lock);
 		ret = err == -ENOSPC ?
 		      io_async_refuse(r, IOKIT_CHECK_PORT_FULL, 0, 0, IOKIT_RETURN_NO_RESOURCES) :
 		      io_async_refuse(r, IOKIT_CHECK_PORT, (u32)m->port_fd, 0,
@@ -234,9 +295,8 @@ u32 io_async_action_create(struct io_connection *conn, struct iokit_connect_meth
 	a->reference_count = m->reference_count;
 	memcpy(a->reference, m->reference, m->reference_count * sizeof(u64));
 	INIT_WORK(&a->free_work, io_async_free_work);
-	spin_lock_irq(&conn->async_lock);
-	list_add_tail(&a->node, &conn->async_pending);
-	spin_unlock_irq(&conn->async_lock);
+	INIT_LIST_HEAD(&a->node);
+	a->state = IO_ASYNC_CALLING;
 	iokit_live_inc(IOKIT_LIVE_ASYNC);
 	*out = a;
 	return IOKIT_RETURN_SUCCESS;
@@ -249,33 +309,45 @@ put_port:
 }
 
 /**
- * io_async_action_fail() - the async call failed: no record for it
- * @action: its completion, still the framework's too
+ * io_async_action_commit() - an async call has returned to the application
+ * @action: its completion; the framework's reference is dropped here
+ * @succeeded: the call succeeded and its struct reached the caller
  *
- * The method returned an error, which the application gets at once;
- * its slot goes back to the port.  A driver that kept a reference
- * finds the completion done.
+ * A failed call gives its slot back and posts nothing, whatever the
+ * driver did meanwhile (a driver that kept a reference finds it done).
+ * A successful one posts the result the driver gave already, or is listed
+ * to wait for it; if its client was stopped meanwhile, it is aborted.
  */
-void io_async_action_fail(struct io_async_action *action)
+void io_async_action_commit(struct io_async_action *action, bool succeeded)
 {
 	struct io_connection *conn = action->conn;
-	bool pending;
+	bool unreserve = false;
 
 	spin_lock_irq(&conn->async_lock);
-	pending = !list_empty(&action->node);
-	if (pending)
-		list_del_init(&action->node);
+	if (!succeeded) {
+		action->state = IO_ASYNC_DONE;
+		conn->async_count--;
+		unreserve = true;
+	} else if (action->state == IO_ASYNC_EARLY) {
+		io_async_post(action, action->status, action->args, action->count);
+	} else if (conn->async_stopped) {
+		io_async_post(action, IOKIT_RETURN_ABORTED, NULL, 0);
+	} else {
+		action->state = IO_ASYNC_PENDING;
+		list_add_tail(&action->node, &conn->async_pending);
+	}
 	spin_unlock_irq(&conn->async_lock);
-	if (pending)
+	if (unreserve)
 		io_port_unreserve(action->port);
+	io_async_action_put(action);
 }
 
 /**
  * io_async_abort_all() - abort every completion a connection still owes
- * @conn: the connection, whose client is stopped or closed: no call
- *	can add one
+ * @conn: the connection, whose client is stopped
  *
- * One at a time, so interrupts are off only for one record.
+ * One at a time, so interrupts are off only for one record.  A call that
+ * returns later is aborted when it does (io_async_action_commit()).
  */
 void io_async_abort_all(struct io_connection *conn)
 {
@@ -283,6 +355,7 @@ void io_async_abort_all(struct io_connection *conn)
 
 	do {
 		spin_lock_irq(&conn->async_lock);
+		conn->async_stopped = true;
 		a = list_first_entry_or_null(&conn->async_pending, struct io_async_action, node);
 		if (a)
 			io_async_post(a, IOKIT_RETURN_ABORTED, NULL, 0);

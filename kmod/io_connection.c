@@ -106,10 +106,17 @@ static void io_connection_close(struct io_connection *conn, bool crashed)
 	io_registry_entry_put(&client->service.entry);
 }
 
+/* An async call's struct reached the caller, or did not: its completion may come. */
+static void io_connection_method_finish(struct iokit_call *call, bool copied)
+{
+	io_async_action_commit(call->finish_arg, copied);
+}
+
 static u32 io_connection_cmd_method(struct iokit_call *call, void *arg)
 {
 	struct io_connection *conn = call->file->private_data;
 	struct iokit_connect_method *m = arg;
+	struct io_async_action *action;
 	struct io_user_client *client;
 	u32 ret;
 
@@ -134,10 +141,14 @@ static u32 io_connection_cmd_method(struct iokit_call *call, void *arg)
 		percpu_ref_put(&conn->inflight);
 		goto gone;
 	}
-	ret = io_user_client_call(conn, client, m);
+	ret = io_user_client_call(conn, client, m, &action);
 	if (conn->serial)
 		mutex_unlock(&conn->call_lock);
 	percpu_ref_put(&conn->inflight);
+	if (action) {
+		call->finish = io_connection_method_finish;
+		call->finish_arg = action;
+	}
 	return ret;
 
 gone:

@@ -40,9 +40,12 @@ enum {
  * @user: who is charged for it
  * @charge: how much, for the connection
  * @client_charge: how much, for the client's instance (0 before it has one)
- * @async_lock: guards @async_pending; taken with interrupts off
+ * @async_lock: guards the @async_ fields and the actions' states; taken
+ *	with interrupts off
  * @async_pending: async calls whose completion is still to come
- *	(struct io_async_action.node)
+ *	(struct io_async_action.node), their calls returned
+ * @async_count: async calls not yet done, their calls returned or not
+ * @async_stopped: the client was stopped: calls returning now are aborted
  */
 struct io_connection {
 	struct kref ref;
@@ -59,8 +62,10 @@ struct io_connection {
 	struct io_user *user;
 	size_t charge;
 	size_t client_charge;
-	spinlock_t async_lock;		/* async_pending */
+	spinlock_t async_lock;		/* the async_ fields */
 	struct list_head async_pending;
+	unsigned int async_count;
+	bool async_stopped;
 };
 
 void io_connection_put(struct io_connection *conn);

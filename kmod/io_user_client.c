@@ -21,6 +21,10 @@
 #include "io_user.h"
 #include "iokit_internal.h"
 
+/**
+ * io_user_client_class - IOUserClient, the superclass of every user-client
+ *	class (IO_USER_CLIENT_CLASS() sets it)
+ */
 const struct os_class io_user_client_class = {
 	.name = "IOUserClient",
 	.super = &io_service_class,
@@ -323,8 +327,14 @@ u32 io_service_new_user_client(struct io_service *service, u32 type,
 	}
 	mutex_unlock(&service->match_lock);
 	/* A driver must return the client it made for this open, and only that. */
-	if (!ret && WARN_ON_ONCE(!client || client != req->client))
+	if (!ret && WARN_ON_ONCE(!client || client != req->client)) {
 		ret = IOKIT_RETURN_INTERNAL_ERROR;
+		if (client && client != req->client) {
+			io_service_terminate(&client->service);
+			io_registry_entry_put(&client->service.entry);
+		}
+	}
+	/* The client made for a failed open is iokit's to end, not the driver's. */
 	if (ret && req->client) {
 		io_service_terminate(&req->client->service);
 		io_registry_entry_put(&req->client->service.entry);
@@ -379,10 +389,11 @@ static struct io_connection *io_user_client_connection(struct io_user_client *cl
  */
 void io_user_client_quiesce(struct io_service *service)
 {
-	struct io_connection *conn = io_user_client_connection(io_user_client_from_service(service));
+	struct io_user_client *client = io_user_client_from_service(service);
+	struct io_connection *conn = io_user_client_connection(client);
 
 	if (conn)
-		io_connection_detach(conn, io_user_client_from_service(service));
+		io_connection_detach(conn, client);
 }
 
 /**

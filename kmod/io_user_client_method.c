@@ -144,7 +144,7 @@ static u32 io_method_copy_out(struct iokit_connect_method *m,
 
 /* The call itself; its outputs are valid only if it succeeds. */
 static u32 __io_user_client_call(struct io_connection *conn, struct io_user_client *client,
-				 struct iokit_connect_method *m)
+				 struct iokit_connect_method *m, struct io_async_action **action)
 {
 	const struct io_user_client_ops *uc = client->service.driver->user_client;
 	u64 scalar_in[IOKIT_SCALAR_MAX], scalar_out[IOKIT_SCALAR_MAX];
@@ -203,12 +203,14 @@ static u32 __io_user_client_call(struct io_connection *conn, struct io_user_clie
 		ret = io_user_client_dispatch(client, &args, d, NULL);
 	if (ret == IOKIT_RETURN_SUCCESS)
 		ret = io_method_copy_out(m, &args, scalar_room, struct_room);
-	/* A call the caller sees fail has no completion to come. */
-	if (args.completion) {
-		if (ret)
-			io_async_action_fail(args.completion);
-		io_async_action_put(args.completion);
-	}
+	/*
+	 * A call the caller sees fail has no completion to come; one that
+	 * succeeds is committed once its struct has reached the caller.
+	 */
+	if (args.completion && ret)
+		io_async_action_commit(args.completion, false);
+	else if (args.completion)
+		*action = args.completion;
 	if (args.structure_output)
 		os_object_put(&args.structure_output->obj);
 put_in:
@@ -222,14 +224,20 @@ put_in:
  * @conn: the connection it came through
  * @client: the user client, held by the caller's call in flight
  * @m: the call, in kernel memory; its outputs and reason are filled
+ * @action: out: a successful async call's completion, for the caller to
+ *	commit with io_async_action_commit() once the struct has reached
+ *	user space; else NULL
  *
  * Return: an IOReturn: the framework's refusal, or the method's.  On
  * failure no output is returned: both output counts are 0.
  */
 u32 io_user_client_call(struct io_connection *conn, struct io_user_client *client,
-			struct iokit_connect_method *m)
+			struct iokit_connect_method *m, struct io_async_action **action)
 {
-	u32 ret = __io_user_client_call(conn, client, m);
+	u32 ret;
+
+	*action = NULL;
+	ret = __io_user_client_call(conn, client, m, action);
 
 	if (ret) {
 		m->scalar_output_count = 0;

@@ -69,6 +69,9 @@ int io_return_to_errno(u32 ioreturn);
  * @install_fd: the descriptor reserved for @install
  * @delivered: if set, told about @install just before it is installed:
  *	after that, another thread of the caller may already close it
+ * @finish: if set, called once the struct was copied back, or not
+ *	(@copied), with the ioctl's own state released
+ * @finish_arg: for @finish
  * @err: if non-zero, the errno the ioctl returns instead of the one its
  *	IOReturn maps to (-EINTR when a signal ended a wait)
  */
@@ -77,6 +80,8 @@ struct iokit_call {
 	struct file *install;
 	int install_fd;
 	void (*delivered)(struct file *file);
+	void (*finish)(struct iokit_call *call, bool copied);
+	void *finish_arg;
 	int err;
 };
 
@@ -156,9 +161,10 @@ void io_user_client_stopped(struct io_service *service);
 void io_user_client_close(struct io_user_client *client, bool crashed);
 
 /* io_user_client_method.c */
+struct io_async_action;
 struct iokit_connect_method;
 u32 io_user_client_call(struct io_connection *conn, struct io_user_client *client,
-			struct iokit_connect_method *m);
+			struct iokit_connect_method *m, struct io_async_action **action);
 
 /* io_connection.c */
 u32 io_connection_cmd_open(struct iokit_call *call, void *arg);
@@ -170,7 +176,7 @@ int io_async_init(void);
 void io_async_exit(void);
 u32 io_async_action_create(struct io_connection *conn, struct iokit_connect_method *m,
 			   struct io_async_action **out);
-void io_async_action_fail(struct io_async_action *action);
+void io_async_action_commit(struct io_async_action *action, bool succeeded);
 void io_async_abort_all(struct io_connection *conn);
 bool io_async_cancel(struct io_connection *conn, const u64 *reference, u32 count);
 

@@ -183,6 +183,8 @@ int iokit_call_install_file(struct iokit_call *call, struct file *file,
 /* After the copy back: install the call's file, or undo it. */
 static void iokit_call_finish(struct iokit_call *call, bool copied)
 {
+	if (call->finish)
+		call->finish(call, copied);
 	if (!call->install)
 		return;
 	if (copied) {

@@ -67,7 +67,9 @@ static u32 edu_factorial(struct io_user_client *client, void *reference,
 
 	if (args->scalar_input[0] > U32_MAX)
 		return IOKIT_RETURN_BAD_ARGUMENT;
-	mutex_lock(&edu->lock);
+	/* A stuck device must not hold an unbind behind every waiting caller. */
+	if (mutex_lock_killable(&edu->lock))
+		return IOKIT_RETURN_ABORTED;
 	iowrite32(args->scalar_input[0], edu->regs + EDU_REG_FACTORIAL);
 	do {
 		if (!(ioread32(edu->regs + EDU_REG_STATUS) & EDU_STATUS_COMPUTING)) {

@@ -86,6 +86,7 @@ struct test_later {
 	struct test_client *client;
 	struct io_async_action *action;
 	u64 value;
+	bool fired;			/* under test_client.lock */
 };
 
 struct test_service {
@@ -180,23 +181,25 @@ static u32 m_fails(struct io_user_client *client, void *ref, struct io_user_clie
 	return IOKIT_RETURN_DEVICE_ERROR;
 }
 
+/*
+ * Completes under the client's lock and leaves the entry for Stop to
+ * free after del_timer_sync(): a timer never frees itself, so Stop knows
+ * that no callback still runs in the module when it returns.
+ */
 static void later_fire(struct timer_list *timer)
 {
 	struct test_later *l = from_timer(l, timer, timer);
 	struct test_client *t = l->client;
 	u64 args[2] = { l->value, l->value * 2 };
 	unsigned long flags;
-	bool mine;
 
 	spin_lock_irqsave(&t->lock, flags);
-	mine = !list_empty(&l->node);
-	list_del_init(&l->node);
+	if (!l->fired) {
+		l->fired = true;
+		io_async_complete(l->action, IOKIT_RETURN_SUCCESS, args, 2);
+		io_async_action_put(l->action);
+	}
 	spin_unlock_irqrestore(&t->lock, flags);
-	if (!mine)
-		return;		/* Stop has it */
-	io_async_complete(l->action, IOKIT_RETURN_SUCCESS, args, 2);
-	io_async_action_put(l->action);
-	kfree(l);
 }
 
 /* Complete in scalar[0] ms with { scalar[1], 2 * scalar[1] }, from a timer. */
@@ -236,6 +239,17 @@ static u32 m_async_now(struct io_user_client *client, void *ref,
 	       IOKIT_RETURN_INTERNAL_ERROR : IOKIT_RETURN_SUCCESS;
 }
 
+/* Sleeps scalar[0] ms, completes, then fails: the caller gets no record. */
+static u32 m_async_slow_fails(struct io_user_client *client, void *ref,
+			      struct io_user_client_method_args *a)
+{
+	static const u64 one = 1;
+
+	msleep(min_t(u64, a->scalar_input[0], 2000));
+	io_async_complete(a->completion, IOKIT_RETURN_SUCCESS, &one, 1);
+	return IOKIT_RETURN_DEVICE_ERROR;
+}
+
 /* Refuses after keeping the completion: the caller gets no record. */
 static u32 m_async_fails(struct io_user_client *client, void *ref,
 			 struct io_user_client_method_args *a)
@@ -264,6 +278,7 @@ static const struct io_user_client_method test_methods[] = {
 	[12] = IO_USER_CLIENT_ASYNC_METHOD(m_async_forget, 0, 0, 0, 0),
 	[13] = IO_USER_CLIENT_ASYNC_METHOD(m_async_now, 0, 0, 0, 0),
 	[14] = IO_USER_CLIENT_ASYNC_METHOD(m_async_fails, 0, 0, 0, 0),
+	[15] = IO_USER_CLIENT_ASYNC_METHOD(m_async_slow_fails, 1, 0, 0, 0),
 };
 
 static int test_client_init(struct io_service *service)
@@ -285,19 +300,17 @@ static int test_client_start(struct io_service *service, struct io_service *prov
 static void test_client_stop(struct io_service *service, struct io_service *provider)
 {
 	struct test_client *t = container_of(service, struct test_client, client.service);
-	struct test_later *l;
+	struct test_later *l, *next;
+	LIST_HEAD(later);
 
 	log_event("stop", service);
-	for (;;) {
-		spin_lock_irq(&t->lock);
-		l = list_first_entry_or_null(&t->later, struct test_later, node);
-		if (l)
-			list_del_init(&l->node);
-		spin_unlock_irq(&t->lock);
-		if (!l)
-			break;
+	spin_lock_irq(&t->lock);
+	list_splice_init(&t->later, &later);
+	spin_unlock_irq(&t->lock);
+	list_for_each_entry_safe(l, next, &later, node) {
 		del_timer_sync(&l->timer);
-		io_async_action_put(l->action);
+		if (!l->fired)
+			io_async_action_put(l->action);
 		kfree(l);
 	}
 }

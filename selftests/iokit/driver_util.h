@@ -106,11 +106,11 @@ static inline int edu_bdf(int fd, char *bdf, size_t size)
 
 #define LOG "/sys/kernel/debug/iokit_test_drivers/log"
 
-/* The test drivers' event log, with a marker per line start for strstr. */
-static inline char *read_log(void)
+/* A test module's event log at @path, with a marker per line start for strstr. */
+static inline char *read_log_at(const char *path)
 {
 	static char buf[16384];
-	int fd = open(LOG, O_RDONLY);
+	int fd = open(path, O_RDONLY);
 	ssize_t n;
 
 	buf[0] = '\n';
@@ -121,15 +121,26 @@ static inline char *read_log(void)
 	return buf;
 }
 
-static inline void clear_log(void)
+static inline void clear_log_at(const char *path)
 {
-	int fd = open(LOG, O_WRONLY);
+	int fd = open(path, O_WRONLY);
 
 	if (fd >= 0) {
 		if (write(fd, "\n", 1) != 1)
 			perror("clear log");
 		close(fd);
 	}
+}
+
+/* The test drivers' log. */
+static inline char *read_log(void)
+{
+	return read_log_at(LOG);
+}
+
+static inline void clear_log(void)
+{
+	clear_log_at(LOG);
 }
 
 /* Position of a log line ("\nstart TestWins pci1234,11e8"), or -1. */

@@ -67,15 +67,19 @@ struct events {
 };
 
 /*
- * Read records from @port until @want have arrived or @ms pass with
- * nothing new.  Returns the number read.
+ * Read records from @port until @want of @type (0: any) have arrived or
+ * @ms pass with nothing new, copying up to @cap of them into @out at
+ * @stride bytes each (at most @stride of a record).  Every record a read
+ * returns is counted, also past @want.  Returns the number of records of
+ * @type read, -1 for a malformed one.
  */
-static inline int events_read(int port, struct events *e, int want, int ms)
+static inline int port_read(int port, size_t stride, void *out, int cap, int want, int ms,
+			    uint32_t type)
 {
-	uint64_t buf[512];
+	uint64_t buf[1024];
+	int n = 0;
 
-	e->n = 0;
-	while (e->n < want) {
+	while (n < want) {
 		struct pollfd pfd = { .fd = port, .events = POLLIN };
 		ssize_t len, off;
 
@@ -84,16 +88,35 @@ static inline int events_read(int port, struct events *e, int want, int ms)
 		len = read(port, buf, sizeof(buf));
 		if (len <= 0)
 			break;
-		for (off = 0; off < len && e->n < EVENTS_MAX;) {
+		for (off = 0; off < len;) {
 			struct iokit_event *ev = (struct iokit_event *)((char *)buf + off);
 
 			if (ev->size < sizeof(*ev) || ev->size % 8)
 				return -1;
-			e->ev[e->n++] = *ev;
+			if (!type || ev->type == type) {
+				if (n < cap) {
+					memset((char *)out + n * stride, 0, stride);
+					memcpy((char *)out + n * stride, ev,
+					       ev->size < stride ? ev->size : stride);
+				}
+				n++;
+			}
 			off += ev->size;
 		}
 	}
-	return e->n;
+	return n;
+}
+
+/*
+ * Read records from @port until @want have arrived or @ms pass with
+ * nothing new.  Returns the number read.
+ */
+static inline int events_read(int port, struct events *e, int want, int ms)
+{
+	int n = port_read(port, sizeof(e->ev[0]), e->ev, EVENTS_MAX, want, ms, 0);
+
+	e->n = n < EVENTS_MAX ? n : EVENTS_MAX;
+	return n < 0 ? n : e->n;
 }
 
 /* Index of the first record of @type about @entry_id (0: any), or -1. */

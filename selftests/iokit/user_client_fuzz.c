@@ -5,7 +5,10 @@
  * range, counts and sizes at, next to and far from each entry's checks,
  * pointers that are valid, NULL, unmapped, half mapped or the kernel's,
  * argument structs of every size, async calls with good and bad ports,
- * cancels, and connections closed and reopened under it.  A bounded
+ * cancels, and connections closed and reopened under it.  Each async
+ * call carries its index as reference[1], and every record that comes
+ * back is counted against it: exactly one for each call accepted, none
+ * for each refused.  A bounded
  * number of calls (IOKIT_FUZZ_CALLS, default 4000; seed IOKIT_FUZZ_SEED)
  * runs on every kernel; on the debug kernel KASAN, UBSAN, lockdep and
  * kmemleak watch it.  What the test asserts itself: every call answers
@@ -176,6 +179,30 @@ static int errno_allowed(int e)
 	}
 }
 
+/* Count the async records waiting on @port by their call's index. */
+static int drain_records(int port, uint8_t *records, long calls)
+{
+	uint64_t buf[1024];
+	ssize_t len, off;
+
+	while ((len = read(port, buf, sizeof(buf))) > 0) {
+		for (off = 0; off < len;) {
+			struct iokit_async_completion *rec = (void *)((char *)buf + off);
+
+			if (rec->event.size < sizeof(rec->event))
+				return -1;
+			if (rec->event.type == IOKIT_EVENT_ASYNC) {
+				if (rec->reference[1] >= (uint64_t)calls)
+					return -1;
+				if (records[rec->reference[1]] < 255)
+					records[rec->reference[1]]++;
+			}
+			off += rec->event.size;
+		}
+	}
+	return 0;
+}
+
 FIXTURE(fuzz) {
 	int fd;
 	long objects;
@@ -201,12 +228,7 @@ FIXTURE_TEARDOWN(fuzz)
 {
 	if (self->fd < 0)
 		return;
-	EXPECT_EQ(0, unload("iokit_test_user_client"));
-	for (int i = 0; i < 50 && iokit_live_kind("async"); i++)
-		usleep(20 * 1000);
-	EXPECT_EQ(0, iokit_live_kind("async"));
-	EXPECT_EQ(0, iokit_live_kind("connections"));
-	EXPECT_EQ(self->objects, iokit_live_objects());
+	uc_unload_clean(_metadata, self->objects);
 	close(self->fd);
 }
 
@@ -216,15 +238,20 @@ TEST_F(fuzz, raw_ioctls_shaped_by_the_method_table)
 	long calls = calls_env ? atol(calls_env) : 4000;
 	struct table_reader t = { .key = -1 };
 	struct iokit_connect_info ci;
-	static uint64_t argbuf[1104];
+	static uint64_t argbuf[1104];	/* sizes up to 8831: the tail word stays in */
 	struct arena a;
 	uint32_t len, bad_errno = 0, ok = 0, refused = 0, faulted = 0;
+	uint32_t lost = 0, doubled = 0, spurious = 0, async = 0, bad_record = 0;
+	uint8_t *fate, *records;
 	uint64_t sum_in[2] = { 2, 3 }, sum = 0;
 	uint32_t n = 1;
 	uint8_t *props;
 	int conn, port, i;
 
 	rnd_state = seed_env ? strtoull(seed_env, NULL, 0) : 0x9e3779b97f4a7c15ull ^ getpid();
+	fate = calloc(calls, 1);		/* 1 accepted async, 2 refused */
+	records = calloc(calls, 1);
+	ASSERT_TRUE(fate && records);
 	TH_LOG("seed 0x%llx, %ld calls", (unsigned long long)rnd_state, calls);
 	a.buf = mmap(NULL, 12288, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_TRUE(a.buf != MAP_FAILED);
@@ -261,19 +288,24 @@ TEST_F(fuzz, raw_ioctls_shaped_by_the_method_table)
 		memset(a.buf, 0, 64);
 		/* Async methods mostly called async; others now and then. */
 		if (s->check[0] == 1 ? pick(8) != 0 : pick(8) == 0) {
-			m->reference_count = 1 + pick(IOKIT_ASYNC_REF_MAX + 1);
+			m->reference_count = 2 + pick(IOKIT_ASYNC_REF_MAX);
 			m->reference[0] = rnd();
+			m->reference[1] = i;
 			m->port_fd = pick(6) ? port : (pick(2) ? conn : 1000);
 		}
 		if (!pick(40))
 			m->flags = 1u << pick(32);
 		if (!pick(30))
-			size = pick(sizeof(argbuf));	/* short, or long with a zero tail */
+			size = pick(sizeof(argbuf) - 16);	/* short, or long with a zero tail */
 		if (!pick(60))
 			argbuf[size / 8 + 1] = 1;		/* a long struct's tail not zero */
 		m->size = size;
 		r = ioctl(conn, IOKIT_IOC_CONNECT_METHOD, m);
 		e = r ? errno : 0;
+		/* An async call this kernel could have accepted: each its own record, or none. */
+		if (m->reference_count && size >= IOKIT_CONNECT_METHOD_SIZE_VER0 &&
+		    m->reference_count <= IOKIT_ASYNC_REF_MAX)
+			fate[i] = r ? 2 : 1;
 		if (!errno_allowed(e))
 			bad_errno = e;
 		ok += !r;
@@ -282,10 +314,12 @@ TEST_F(fuzz, raw_ioctls_shaped_by_the_method_table)
 
 		switch (pick(50)) {
 		case 0: {
+			/* A recent call's reference: it may still be pending. */
 			struct iokit_connect_cancel c = {
-				.size = sizeof(c), .reference_count = 1 + pick(8),
+				.size = sizeof(c), .reference_count = 2,
 			};
 
+			c.reference[1] = i - pick(20);
 			ioctl(conn, IOKIT_IOC_CONNECT_CANCEL, &c);
 			break;
 		}
@@ -294,20 +328,36 @@ TEST_F(fuzz, raw_ioctls_shaped_by_the_method_table)
 			if (pick(2))
 				uc_close(conn);
 			close(conn);
-			ASSERT_EQ(0, uc_open(self->fd, self->service, pick(2) ? 0 : 4, &conn, NULL));
+			ASSERT_EQ(0, uc_open(self->fd, self->service, pick(2) ? 0 : 4, &conn,
+					     NULL));
 			break;
-		case 2: {
-			uint64_t drain[512];
-
-			while (read(port, drain, sizeof(drain)) > 0)
-				;
+		case 2:
+			if (drain_records(port, records, calls) < 0)
+				bad_record = 1;
 			break;
-		}
 		default:
 			break;
 		}
 	}
-	TH_LOG("%u succeeded, %u refused by a check, %u faulted", ok, refused, faulted);
+	/* The rest come as their timers fire, or when the connection goes. */
+	close(conn);
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 4, &conn, NULL));
+	usleep(300 * 1000);
+	if (drain_records(port, records, calls) < 0)
+		bad_record = 1;
+	for (i = 0; i < calls; i++) {
+		if (fate[i] == 1 && records[i] != 1)
+			lost += records[i] == 0, doubled += records[i] > 1;
+		if (fate[i] != 1 && records[i])
+			spurious++;
+		async += fate[i] == 1;
+	}
+	TH_LOG("%u succeeded, %u refused by a check, %u faulted; %u async accepted",
+	       ok, refused, faulted, async);
+	EXPECT_EQ(0, bad_record);
+	EXPECT_EQ(0, lost);
+	EXPECT_EQ(0, doubled);
+	EXPECT_EQ(0, spurious);
 	EXPECT_EQ(0, bad_errno);
 	/* The aim is true: calls get through the checks, and get refused by them. */
 	EXPECT_LT(calls / 20, ok);
@@ -318,6 +368,8 @@ TEST_F(fuzz, raw_ioctls_shaped_by_the_method_table)
 	close(conn);
 	close(port);
 	munmap(a.buf, 8192);
+	free(fate);
+	free(records);
 }
 
 TEST_HARNESS_MAIN

@@ -17,19 +17,9 @@
 #include "driver_util.h"
 #include "user_client_util.h"
 
-/* The user client's event log, each line after a "\n" for strstr. */
 static char *uc_log(void)
 {
-	static char buf[8192];
-	int fd = open(UC_DEBUG "log", O_RDONLY);
-	ssize_t n;
-
-	buf[0] = '\n';
-	n = fd < 0 ? -1 : read(fd, buf + 1, sizeof(buf) - 2);
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n + 1 : 1] = '\0';
-	return buf;
+	return read_log_at(UC_DEBUG "log");
 }
 
 static int uc_log_has(const char *line)
@@ -56,7 +46,7 @@ static int uc_log_count(const char *line)
 
 static void uc_log_clear(void)
 {
-	write_str(UC_DEBUG "log", "\n");
+	clear_log_at(UC_DEBUG "log");
 }
 
 FIXTURE(uc) {
@@ -96,13 +86,7 @@ FIXTURE_TEARDOWN(uc)
 {
 	if (self->fd < 0)
 		return;
-	EXPECT_EQ(0, unload("iokit_test_user_client"));
-	/* Completions go back on iokit's workqueue: give it a moment. */
-	for (int i = 0; i < 50 && iokit_live_kind("async"); i++)
-		usleep(20 * 1000);
-	EXPECT_EQ(0, iokit_live_kind("async"));
-	EXPECT_EQ(0, iokit_live_kind("connections"));
-	EXPECT_EQ(self->objects, iokit_live_objects());
+	uc_unload_clean(_metadata, self->objects);
 	close(self->fd);
 }
 
@@ -832,6 +816,82 @@ TEST_F(uc, unloading_the_driver_aborts_pending_async_calls)
 	close(port);
 	ASSERT_EQ(0, load("iokit_test_user_client", ""));
 	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+}
+
+struct canceller {
+	int conn;
+	int stop;		/* __atomic */
+	int found;
+};
+
+static void *cancel_run(void *arg)
+{
+	struct canceller *c = arg;
+	struct iokit_connect_cancel cc = { .size = sizeof(cc), .reference_count = 2 };
+
+	cc.reference[1] = 99;
+	while (!__atomic_load_n(&c->stop, __ATOMIC_RELAXED)) {
+		if (!ioctl(c->conn, IOKIT_IOC_CONNECT_CANCEL, &cc))
+			c->found++;
+	}
+	return NULL;
+}
+
+TEST_F(uc, a_failed_async_call_never_posts)
+{
+	struct iokit_async_completion rec[2];
+	uint64_t ref[2] = { 0, 99 }, in[2] = { 300, 1 };
+	struct iokit_connect_method *m;
+	struct canceller c;
+	pthread_t t;
+	int conn, port;
+
+	port = port_create(self->fd, IOKIT_PORT_NONBLOCK, 0, NULL);
+	ASSERT_LE(0, port);
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 4, &conn, NULL));
+	/* Completed, then failed, with a cancel hammering it meanwhile. */
+	c = (struct canceller){ .conn = conn };
+	ASSERT_EQ(0, pthread_create(&t, NULL, cancel_run, &c));
+	EXPECT_EQ(IOKIT_RETURN_DEVICE_ERROR, uc_async(conn, UC_ASYNC_SLOW_FAILS, port, ref, 2,
+						      in, 1, NULL));
+	__atomic_store_n(&c.stop, 1, __ATOMIC_RELAXED);
+	pthread_join(t, NULL);
+	EXPECT_EQ(0, c.found);
+	EXPECT_EQ(0, async_read(port, rec, 1, 200));
+
+	/* Completed inside the call, but its struct never reached the caller. */
+	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(m != MAP_FAILED);
+	uc_method_init(m, UC_ASYNC_NOW);
+	m->port_fd = port;
+	m->reference_count = 1;
+	ASSERT_EQ(0, mprotect(m, 4096, PROT_READ));
+	EXPECT_EQ(EFAULT, iokit_ioctl_err(conn, IOKIT_IOC_CONNECT_METHOD, m));
+	EXPECT_EQ(0, async_read(port, rec, 1, 200));
+	munmap(m, 4096);
+	close(conn);
+	close(port);
+}
+
+TEST_F(uc, a_connection_has_at_most_1024_async_calls_pending)
+{
+	static struct iokit_async_completion rec[1100];
+	uint64_t ref[1] = { 1 }, in[2] = { 10000, 1 };
+	struct iokit_reason r;
+	int conn, port, i;
+
+	port = port_create(self->fd, IOKIT_PORT_NONBLOCK, 4096, NULL);
+	ASSERT_LE(0, port);
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 4, &conn, NULL));
+	for (i = 0; i < 1024; i++)
+		ASSERT_EQ(0, uc_async(conn, UC_ASYNC_LATER, port, ref, 1, in, 2, NULL));
+	EXPECT_EQ(IOKIT_RETURN_NO_RESOURCES, uc_async(conn, UC_ASYNC_LATER, port, ref, 1, in, 2,
+						      &r));
+	EXPECT_EQ(IOKIT_CHECK_ASYNC_PENDING, r.check);
+	close(conn);
+	EXPECT_EQ(1024, async_read(port, rec, 1100, 1000));
+	EXPECT_EQ(IOKIT_RETURN_ABORTED, rec[1023].event.ioreturn);
+	close(port);
 }
 
 TEST_HARNESS_MAIN

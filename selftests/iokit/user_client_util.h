@@ -6,7 +6,6 @@
 #ifndef IOKIT_USER_CLIENT_UTIL_H
 #define IOKIT_USER_CLIENT_UTIL_H
 
-#include <poll.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -14,13 +13,15 @@
 
 #include <linux/iokit.h>
 
+#include "notify_util.h"
+
 #define UC_DEBUG "/sys/kernel/debug/iokit_test_user_client/"
 
 /* The test user client's selectors (kmod/test/iokit_test_user_client.c). */
 enum {
 	UC_NULL, UC_ADD, UC_ECHO, UC_SCALARS16, UC_REVERSE16, UC_SLEEP,
 	UC_UNIMPLEMENTED, UC_ASYNC, UC_COUNT, UC_TOO_LONG, UC_FAILS, UC_ASYNC_LATER,
-	UC_ASYNC_FORGET, UC_ASYNC_NOW, UC_ASYNC_FAILS, UC_METHODS
+	UC_ASYNC_FORGET, UC_ASYNC_NOW, UC_ASYNC_FAILS, UC_ASYNC_SLOW_FAILS, UC_METHODS
 };
 
 /* IOServiceOpen: the IOReturn; *@conn the descriptor; @reason if not NULL. */
@@ -112,33 +113,26 @@ static inline uint32_t uc_async(int conn, uint32_t selector, int port, const uin
 
 /*
  * Read async completion records from @port until @want have come or @ms
- * pass with nothing new; other records are skipped.  Returns how many.
+ * pass with nothing new, into @recs (room for @want); other records are
+ * skipped.  Returns how many came, also past @want.
  */
 static inline int async_read(int port, struct iokit_async_completion *recs, int want, int ms)
 {
-	uint64_t buf[1024];
-	int n = 0;
-
-	while (n < want) {
-		struct pollfd pfd = { .fd = port, .events = POLLIN };
-		ssize_t len, off;
-
-		if (poll(&pfd, 1, ms) <= 0)
-			break;
-		len = read(port, buf, sizeof(buf));
-		if (len <= 0)
-			break;
-		for (off = 0; off < len;) {
-			struct iokit_event *ev = (struct iokit_event *)((char *)buf + off);
-
-			if (ev->size < sizeof(*ev) || ev->size % 8)
-				return -1;
-			if (ev->type == IOKIT_EVENT_ASYNC && ev->size == sizeof(*recs) && n < want)
-				memcpy(&recs[n++], ev, sizeof(*recs));
-			off += ev->size;
-		}
-	}
-	return n;
+	return port_read(port, sizeof(*recs), recs, want, want, ms, IOKIT_EVENT_ASYNC);
 }
+
+#ifdef __KSELFTEST_HARNESS_H
+/* The test module goes, and everything the test made with it. */
+static inline void uc_unload_clean(struct __test_metadata *_metadata, long objects)
+{
+	EXPECT_EQ(0, unload("iokit_test_user_client"));
+	/* Completions go back on iokit's workqueue: give it a moment. */
+	for (int i = 0; i < 50 && iokit_live_kind("async"); i++)
+		usleep(20 * 1000);
+	EXPECT_EQ(0, iokit_live_kind("async"));
+	EXPECT_EQ(0, iokit_live_kind("connections"));
+	EXPECT_EQ(objects, iokit_live_objects());
+}
+#endif
 
 #endif /* IOKIT_USER_CLIENT_UTIL_H */

@@ -220,16 +220,16 @@ int main(void)
 	efd = bench_eventfd(n / 4);
 
 	printf("bench: user client: bare ioctl on a null misc device %.0f ns\n", bare * 1e9);
-	printf("bench: user client: connection dispatcher alone (CONNECT_INFO)/bare ioctl ratio %.2f\n",
+	printf("bench: user client: dispatcher alone (CONNECT_INFO)/bare ioctl ratio %.2f\n",
 	       info / bare);
-	printf("bench: user client: null ExternalMethod/bare ioctl ratio %.2f (serial client), %.2f (concurrent)\n",
+	printf("bench: user client: null method/bare ioctl ratio %.2f serial, %.2f concurrent\n",
 	       null_serial / bare, null_conc / bare);
 	printf("bench: user client: 16 scalars in and out/bare ioctl ratio %.2f\n", scalars / bare);
 	printf("bench: user client: 4 KiB struct in and out/bare ioctl ratio %.2f (%.0f ns)\n",
 	       structs / bare, structs * 1e9);
 	printf("bench: user client: 1 MiB out-of-line: not built yet (memory descriptors)\n");
-	printf("bench: user client: async round trip/bare ioctl ratio %.2f, /eventfd ping-pong ratio %.2f\n",
-	       async / bare, async / efd);
+	printf("bench: user client: async round trip/bare ioctl ratio %.2f\n", async / bare);
+	printf("bench: user client: async round trip/eventfd ping-pong ratio %.2f\n", async / efd);
 	close(pc.fd);
 	close(conc);
 	close(serial);

@@ -324,7 +324,7 @@ int IOConnectCopyLastReason(char *buffer, size_t size)
 		return snprintf(buffer, size, "descriptor %lld is not a notification port",
 				(long long)(int)seen);
 	case IOKIT_CHECK_PORT_FULL:
-		return snprintf(buffer, size, "the notification port has no room for the completion");
+		return snprintf(buffer, size, "no room on the port for the completion");
 	case IOKIT_CHECK_RESERVED:
 		return snprintf(buffer, size, "a reserved field is not zero");
 	default:

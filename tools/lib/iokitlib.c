@@ -1267,27 +1267,39 @@ struct callouts {
 	size_t async_count, async_capacity;
 };
 
-/* Owe an async completion's callback; without memory it is lost to this call only. */
+/*
+ * Room for every completion one more read of @len bytes can bring, made
+ * before the read: a record read is gone from the kernel, so it must not
+ * be dropped for want of memory afterwards.
+ */
+static bool callouts_reserve_async(struct callouts *c, size_t len)
+{
+	size_t need = c->async_count + len / sizeof(struct iokit_async_completion);
+	struct iokit_async_completion *v;
+
+	if (need <= c->async_capacity)
+		return true;
+	v = realloc(c->async, need * sizeof(*v));
+	if (!v)
+		return false;
+	c->async = v;
+	c->async_capacity = need;
+	return true;
+}
+
+/* Owe an async completion's callback; a longer record's head is what we know. */
 static void callout_add_async(struct callouts *c, const struct iokit_event *ev)
 {
-	if (ev->size != sizeof(*c->async))
+	if (ev->size < sizeof(*c->async) || c->async_count == c->async_capacity)
 		return;
-	if (c->async_count == c->async_capacity) {
-		size_t cap = c->async_capacity ? c->async_capacity * 2 : 8;
-		struct iokit_async_completion *v = realloc(c->async, cap * sizeof(*v));
-
-		if (!v)
-			return;
-		c->async = v;
-		c->async_capacity = cap;
-	}
 	memcpy(&c->async[c->async_count++], ev, sizeof(*c->async));
 }
 
 /* IOKitLib's callout: reference[1](reference[2], result, args, n). */
 static void callout_async(const struct iokit_async_completion *rec)
 {
-	IOAsyncCallback callback = (IOAsyncCallback)(uintptr_t)rec->reference[kIOAsyncCalloutFuncIndex];
+	uintptr_t fn = rec->reference[kIOAsyncCalloutFuncIndex];
+	IOAsyncCallback callback = (IOAsyncCallback)fn;
 	void *args[IOKIT_ASYNC_ARGS_MAX];
 	uint32_t i, n = rec->event.count;
 
@@ -1407,8 +1419,14 @@ static IOReturn port_drain(IONotificationPortRef port, struct callouts *c, size_
 
 	pthread_mutex_lock(&port->lock);
 	for (;;) {
-		ssize_t len = read(port->fd, port->buf, port->buf_size);
+		ssize_t len;
 		size_t off = 0;
+
+		if (!callouts_reserve_async(c, port->buf_size)) {
+			ret = kIOReturnNoMemory;
+			break;
+		}
+		len = read(port->fd, port->buf, port->buf_size);
 
 		if (len < 0 && errno == EINTR)
 			continue;

@@ -893,6 +893,7 @@ struct iokit_reason {
 #define IOKIT_CHECK_PORT			17 /* seen: a descriptor not a port */
 #define IOKIT_CHECK_PORT_FULL			18 /* the port has no slot left */
 #define IOKIT_CHECK_RESERVED			19 /* a field that must be zero is not */
+#define IOKIT_CHECK_ASYNC_PENDING		20 /* the connection has the most pending */
 
 /**
  * struct iokit_service_open - IOKIT_IOC_SERVICE_OPEN: IOServiceOpen()

@@ -62,7 +62,9 @@ struct io_user_client_ops;
  *	client).  Optional: without it, the class the service's
  *	IOUserClientClass property names is made.  Called while the service
  *	is started, under its matching lock, as Start and Stop are: it must
- *	not terminate a client of the service, nor wait for matching.
+ *	not terminate a client of the service, nor wait for matching.  A
+ *	client it made with io_user_client_create() and then fails the open
+ *	for is terminated by iokit: do not drop that reference yourself.
  * @client_crashed: ClientCrashed: the process that had @client open died
  *	without closing it.  Called before the client is terminated, under
  *	the service's matching lock, while the service is started; the same

@@ -745,7 +745,10 @@ int IONotificationPortGetFileDescriptor(IONotificationPortRef port);
  * After a queue overflow every notification of the port turns invalid
  * (IOIteratorIsValid()) and its callback is called, so the application
  * can IOIteratorReset() it and look again.  A notification created with
- * a NULL callback collects services without being called.
+ * a NULL callback collects services without being called.  Then the
+ * completions of async calls that arrived are called back
+ * (IOAsyncCallback), in the order they were posted: after the matching
+ * callbacks of the same dispatch, whatever order the two kinds came in.
  *
  * Return: kIOReturnSuccess if records were read (reports for
  * notifications released meanwhile are read and dropped), kIOReturnTimeout
