@@ -21,10 +21,7 @@
 #include "io_user.h"
 #include "iokit_internal.h"
 
-/**
- * io_user_client_class - IOUserClient, the superclass of every user-client
- *	class (IO_USER_CLIENT_CLASS() sets it)
- */
+/* io_user_client_class: IOUserClient, the superclass of user-client classes */
 const struct os_class io_user_client_class = {
 	.name = "IOUserClient",
 	.super = &io_service_class,

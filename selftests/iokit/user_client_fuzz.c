@@ -295,8 +295,9 @@ TEST_F(fuzz, raw_ioctls_shaped_by_the_method_table)
 		}
 		if (!pick(40))
 			m->flags = 1u << pick(32);
+		/* Short, or long with a zero tail. */
 		if (!pick(30))
-			size = pick(sizeof(argbuf) - 16);	/* short, or long with a zero tail */
+			size = pick(sizeof(argbuf) - 16);
 		if (!pick(60))
 			argbuf[size / 8 + 1] = 1;		/* a long struct's tail not zero */
 		m->size = size;
