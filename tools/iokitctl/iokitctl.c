@@ -115,7 +115,7 @@ int module_exists(const char *name)
 	return !err;
 }
 
-int load_module(const char *name, const char *params)
+static int load_module_once(const char *name, const char *params)
 {
 	struct kmod_ctx *ctx = kmod_new(NULL, NULL);
 	struct kmod_module *mod = NULL;
@@ -148,6 +148,20 @@ int load_module(const char *name, const char *params)
 		err = -EPERM;
 	if (err == -EEXIST)
 		err = 0;
+	return err;
+}
+
+/*
+ * A load that meets a module of the same name still going away (its own
+ * init failed a moment ago, or it is being removed) gets EBUSY from
+ * Linux 6.1 on: wait for it to be gone, up to two seconds.
+ */
+int load_module(const char *name, const char *params)
+{
+	int err, tries = 40;
+
+	while ((err = load_module_once(name, params)) == -EBUSY && tries--)
+		usleep(50 * 1000);
 	if (err)
 		fprintf(stderr, "iokitctl: cannot load %s: %s\n", name, strerror(-err));
 	return err;
