@@ -116,6 +116,11 @@ TEST_F(uc, an_open_connection_is_a_client_in_the_registry)
 	EXPECT_STREQ(want, p.str);
 	EXPECT_EQ(1, reg_property(self->fd, ci.client_id, "IOUserClientMethods", &p));
 	EXPECT_TRUE(uc_log_has("start TestUserClient"));
+	/* ioreg shows the client under its service, with its method table. */
+	EXPECT_EQ(0, system("ioreg -l -r -c TestUserClient > /tmp/uc-ioreg.txt"));
+	EXPECT_EQ(0, system("grep -q 'IOUserClientMethods' /tmp/uc-ioreg.txt"));
+	EXPECT_EQ(0, system("grep -q 'm_scalars16' /tmp/uc-ioreg.txt"));
+	EXPECT_EQ(0, system("grep -q 'IOUserClientCreator' /tmp/uc-ioreg.txt"));
 
 	/* IOServiceClose: ClientClose, Stop, gone from the registry; no crash. */
 	EXPECT_EQ(0, uc_close(conn));
