@@ -44,6 +44,17 @@ static int uc_log_count(const char *line)
 	return n;
 }
 
+/* Wait until @n calls run in the test client (debugfs "inflight"): 0 or -1. */
+static int uc_wait_inflight(long n)
+{
+	for (int i = 0; i < 400; i++) {
+		if (read_long_file(UC_DEBUG "inflight") == n)
+			return 0;
+		usleep(5 * 1000);
+	}
+	return -1;
+}
+
 static void uc_log_clear(void)
 {
 	clear_log_at(UC_DEBUG "log");
@@ -602,7 +613,7 @@ TEST_F(uc, unloading_the_driver_ends_open_connections)
 	c = (struct caller){ .conn = conn, .selector = UC_SLEEP, .ms = 300,
 			     .end = IOKIT_RETURN_NOT_ATTACHED };
 	ASSERT_EQ(0, pthread_create(&t, NULL, caller_run, &c));
-	usleep(100 * 1000);
+	ASSERT_EQ(0, uc_wait_inflight(1));
 	/* rmmod does not wait for the application, only for the call in flight. */
 	ASSERT_EQ(0, unload("iokit_test_user_client"));
 	pthread_join(t, NULL);
@@ -663,7 +674,8 @@ TEST_F(uc, calls_queued_behind_a_close_do_not_run)
 					.end = IOKIT_RETURN_NOT_OPEN };
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, caller_run, &c[i]));
 	}
-	usleep(200 * 1000);
+	ASSERT_EQ(0, uc_wait_inflight(1));
+	usleep(50 * 1000);	/* the others queue behind it */
 	/* One call runs; the five behind the client's lock give up. */
 	EXPECT_EQ(0, uc_close(conn));
 	for (i = 0; i < 6; i++) {
