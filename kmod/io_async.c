@@ -225,14 +225,6 @@ bool io_async_action_pending(struct io_async_action *action)
 }
 EXPORT_SYMBOL_GPL(io_async_action_pending);
 
-static u32 io_async_refuse(struct iokit_reason *r, u32 check, u64 seen, u64 wanted, u32 ret)
-{
-	r->check = check;
-	r->seen = seen;
-	r->wanted = wanted;
-	return ret;
-}
-
 /**
  * io_async_action_create() - the completion of an async call being made
  * @conn: the connection, with the call in flight
@@ -255,7 +247,7 @@ u32 io_async_action_create(struct io_connection *conn, struct iokit_connect_meth
 
 	port = io_port_get_from_fd(m->port_fd);
 	if (!port)
-		return io_async_refuse(r, IOKIT_CHECK_PORT, (u32)m->port_fd, 0,
+		return io_user_client_refuse(r, IOKIT_CHECK_PORT, (u32)m->port_fd, 0,
 				       IOKIT_RETURN_BAD_ARGUMENT);
 	ret = IOKIT_RETURN_NO_RESOURCES;
 	if (io_user_charge(conn->user, sizeof(*a), 0))
@@ -271,7 +263,7 @@ u32 io_async_action_create(struct io_connection *conn, struct iokit_connect_meth
 		conn->async_count++;
 	spin_unlock_irq(&conn->async_lock);
 	if (err) {
-		ret = io_async_refuse(r, IOKIT_CHECK_ASYNC_PENDING, IO_ASYNC_PENDING_MAX,
+		ret = io_user_client_refuse(r, IOKIT_CHECK_ASYNC_PENDING, IO_ASYNC_PENDING_MAX,
 				      IO_ASYNC_PENDING_MAX, IOKIT_RETURN_NO_RESOURCES);
 		kfree(a);
 		goto uncharge;
@@ -282,8 +274,8 @@ u32 io_async_action_create(struct io_connection *conn, struct iokit_connect_meth
 		conn->async_count--;
 		spin_unlock_irq(&conn->async_lock);
 		ret = err == -ENOSPC ?
-		      io_async_refuse(r, IOKIT_CHECK_PORT_FULL, 0, 0, IOKIT_RETURN_NO_RESOURCES) :
-		      io_async_refuse(r, IOKIT_CHECK_PORT, (u32)m->port_fd, 0,
+		      io_user_client_refuse(r, IOKIT_CHECK_PORT_FULL, 0, 0, IOKIT_RETURN_NO_RESOURCES) :
+		      io_user_client_refuse(r, IOKIT_CHECK_PORT, (u32)m->port_fd, 0,
 				      IOKIT_RETURN_BAD_ARGUMENT);
 		kfree(a);
 		goto uncharge;

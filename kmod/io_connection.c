@@ -121,42 +121,44 @@ static u32 io_connection_cmd_method(struct iokit_call *call, void *arg)
 	u32 ret;
 
 	memset(&m->reason, 0, sizeof(m->reason));
+	action = NULL;
 	if (!percpu_ref_tryget_live(&conn->inflight))
 		goto gone;
 	/* Stable while the call is in flight: both takers drain first, or hold it. */
 	client = READ_ONCE(conn->client);
-	if (!client) {
-		percpu_ref_put(&conn->inflight);
-		goto gone;
-	}
+	if (!client)
+		goto put_gone;
 	if (conn->serial && mutex_lock_killable(&conn->call_lock)) {
-		percpu_ref_put(&conn->inflight);
 		call->err = -EINTR;
 		ret = IOKIT_RETURN_ABORTED;
-		goto none;
+		goto put;
 	}
 	/* Queued behind a call when the client went: do not run after all. */
 	if (conn->serial && percpu_ref_is_dying(&conn->inflight)) {
 		mutex_unlock(&conn->call_lock);
-		percpu_ref_put(&conn->inflight);
-		goto gone;
+		goto put_gone;
 	}
 	ret = io_user_client_call(conn, client, m, &action);
 	if (conn->serial)
 		mutex_unlock(&conn->call_lock);
+put:
 	percpu_ref_put(&conn->inflight);
+	goto out;
+put_gone:
+	percpu_ref_put(&conn->inflight);
+gone:
+	ret = test_bit(IO_CONNECTION_CLOSED, &conn->flags) ? IOKIT_RETURN_NOT_OPEN :
+							     IOKIT_RETURN_NOT_ATTACHED;
+out:
+	/* On any failure no output goes back. */
+	if (ret) {
+		m->scalar_output_count = 0;
+		m->struct_output_size = 0;
+	}
 	if (action) {
 		call->finish = io_connection_method_finish;
 		call->finish_arg = action;
 	}
-	return ret;
-
-gone:
-	ret = test_bit(IO_CONNECTION_CLOSED, &conn->flags) ? IOKIT_RETURN_NOT_OPEN :
-							     IOKIT_RETURN_NOT_ATTACHED;
-none:
-	m->scalar_output_count = 0;
-	m->struct_output_size = 0;
 	return ret;
 }
 

@@ -17,22 +17,34 @@
 
 #include "iokit_internal.h"
 
-/* A refused call: say why, return kIOReturnBadArgument as IOUserClient2022 does. */
-static u32 io_method_refuse(struct iokit_reason *r, u32 check, u64 seen, u64 wanted)
+/**
+ * io_user_client_refuse() - say why a call or an open is refused
+ * @r: the reason the caller gets
+ * @check: an IOKIT_CHECK_*
+ * @seen: the value the caller passed
+ * @wanted: the value the check wanted
+ * @ioreturn: the IOReturn
+ *
+ * Return: @ioreturn.
+ */
+u32 io_user_client_refuse(struct iokit_reason *r, u32 check, u64 seen, u64 wanted, u32 ioreturn)
 {
 	r->check = check;
 	r->seen = seen;
 	r->wanted = wanted;
-	return IOKIT_RETURN_BAD_ARGUMENT;
+	return ioreturn;
+}
+
+/* A failed check: kIOReturnBadArgument, as IOUserClient2022 returns. */
+static u32 io_method_refuse(struct iokit_reason *r, u32 check, u64 seen, u64 wanted)
+{
+	return io_user_client_refuse(r, check, seen, wanted, IOKIT_RETURN_BAD_ARGUMENT);
 }
 
 /* A fault on a user buffer: the address in the reason. */
 static u32 io_method_fault(struct iokit_reason *r, u64 uptr)
 {
-	r->check = IOKIT_CHECK_FAULT;
-	r->seen = uptr;
-	r->wanted = 0;
-	return IOKIT_RETURN_VM_ERROR;
+	return io_user_client_refuse(r, IOKIT_CHECK_FAULT, uptr, 0, IOKIT_RETURN_VM_ERROR);
 }
 
 /* @want is IO_USER_CLIENT_VARIABLE_SIZE (any) or exactly @seen. */
@@ -142,9 +154,20 @@ static u32 io_method_copy_out(struct iokit_connect_method *m,
 	return IOKIT_RETURN_SUCCESS;
 }
 
-/* The call itself; its outputs are valid only if it succeeds. */
-static u32 __io_user_client_call(struct io_connection *conn, struct io_user_client *client,
-				 struct iokit_connect_method *m, struct io_async_action **action)
+/**
+ * io_user_client_call() - check and run one IOKIT_IOC_CONNECT_METHOD
+ * @conn: the connection it came through
+ * @client: the user client, held by the caller's call in flight
+ * @m: the call, in kernel memory; its reason is filled, and its outputs
+ *	on success (the caller zeroes them on failure)
+ * @action: out: a successful async call's completion, for the caller to
+ *	commit with io_async_action_commit() once the struct has reached
+ *	user space; else NULL
+ *
+ * Return: an IOReturn: the framework's refusal, or the method's.
+ */
+u32 io_user_client_call(struct io_connection *conn, struct io_user_client *client,
+			struct iokit_connect_method *m, struct io_async_action **action)
 {
 	const struct io_user_client_ops *uc = client->service.driver->user_client;
 	u64 scalar_in[IOKIT_SCALAR_MAX], scalar_out[IOKIT_SCALAR_MAX];
@@ -156,6 +179,7 @@ static u32 __io_user_client_call(struct io_connection *conn, struct io_user_clie
 	struct os_data *in = NULL;
 	u32 ret;
 
+	*action = NULL;
 	ret = io_method_check_call(uc, m, r);
 	if (ret)
 		return ret;
@@ -219,29 +243,3 @@ put_in:
 	return ret;
 }
 
-/**
- * io_user_client_call() - check and run one IOKIT_IOC_CONNECT_METHOD
- * @conn: the connection it came through
- * @client: the user client, held by the caller's call in flight
- * @m: the call, in kernel memory; its outputs and reason are filled
- * @action: out: a successful async call's completion, for the caller to
- *	commit with io_async_action_commit() once the struct has reached
- *	user space; else NULL
- *
- * Return: an IOReturn: the framework's refusal, or the method's.  On
- * failure no output is returned: both output counts are 0.
- */
-u32 io_user_client_call(struct io_connection *conn, struct io_user_client *client,
-			struct iokit_connect_method *m, struct io_async_action **action)
-{
-	u32 ret;
-
-	*action = NULL;
-	ret = __io_user_client_call(conn, client, m, action);
-
-	if (ret) {
-		m->scalar_output_count = 0;
-		m->struct_output_size = 0;
-	}
-	return ret;
-}

@@ -163,6 +163,7 @@ void io_user_client_close(struct io_user_client *client, bool crashed);
 /* io_user_client_method.c */
 struct io_async_action;
 struct iokit_connect_method;
+u32 io_user_client_refuse(struct iokit_reason *r, u32 check, u64 seen, u64 wanted, u32 ioreturn);
 u32 io_user_client_call(struct io_connection *conn, struct io_user_client *client,
 			struct iokit_connect_method *m, struct io_async_action **action);
 

@@ -87,11 +87,6 @@ static bool conn_valid(io_connect_t connect)
 	return valid;
 }
 
-IOReturn iokitlib_connect_release(io_connect_t connect)
-{
-	return conn_adjust(connect, -1);
-}
-
 kern_return_t IOConnectAddRef(io_connect_t connect)
 {
 	return conn_adjust(connect, 1);

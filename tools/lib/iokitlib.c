@@ -411,7 +411,7 @@ kern_return_t IOObjectRelease(io_object_t object)
 	pthread_mutex_unlock(&table_lock);
 	/* Not a handle of the table: a connection's descriptor may be. */
 	if (!s)
-		return iokitlib_connect_release(object);
+		return IOConnectRelease(object);
 	/*
 	 * Disarm outside the table lock, so no thread waits on a system call
 	 * for a handle.  If the port is destroyed meanwhile, closing it has

@@ -16,7 +16,4 @@ IOReturn iokitlib_call(unsigned long cmd, void *arg, __u32 *ioreturn);
 IOReturn iokitlib_handle_id(io_object_t handle, __u64 *id);
 io_object_t iokitlib_entry_handle(uint64_t id);
 
-/* iokit_connect.c */
-IOReturn iokitlib_connect_release(io_connect_t connect);
-
 #endif /* IOKITLIB_INTERNAL_H */
