@@ -248,7 +248,7 @@ u32 io_async_action_create(struct io_connection *conn, struct iokit_connect_meth
 	port = io_port_get_from_fd(m->port_fd);
 	if (!port)
 		return io_user_client_refuse(r, IOKIT_CHECK_PORT, (u32)m->port_fd, 0,
-				       IOKIT_RETURN_BAD_ARGUMENT);
+					     IOKIT_RETURN_BAD_ARGUMENT);
 	ret = IOKIT_RETURN_NO_RESOURCES;
 	if (io_user_charge(conn->user, sizeof(*a), 0))
 		goto put_port;
@@ -264,7 +264,7 @@ u32 io_async_action_create(struct io_connection *conn, struct iokit_connect_meth
 	spin_unlock_irq(&conn->async_lock);
 	if (err) {
 		ret = io_user_client_refuse(r, IOKIT_CHECK_ASYNC_PENDING, IO_ASYNC_PENDING_MAX,
-				      IO_ASYNC_PENDING_MAX, IOKIT_RETURN_NO_RESOURCES);
+					    IO_ASYNC_PENDING_MAX, IOKIT_RETURN_NO_RESOURCES);
 		kfree(a);
 		goto uncharge;
 	}
@@ -273,10 +273,12 @@ u32 io_async_action_create(struct io_connection *conn, struct iokit_connect_meth
 		spin_lock_irq(&conn->async_lock);
 		conn->async_count--;
 		spin_unlock_irq(&conn->async_lock);
-		ret = err == -ENOSPC ?
-		      io_user_client_refuse(r, IOKIT_CHECK_PORT_FULL, 0, 0, IOKIT_RETURN_NO_RESOURCES) :
-		      io_user_client_refuse(r, IOKIT_CHECK_PORT, (u32)m->port_fd, 0,
-				      IOKIT_RETURN_BAD_ARGUMENT);
+		if (err == -ENOSPC)
+			ret = io_user_client_refuse(r, IOKIT_CHECK_PORT_FULL, 0, 0,
+						    IOKIT_RETURN_NO_RESOURCES);
+		else
+			ret = io_user_client_refuse(r, IOKIT_CHECK_PORT, (u32)m->port_fd, 0,
+						    IOKIT_RETURN_BAD_ARGUMENT);
 		kfree(a);
 		goto uncharge;
 	}
