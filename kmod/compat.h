@@ -13,6 +13,7 @@
 #include <iokit_compat_autoconf.h>
 
 #include <linux/device.h>
+#include <linux/mm.h>
 #include <linux/pci.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -55,6 +56,20 @@ static inline int iokit_pci_driver_override_match(struct pci_dev *pdev,
 	if (!pdev->driver_override)
 		return -1;
 	return !strcmp(pdev->driver_override, drv->name);
+#endif
+}
+
+/*
+ * Set and clear a VMA's flags from an mmap handler.  The flags became
+ * read-only behind helpers (which take the right locks) after 6.1.
+ */
+static inline void iokit_vm_flags_mod(struct vm_area_struct *vma, vm_flags_t set,
+				      vm_flags_t clear)
+{
+#ifdef HAVE_VM_FLAGS_SET
+	vm_flags_mod(vma, set, clear);
+#else
+	vma->vm_flags = (vma->vm_flags | set) & ~clear;
 #endif
 }
 

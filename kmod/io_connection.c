@@ -79,6 +79,7 @@ static struct io_user_client *io_connection_take(struct io_connection *conn,
 void io_connection_detach(struct io_connection *conn, struct io_user_client *client)
 {
 	io_connection_drain(conn);
+	io_connection_memory_revoke(conn);
 	/* After this, @conn may be freed by its release: do not touch it. */
 	client = io_connection_take(conn, client);
 	if (client)
@@ -101,6 +102,7 @@ static void io_connection_close(struct io_connection *conn, bool crashed)
 	if (!client)
 		return;		/* terminated already */
 	io_connection_drain(conn);
+	io_connection_memory_revoke(conn);
 	io_user_client_close(client, crashed);
 	io_service_terminate(&client->service);
 	io_registry_entry_put(&client->service.entry);
@@ -110,6 +112,60 @@ static void io_connection_close(struct io_connection *conn, bool crashed)
 static void io_connection_method_finish(struct iokit_call *call, bool copied)
 {
 	io_async_action_commit(call->finish_arg, copied);
+}
+
+/**
+ * io_connection_call_begin() - start a call into the connection's client
+ * @conn: the connection
+ * @call: the ioctl, whose errno a fatal signal sets
+ * @ret: out: the IOReturn when the call cannot run
+ *
+ * Return: the client, stable until io_connection_call_end(), or NULL if
+ * the connection is closed (kIOReturnNotOpen), its client gone
+ * (kIOReturnNotAttached), or a fatal signal ended the wait for a serial
+ * client (kIOReturnAborted).
+ */
+struct io_user_client *io_connection_call_begin(struct io_connection *conn,
+						struct iokit_call *call, u32 *ret)
+{
+	struct io_user_client *client;
+
+	if (!percpu_ref_tryget_live(&conn->inflight))
+		goto gone;
+	/* Stable while the call is in flight: both takers drain first, or hold it. */
+	client = READ_ONCE(conn->client);
+	if (!client)
+		goto put_gone;
+	if (conn->serial && mutex_lock_killable(&conn->call_lock)) {
+		percpu_ref_put(&conn->inflight);
+		call->err = -EINTR;
+		*ret = IOKIT_RETURN_ABORTED;
+		return NULL;
+	}
+	/* Queued behind a call when the client went: do not run after all. */
+	if (conn->serial && percpu_ref_is_dying(&conn->inflight)) {
+		mutex_unlock(&conn->call_lock);
+		goto put_gone;
+	}
+	return client;
+
+put_gone:
+	percpu_ref_put(&conn->inflight);
+gone:
+	*ret = test_bit(IO_CONNECTION_CLOSED, &conn->flags) ? IOKIT_RETURN_NOT_OPEN :
+							      IOKIT_RETURN_NOT_ATTACHED;
+	return NULL;
+}
+
+/**
+ * io_connection_call_end() - the call io_connection_call_begin() began is over
+ * @conn: the connection
+ */
+void io_connection_call_end(struct io_connection *conn)
+{
+	if (conn->serial)
+		mutex_unlock(&conn->call_lock);
+	percpu_ref_put(&conn->inflight);
 }
 
 static u32 io_connection_cmd_method(struct iokit_call *call, void *arg)
@@ -122,34 +178,11 @@ static u32 io_connection_cmd_method(struct iokit_call *call, void *arg)
 
 	memset(&m->reason, 0, sizeof(m->reason));
 	action = NULL;
-	if (!percpu_ref_tryget_live(&conn->inflight))
-		goto gone;
-	/* Stable while the call is in flight: both takers drain first, or hold it. */
-	client = READ_ONCE(conn->client);
-	if (!client)
-		goto put_gone;
-	if (conn->serial && mutex_lock_killable(&conn->call_lock)) {
-		call->err = -EINTR;
-		ret = IOKIT_RETURN_ABORTED;
-		goto put;
+	client = io_connection_call_begin(conn, call, &ret);
+	if (client) {
+		ret = io_user_client_call(conn, client, m, &action);
+		io_connection_call_end(conn);
 	}
-	/* Queued behind a call when the client went: do not run after all. */
-	if (conn->serial && percpu_ref_is_dying(&conn->inflight)) {
-		mutex_unlock(&conn->call_lock);
-		goto put_gone;
-	}
-	ret = io_user_client_call(conn, client, m, &action);
-	if (conn->serial)
-		mutex_unlock(&conn->call_lock);
-put:
-	percpu_ref_put(&conn->inflight);
-	goto out;
-put_gone:
-	percpu_ref_put(&conn->inflight);
-gone:
-	ret = test_bit(IO_CONNECTION_CLOSED, &conn->flags) ? IOKIT_RETURN_NOT_OPEN :
-							     IOKIT_RETURN_NOT_ATTACHED;
-out:
 	/* On any failure no output goes back. */
 	if (ret) {
 		m->scalar_output_count = 0;
@@ -201,6 +234,7 @@ union io_connection_arg_buffer {
 	struct iokit_connect_close close;
 	struct iokit_connect_info info;
 	struct iokit_connect_cancel cancel;
+	struct iokit_connect_memory memory;
 };
 
 #define IO_CONNECTION_OP(...) IOKIT_IOCTL_OP_OF(union io_connection_arg_buffer, __VA_ARGS__)
@@ -219,6 +253,9 @@ static const struct iokit_ioctl_op io_connection_ops[] = {
 	IO_CONNECTION_OP(IO_CONNECTION_NR(IOKIT_CMD_CONNECT_CANCEL), IOKIT_IOC_CONNECT_CANCEL,
 			 io_connection_cmd_cancel, struct iokit_connect_cancel,
 			 IOKIT_CONNECT_CANCEL_SIZE_VER0, 0),
+	IO_CONNECTION_OP(IO_CONNECTION_NR(IOKIT_CMD_CONNECT_MEMORY), IOKIT_IOC_CONNECT_MEMORY,
+			 io_connection_cmd_memory, struct iokit_connect_memory,
+			 IOKIT_CONNECT_MEMORY_SIZE_VER0, 0),
 };
 
 static long io_connection_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -235,6 +272,7 @@ static void io_connection_release_ref(struct kref *ref)
 	struct io_connection *conn = container_of(ref, struct io_connection, ref);
 
 	percpu_ref_exit(&conn->inflight);
+	io_connection_memory_release(conn);
 	if (conn->client_charge)
 		io_user_uncharge(conn->user, conn->client_charge, 0);
 	io_user_uncharge(conn->user, conn->charge, 0);
@@ -268,6 +306,7 @@ static const struct file_operations io_connection_fops = {
 	.owner = THIS_MODULE,
 	.unlocked_ioctl = io_connection_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = io_connection_mmap,
 	.release = io_connection_release,
 	.llseek = noop_llseek,
 };
@@ -305,6 +344,8 @@ static struct io_connection *io_connection_alloc(u32 *ret)
 	spin_lock_init(&conn->async_lock);
 	INIT_LIST_HEAD(&conn->async_pending);
 	mutex_init(&conn->call_lock);
+	mutex_init(&conn->memory_lock);
+	xa_init(&conn->memory);
 	conn->user = user;
 	conn->charge = charge;
 	iokit_live_inc(IOKIT_LIVE_CONNECTIONS);
@@ -377,6 +418,11 @@ u32 io_connection_cmd_open(struct iokit_call *call, void *arg)
 		io_connection_close(conn, false);
 		io_connection_put(conn);
 		ret = IOKIT_RETURN_NO_RESOURCES;
+		goto put_entry;
+	}
+	if (io_connection_memory_init(conn, file)) {
+		fput(file);
+		ret = IOKIT_RETURN_NO_MEMORY;
 		goto put_entry;
 	}
 	/* The file owns the connection from here on, installed or not. */

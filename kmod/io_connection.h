@@ -12,7 +12,11 @@
 #include <linux/percpu-refcount.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
+struct file;
+struct inode;
+struct iokit_call;
 struct io_user;
 struct io_user_client;
 
@@ -46,6 +50,14 @@ enum {
  *	(struct io_async_action.node), their calls returned
  * @async_count: async calls not yet done, their calls returned or not
  * @async_stopped: the client was stopped: calls returning now are aborted
+ * @memory_lock: guards the @memory fields; taken in page faults, under
+ *	the mm's mmap_lock
+ * @memory: memory type -> struct io_connection_memory: what
+ *	CopyClientMemoryForType returned, each referenced
+ * @memory_count: entries in @memory
+ * @memory_revoked: the client was terminated: nothing is mapped again
+ * @inode: the connection's own inode, whose address space holds its
+ *	mappings, so that revoking them unmaps this connection's alone
  */
 struct io_connection {
 	struct kref ref;
@@ -66,8 +78,17 @@ struct io_connection {
 	struct list_head async_pending;
 	unsigned int async_count;
 	bool async_stopped;
+	struct mutex memory_lock;	/* the memory fields */
+	struct xarray memory;
+	unsigned int memory_count;
+	bool memory_revoked;
+	struct inode *inode;
 };
 
 void io_connection_put(struct io_connection *conn);
+struct io_user_client *io_connection_call_begin(struct io_connection *conn,
+						struct iokit_call *call, u32 *ret);
+void io_connection_call_end(struct io_connection *conn);
+int io_connection_memory_init(struct io_connection *conn, struct file *file);
 
 #endif /* IOKIT_IO_CONNECTION_H */

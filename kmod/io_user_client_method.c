@@ -8,11 +8,16 @@
  * compared: an application author sees "scalarInputCount 3 != 2", not
  * only kIOReturnBadArgument.  The arguments are then read into kernel
  * memory once - scalars on the stack, the structure into the OSData the
- * method gets - and what the method returns goes back once.
+ * method gets - and what the method returns goes back once.  A structure
+ * over IOKIT_STRUCT_INLINE_MAX is not copied at all: the method gets a
+ * memory descriptor over the caller's pages, pinned for the call.
  */
+#include <linux/mman.h>
+#include <linux/mm.h>
 #include <linux/nospec.h>
 #include <linux/uaccess.h>
 
+#include <iokit/io_memory_descriptor.h>
 #include <iokit/io_user_client.h>
 
 #include "iokit_internal.h"
@@ -71,9 +76,16 @@ static u32 io_method_check_entry(const struct io_user_client_method *d,
 	if (!io_method_check(d->check_scalar_output_count, m->scalar_output_count))
 		return io_method_refuse(r, IOKIT_CHECK_SCALAR_OUTPUT_COUNT, m->scalar_output_count,
 					d->check_scalar_output_count);
-	if (!io_method_check(d->check_structure_output_size, m->struct_output_size))
+	if (m->flags & IOKIT_CONNECT_METHOD_VAR_OUTPUT) {
+		/* Whatever the method returns: only a method that returns any size may. */
+		if (d->check_structure_output_size != IO_USER_CLIENT_VARIABLE_SIZE)
+			return io_method_refuse(r, IOKIT_CHECK_VAR_OUTPUT,
+						d->check_structure_output_size,
+						d->check_structure_output_size);
+	} else if (!io_method_check(d->check_structure_output_size, m->struct_output_size)) {
 		return io_method_refuse(r, IOKIT_CHECK_STRUCT_OUTPUT_SIZE, m->struct_output_size,
 					d->check_structure_output_size);
+	}
 	return IOKIT_RETURN_SUCCESS;
 }
 
@@ -81,8 +93,11 @@ static u32 io_method_check_entry(const struct io_user_client_method *d,
 static u32 io_method_check_call(const struct io_user_client_ops *uc,
 				const struct iokit_connect_method *m, struct iokit_reason *r)
 {
-	if (m->flags)
-		return io_method_refuse(r, IOKIT_CHECK_FLAGS, m->flags, 0);
+	if (m->flags & ~IOKIT_CONNECT_METHOD_VAR_OUTPUT)
+		return io_method_refuse(r, IOKIT_CHECK_FLAGS, m->flags,
+					IOKIT_CONNECT_METHOD_VAR_OUTPUT);
+	if (m->flags & IOKIT_CONNECT_METHOD_VAR_OUTPUT && m->struct_output_size)
+		return io_method_refuse(r, IOKIT_CHECK_VAR_OUTPUT_ROOM, m->struct_output_size, 0);
 	if (m->reference_count > IOKIT_ASYNC_REF_MAX)
 		return io_method_refuse(r, IOKIT_CHECK_REFERENCE_COUNT, m->reference_count,
 					IOKIT_ASYNC_REF_MAX);
@@ -97,12 +112,12 @@ static u32 io_method_check_call(const struct io_user_client_ops *uc,
 	if (m->scalar_output_count > IOKIT_SCALAR_MAX)
 		return io_method_refuse(r, IOKIT_CHECK_SCALAR_OUTPUT_MAX, m->scalar_output_count,
 					IOKIT_SCALAR_MAX);
-	if (m->struct_input_size > IOKIT_STRUCT_INLINE_MAX)
+	if (m->struct_input_size > IOKIT_STRUCT_OOL_MAX)
 		return io_method_refuse(r, IOKIT_CHECK_STRUCT_INPUT_MAX, m->struct_input_size,
-					IOKIT_STRUCT_INLINE_MAX);
-	if (m->struct_output_size > IOKIT_STRUCT_INLINE_MAX)
+					IOKIT_STRUCT_OOL_MAX);
+	if (m->struct_output_size > IOKIT_STRUCT_OOL_MAX)
 		return io_method_refuse(r, IOKIT_CHECK_STRUCT_OUTPUT_MAX, m->struct_output_size,
-					IOKIT_STRUCT_INLINE_MAX);
+					IOKIT_STRUCT_OOL_MAX);
 	if (m->selector >= uc->method_count)
 		return io_method_refuse(r, IOKIT_CHECK_SELECTOR, m->selector, uc->method_count);
 	return IOKIT_RETURN_SUCCESS;
@@ -131,6 +146,29 @@ u32 io_user_client_dispatch(struct io_user_client *client,
 }
 EXPORT_SYMBOL_GPL(io_user_client_dispatch);
 
+/*
+ * kIOConnectMethodVarOutputSize: new anonymous memory in the caller for
+ * the output, which the caller unmaps; nothing is mapped for no bytes.
+ */
+static u32 io_method_copy_var_output(struct iokit_connect_method *m, const struct os_data *out)
+{
+	unsigned long addr;
+
+	m->struct_output = 0;
+	if (!out || !out->length)
+		return IOKIT_RETURN_SUCCESS;
+	addr = vm_mmap(NULL, 0, out->length, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	if (IS_ERR_VALUE(addr))
+		return IOKIT_RETURN_NO_MEMORY;
+	if (copy_to_user((void __user *)addr, out->bytes, out->length)) {
+		vm_munmap(addr, out->length);
+		return io_method_fault(&m->reason, addr);
+	}
+	m->struct_output = addr;
+	return IOKIT_RETURN_SUCCESS;
+}
+
 /* Copy the method's results out: the output counts are set only if all of it went. */
 static u32 io_method_copy_out(struct iokit_connect_method *m,
 			      const struct io_user_client_method_args *args, u32 scalar_room,
@@ -138,20 +176,79 @@ static u32 io_method_copy_out(struct iokit_connect_method *m,
 {
 	u32 n = min(args->scalar_output_count, scalar_room);
 	const struct os_data *out = args->structure_output;
+	bool var = m->flags & IOKIT_CONNECT_METHOD_VAR_OUTPUT;
 	struct iokit_reason *r = &m->reason;
+	u64 length = out ? out->length : 0;
+	u32 ret;
 
-	if (out && out->length > struct_room)
-		return io_method_refuse(r, IOKIT_CHECK_STRUCT_OUTPUT_RETURNED, out->length,
+	/* Written into the caller's pinned pages, not returned as an OSData. */
+	if (!out && args->structure_output_descriptor)
+		length = args->structure_output_descriptor_size;
+	if (!var && length > struct_room)
+		return io_method_refuse(r, IOKIT_CHECK_STRUCT_OUTPUT_RETURNED, length,
 					struct_room);
 	if (n && copy_to_user(u64_to_user_ptr(m->scalar_output), args->scalar_output,
 			      n * sizeof(u64)))
 		return io_method_fault(r, m->scalar_output);
-	if (out && out->length &&
-	    copy_to_user(u64_to_user_ptr(m->struct_output), out->bytes, out->length))
+	if (var) {
+		ret = io_method_copy_var_output(m, out);
+		if (ret)
+			return ret;
+	} else if (out && out->length &&
+		   copy_to_user(u64_to_user_ptr(m->struct_output), out->bytes, out->length)) {
 		return io_method_fault(r, m->struct_output);
+	}
 	m->scalar_output_count = n;
-	m->struct_output_size = out ? out->length : 0;
+	m->struct_output_size = length;
 	return IOKIT_RETURN_SUCCESS;
+}
+
+/* A structure over IOKIT_STRUCT_INLINE_MAX: a descriptor over the caller's pages. */
+static u32 io_method_pin(u64 uptr, u64 size, u32 direction, struct io_memory_descriptor **md,
+			 struct iokit_reason *r)
+{
+	struct io_memory_segment seg = { .address = uptr, .length = size };
+	u64 fault = uptr;
+	u32 ret;
+
+	ret = io_memory_descriptor_pin_user(&seg, 1, direction, IOKIT_STRUCT_OOL_MAX, md, &fault);
+	/* An address range that wraps or leaves user space is a fault too. */
+	if (ret == IOKIT_RETURN_VM_ERROR || ret == IOKIT_RETURN_BAD_ARGUMENT)
+		return io_method_fault(r, fault);
+	return ret;
+}
+
+/* Read the structure input: copied when inline, pinned when not. */
+static u32 io_method_read_struct(const struct iokit_connect_method *m,
+				 struct io_user_client_method_args *args, struct iokit_reason *r)
+{
+	struct os_data *in;
+
+	if (!m->struct_input_size)
+		return IOKIT_RETURN_SUCCESS;
+	if (m->struct_input_size > IOKIT_STRUCT_INLINE_MAX)
+		return io_method_pin(m->struct_input, m->struct_input_size,
+				     IO_MEMORY_DIRECTION_OUT, &args->structure_input_descriptor, r);
+	in = os_data_alloc_gfp(m->struct_input_size, GFP_KERNEL_ACCOUNT);
+	if (!in)
+		return IOKIT_RETURN_NO_MEMORY;
+	if (copy_from_user(in->bytes, u64_to_user_ptr(m->struct_input), in->length)) {
+		os_object_put(&in->obj);
+		return io_method_fault(r, m->struct_input);
+	}
+	args->structure_input = in;
+	return IOKIT_RETURN_SUCCESS;
+}
+
+/* What the call's arguments hold once it is over. */
+static void io_method_args_release(struct io_user_client_method_args *args)
+{
+	if (args->structure_input)
+		os_object_put((struct os_object *)&args->structure_input->obj);
+	if (args->structure_output)
+		os_object_put(&args->structure_output->obj);
+	io_memory_descriptor_put(args->structure_input_descriptor);
+	io_memory_descriptor_put(args->structure_output_descriptor);
 }
 
 /**
@@ -173,10 +270,9 @@ u32 io_user_client_call(struct io_connection *conn, struct io_user_client *clien
 	u64 scalar_in[IOKIT_SCALAR_MAX], scalar_out[IOKIT_SCALAR_MAX];
 	u32 scalar_room = m->scalar_output_count;
 	u64 struct_room = m->struct_output_size;
-	struct io_user_client_method_args args;
+	struct io_user_client_method_args args = { };
 	const struct io_user_client_method *d;
 	struct iokit_reason *r = &m->reason;
-	struct os_data *in = NULL;
 	u32 ret;
 
 	*action = NULL;
@@ -195,31 +291,30 @@ u32 io_user_client_call(struct io_connection *conn, struct io_user_client *clien
 	/* A method that reads past its count reads zeroes, not the stack. */
 	memset(scalar_in + m->scalar_input_count, 0,
 	       (IOKIT_SCALAR_MAX - m->scalar_input_count) * sizeof(u64));
-	if (m->struct_input_size) {
-		in = os_data_alloc_gfp(m->struct_input_size, GFP_KERNEL_ACCOUNT);
-		if (!in)
-			return IOKIT_RETURN_NO_MEMORY;
-		if (copy_from_user(in->bytes, u64_to_user_ptr(m->struct_input), in->length)) {
-			os_object_put(&in->obj);
-			return io_method_fault(r, m->struct_input);
-		}
-	}
 	memset(scalar_out, 0, scalar_room * sizeof(u64));
-	args = (struct io_user_client_method_args) {
-		.selector = m->selector,
-		.completion = NULL,
-		.scalar_input = scalar_in,
-		.scalar_input_count = m->scalar_input_count,
-		.structure_input = in,
-		.scalar_output = scalar_out,
-		.scalar_output_count = scalar_room,
-		.structure_output_maximum_size = struct_room,
-	};
+	args.selector = m->selector;
+	args.scalar_input = scalar_in;
+	args.scalar_input_count = m->scalar_input_count;
+	args.scalar_output = scalar_out;
+	args.scalar_output_count = scalar_room;
+	args.structure_output_maximum_size = m->flags & IOKIT_CONNECT_METHOD_VAR_OUTPUT ?
+					     IOKIT_STRUCT_OOL_MAX : struct_room;
+	ret = io_method_read_struct(m, &args, r);
+	if (ret)
+		goto release;
+	/* Room out of line is pinned now: it faults before any driver code runs. */
+	if (struct_room > IOKIT_STRUCT_INLINE_MAX) {
+		ret = io_method_pin(m->struct_output, struct_room, IO_MEMORY_DIRECTION_IN,
+				    &args.structure_output_descriptor, r);
+		if (ret)
+			goto release;
+		args.structure_output_descriptor_size = struct_room;
+	}
 	/* Last: a refused or faulting call reserves nothing on the port. */
 	if (m->reference_count) {
 		ret = io_async_action_create(conn, m, &args.completion);
 		if (ret)
-			goto put_in;
+			goto release;
 	}
 	if (uc->external_method)
 		ret = uc->external_method(client, m->selector, &args, d);
@@ -235,11 +330,8 @@ u32 io_user_client_call(struct io_connection *conn, struct io_user_client *clien
 		io_async_action_commit(args.completion, false);
 	else if (args.completion)
 		*action = args.completion;
-	if (args.structure_output)
-		os_object_put(&args.structure_output->obj);
-put_in:
-	if (in)
-		os_object_put(&in->obj);
+release:
+	io_method_args_release(&args);
 	return ret;
 }
 

@@ -29,6 +29,8 @@ static const char *const iokit_live_names[IOKIT_LIVE_KINDS] = {
 	[IOKIT_LIVE_PCI_HOLDS] = "pci_holds",
 	[IOKIT_LIVE_CONNECTIONS] = "connections",
 	[IOKIT_LIVE_ASYNC] = "async",
+	[IOKIT_LIVE_MEMORY] = "memory_descriptors",
+	[IOKIT_LIVE_MAPPINGS] = "mappings",
 };
 
 static struct dentry *iokit_debugfs_dir;

@@ -171,6 +171,22 @@ u32 io_user_client_call(struct io_connection *conn, struct io_user_client *clien
 u32 io_connection_cmd_open(struct iokit_call *call, void *arg);
 void io_connection_detach(struct io_connection *conn, struct io_user_client *client);
 
+/* io_connection_memory.c */
+int io_connection_mmap(struct file *file, struct vm_area_struct *vma);
+u32 io_connection_cmd_memory(struct iokit_call *call, void *arg);
+void io_connection_memory_revoke(struct io_connection *conn);
+void io_connection_memory_release(struct io_connection *conn);
+
+/* io_memory_descriptor.c */
+struct io_memory_descriptor;
+struct io_memory_segment;
+u32 io_memory_descriptor_pin_user(const struct io_memory_segment *segments, unsigned int count,
+				  u32 direction, u64 max_length,
+				  struct io_memory_descriptor **md, u64 *fault);
+bool io_buffer_memory_descriptor_pfn(const struct io_memory_descriptor *md,
+				     unsigned long index, unsigned long *pfn);
+u64 io_buffer_memory_descriptor_capacity(const struct io_memory_descriptor *md);
+
 /* io_async.c */
 struct io_async_action;
 int io_async_init(void);
@@ -321,6 +337,8 @@ enum iokit_live_kind {
 	IOKIT_LIVE_PCI_HOLDS,
 	IOKIT_LIVE_CONNECTIONS,
 	IOKIT_LIVE_ASYNC,
+	IOKIT_LIVE_MEMORY,
+	IOKIT_LIVE_MAPPINGS,
 	IOKIT_LIVE_KINDS
 };
 

@@ -12,6 +12,11 @@
  * clears it); "inflight" is the number of calls running in TestUserClient
  * now, "max_inflight" the most seen at once (a write resets it).
  *
+ * Memory: selectors 16-21 take structures out of line, return variable
+ * output, and reach the client's shared memory (CopyClientMemoryForType):
+ * type 0 is three read-write pages, type 1 one read-only page of 0xc3,
+ * any other type is unsupported.
+ *
  * /dev/iokit_test_null is a misc device whose ioctl does nothing: the
  * bare ioctl the benchmarks measure ExternalMethod against.
  */
@@ -29,6 +34,7 @@
 #include <linux/timer.h>
 #include <linux/uaccess.h>
 
+#include <iokit/io_memory_descriptor.h>
 #include <iokit/io_user_client.h>
 
 #define LOG_SIZE	8192
@@ -77,6 +83,7 @@ struct test_client {
 	u64 calls;
 	spinlock_t lock;		/* later */
 	struct list_head later;		/* struct test_later */
+	struct io_memory_descriptor *shared[2];	/* by memory type, made at init */
 };
 
 /* An async call completed from a timer: softirq context. */
@@ -260,6 +267,186 @@ static u32 m_async_fails(struct io_user_client *client, void *ref,
 	return IOKIT_RETURN_DEVICE_ERROR;
 }
 
+/*
+ * The structure input, inline or out of line: its byte sum, length,
+ * whether it came as a descriptor, and its sum read through a kernel
+ * mapping of it.
+ */
+static u32 m_ool_sum(struct io_user_client *client, void *ref, struct io_user_client_method_args *a)
+{
+	struct io_memory_descriptor *md = a->structure_input_descriptor;
+	const u8 *bytes = a->structure_input ? a->structure_input->bytes : NULL;
+	u64 length = a->structure_input ? a->structure_input->length : 0;
+	struct io_memory_map *map = NULL;
+	u64 i, sum = 0, map_sum = 0;
+	u32 ret = IOKIT_RETURN_SUCCESS;
+	u8 chunk[256];
+
+	if (md) {
+		length = io_memory_descriptor_length(md);
+		for (i = 0; i < length; i += sizeof(chunk)) {
+			u64 n = min_t(u64, sizeof(chunk), length - i);
+			u64 j;
+
+			ret = io_memory_descriptor_read(md, i, chunk, n);
+			if (ret)
+				return ret;
+			for (j = 0; j < n; j++)
+				sum += chunk[j];
+		}
+		ret = io_memory_descriptor_create_mapping(md, 0, 0, &map);
+		if (ret)
+			return ret;
+		bytes = io_memory_map_address(map);
+		/* Pinned for reading: the descriptor refuses writes. */
+		if (io_memory_descriptor_write(md, 0, chunk, 1) != IOKIT_RETURN_NOT_WRITABLE)
+			ret = IOKIT_RETURN_INTERNAL_ERROR;
+	}
+	for (i = 0; i < length; i++)
+		map_sum += bytes[i];
+	if (!md)
+		sum = map_sum;
+	io_memory_map_put(map);
+	a->scalar_output[0] = sum;
+	a->scalar_output[1] = length;
+	a->scalar_output[2] = !!md;
+	a->scalar_output[3] = map_sum;
+	return ret;
+}
+
+/* Fill in[1] bytes of the output with (in[0] + i) & 0xff, inline or not. */
+static u32 m_ool_fill(struct io_user_client *client, void *ref,
+		      struct io_user_client_method_args *a)
+{
+	struct io_memory_descriptor *md = a->structure_output_descriptor;
+	u64 length = a->scalar_input[1], i;
+	u8 chunk[256];
+	u32 ret;
+
+	if (!md) {
+		struct os_data *out;
+
+		if (length > a->structure_output_maximum_size)
+			return IOKIT_RETURN_NO_SPACE;
+		out = os_data_alloc_gfp(length, GFP_KERNEL);
+		if (!out)
+			return IOKIT_RETURN_NO_MEMORY;
+		for (i = 0; i < length; i++)
+			out->bytes[i] = a->scalar_input[0] + i;
+		a->structure_output = out;
+		return IOKIT_RETURN_SUCCESS;
+	}
+	if (length > io_memory_descriptor_length(md))
+		return IOKIT_RETURN_NO_SPACE;
+	for (i = 0; i < length; i += sizeof(chunk)) {
+		u64 n = min_t(u64, sizeof(chunk), length - i);
+		u64 j;
+
+		for (j = 0; j < n; j++)
+			chunk[j] = a->scalar_input[0] + i + j;
+		ret = io_memory_descriptor_write(md, i, chunk, n);
+		if (ret)
+			return ret;
+	}
+	a->structure_output_descriptor_size = length;
+	return IOKIT_RETURN_SUCCESS;
+}
+
+/* in[0] bytes of (i ^ 0x5a) & 0xff, however many: variable output. */
+static u32 m_var_out(struct io_user_client *client, void *ref, struct io_user_client_method_args *a)
+{
+	u64 length = a->scalar_input[0], i;
+	struct os_data *out;
+
+	if (length > a->structure_output_maximum_size)
+		return IOKIT_RETURN_NO_SPACE;
+	out = os_data_alloc_gfp(length, GFP_KERNEL);
+	if (!out)
+		return IOKIT_RETURN_NO_MEMORY;
+	for (i = 0; i < length; i++)
+		out->bytes[i] = i ^ 0x5a;
+	a->structure_output = out;
+	return IOKIT_RETURN_SUCCESS;
+}
+
+static struct io_memory_descriptor *test_shared(struct io_user_client *client, u64 type)
+{
+	struct test_client *t = container_of(client, struct test_client, client);
+
+	return type < ARRAY_SIZE(t->shared) ? t->shared[type] : NULL;
+}
+
+/* The byte at in[1] of memory type in[0], as the driver sees it. */
+static u32 m_shared_peek(struct io_user_client *client, void *ref,
+			 struct io_user_client_method_args *a)
+{
+	struct io_memory_descriptor *md = test_shared(client, a->scalar_input[0]);
+	u8 byte;
+	u32 ret;
+
+	if (!md)
+		return IOKIT_RETURN_BAD_ARGUMENT;
+	ret = io_memory_descriptor_read(md, a->scalar_input[1], &byte, 1);
+	a->scalar_output[0] = byte;
+	return ret;
+}
+
+/* Write in[2] at in[1] of memory type in[0]. */
+static u32 m_shared_poke(struct io_user_client *client, void *ref,
+			 struct io_user_client_method_args *a)
+{
+	struct io_memory_descriptor *md = test_shared(client, a->scalar_input[0]);
+	u8 byte = a->scalar_input[2];
+
+	if (!md)
+		return IOKIT_RETURN_BAD_ARGUMENT;
+	return io_memory_descriptor_write(md, a->scalar_input[1], &byte, 1);
+}
+
+/*
+ * CreateMemoryDescriptorFromClient over two ranges (in[0], in[1]) and
+ * (in[2], in[3]): 0xab written all over them through one descriptor.
+ */
+static u32 m_from_client(struct io_user_client *client, void *ref,
+			 struct io_user_client_method_args *a)
+{
+	const struct io_memory_segment seg[2] = {
+		{ a->scalar_input[0], a->scalar_input[1] },
+		{ a->scalar_input[2], a->scalar_input[3] },
+	};
+	struct io_memory_descriptor *md;
+	u8 chunk[256];
+	u64 i, length;
+	u32 ret;
+
+	ret = io_memory_descriptor_create_from_user(seg, 2, IO_MEMORY_DIRECTION_IN, &md);
+	if (ret)
+		return ret;
+	memset(chunk, 0xab, sizeof(chunk));
+	length = io_memory_descriptor_length(md);
+	for (i = 0; i < length && !ret; i += sizeof(chunk)) {
+		u64 n = min_t(u64, sizeof(chunk), length - i);
+
+		ret = io_memory_descriptor_write(md, i, chunk, n);
+	}
+	io_memory_descriptor_put(md);
+	a->scalar_output[0] = length;
+	return ret;
+}
+
+static u32 test_copy_client_memory(struct io_user_client *client, u32 type, u32 *options,
+				   struct io_memory_descriptor **memory)
+{
+	struct io_memory_descriptor *md = test_shared(client, type);
+
+	if (!md)
+		return IOKIT_RETURN_UNSUPPORTED;
+	*options = type == 1 ? IOKIT_MEMORY_READ_ONLY : 0;
+	*memory = io_memory_descriptor_get(md);
+	log_event("copy_client_memory", &client->service);
+	return IOKIT_RETURN_SUCCESS;
+}
+
 #define VAR IO_USER_CLIENT_VARIABLE_SIZE
 
 static const struct io_user_client_method test_methods[] = {
@@ -279,6 +466,12 @@ static const struct io_user_client_method test_methods[] = {
 	[13] = IO_USER_CLIENT_ASYNC_METHOD(m_async_now, 0, 0, 0, 0),
 	[14] = IO_USER_CLIENT_ASYNC_METHOD(m_async_fails, 0, 0, 0, 0),
 	[15] = IO_USER_CLIENT_ASYNC_METHOD(m_async_slow_fails, 1, 0, 0, 0),
+	[16] = IO_USER_CLIENT_METHOD(m_ool_sum, 0, VAR, 4, 0),
+	[17] = IO_USER_CLIENT_METHOD(m_ool_fill, 2, 0, 0, VAR),
+	[18] = IO_USER_CLIENT_METHOD(m_var_out, 1, 0, 0, VAR),
+	[19] = IO_USER_CLIENT_METHOD(m_shared_peek, 2, 0, 1, 0),
+	[20] = IO_USER_CLIENT_METHOD(m_shared_poke, 3, 0, 0, 0),
+	[21] = IO_USER_CLIENT_METHOD(m_from_client, 4, 0, 1, 0),
 };
 
 static int test_client_init(struct io_service *service)
@@ -287,6 +480,13 @@ static int test_client_init(struct io_service *service)
 
 	spin_lock_init(&t->lock);
 	INIT_LIST_HEAD(&t->later);
+	/* free() runs after a failed init too: it releases what was made. */
+	if (io_buffer_memory_descriptor_create(IO_MEMORY_DIRECTION_INOUT, 3 * PAGE_SIZE,
+					       &t->shared[0]) ||
+	    io_buffer_memory_descriptor_create(IO_MEMORY_DIRECTION_OUT, PAGE_SIZE,
+					       &t->shared[1]))
+		return -ENOMEM;
+	memset(io_buffer_memory_descriptor_address(t->shared[1]), 0xc3, PAGE_SIZE);
 	return 0;
 }
 
@@ -317,6 +517,10 @@ static void test_client_stop(struct io_service *service, struct io_service *prov
 
 static void test_client_free(struct io_service *service)
 {
+	struct test_client *t = container_of(service, struct test_client, client.service);
+
+	io_memory_descriptor_put(t->shared[0]);
+	io_memory_descriptor_put(t->shared[1]);
 	log_event("free", service);
 }
 
@@ -337,6 +541,7 @@ static const struct io_user_client_ops test_client_ops = {
 	.method_count = ARRAY_SIZE(test_methods),
 	.flags = IO_USER_CLIENT_ANY_ACCESS,
 	.client_close = test_client_close,
+	.copy_client_memory_for_type = test_copy_client_memory,
 };
 
 /* The same table, concurrent: calls into one client may overlap. */
@@ -345,12 +550,14 @@ static const struct io_user_client_ops test_concurrent_ops = {
 	.method_count = ARRAY_SIZE(test_methods),
 	.flags = IO_USER_CLIENT_ANY_ACCESS | IO_USER_CLIENT_CONCURRENT,
 	.client_close = test_client_close,
+	.copy_client_memory_for_type = test_copy_client_memory,
 };
 
 static const struct io_user_client_ops test_private_ops = {
 	.methods = test_methods,
 	.method_count = ARRAY_SIZE(test_methods),
 	.client_close = test_client_close,
+	.copy_client_memory_for_type = test_copy_client_memory,
 };
 
 static struct io_driver test_user_client = {

@@ -556,7 +556,7 @@ TEST(user_client_through_iokitlib)
 	EXPECT_EQ(kIOReturnBadArgument, IOConnectCallMethod(connect, 99, NULL, 0, NULL, 0,
 							    NULL, NULL, NULL, NULL));
 	IOConnectCopyLastReason(reason, sizeof(reason));
-	EXPECT_STREQ("selector 99 >= 16 methods", reason);
+	EXPECT_STREQ("selector 99 >= 22 methods", reason);
 	EXPECT_EQ(kIOReturnSuccess, IOConnectCallMethod(connect, 0, NULL, 0, NULL, 0,
 							NULL, NULL, NULL, NULL));
 	IOConnectCopyLastReason(reason, sizeof(reason));
@@ -589,6 +589,53 @@ TEST(user_client_through_iokitlib)
 							 IONotificationPortGetMachPort(port),
 							 NULL, 0, NULL, 0, NULL, NULL));
 		IONotificationPortDestroy(port);
+	} while (0);
+
+	/* Out of line, variable output, shared memory. */
+	do {
+		static uint8_t big[8192];
+		uint64_t sums[4], var_len = 5000, peek_in[2] = { 0, 100 }, peek_out[1];
+		mach_vm_address_t at = 0, ro_at = 0;
+		mach_vm_size_t size = 0, ro_size = 0;
+		size_t var = kIOConnectMethodVarOutputSize;
+		CFDataRef data = NULL;
+
+		memset(big, 2, sizeof(big));
+		n = 4;
+		ASSERT_EQ(kIOReturnSuccess, IOConnectCallMethod(connect, 16, NULL, 0, big,
+								sizeof(big), sums, &n, NULL, NULL));
+		EXPECT_EQ(2 * sizeof(big), sums[0]);
+		EXPECT_EQ(1, sums[2]);
+		n = 0;
+		ASSERT_EQ(kIOReturnSuccess, IOConnectCallMethod(connect, 18, &var_len, 1, NULL, 0,
+								NULL, &n, &data, &var));
+		EXPECT_EQ(5000, var);
+		ASSERT_NE(NULL, data);
+		EXPECT_EQ(5000, IOCFDataGetLength(data));
+		EXPECT_EQ(0x5a ^ 7, IOCFDataGetBytePtr(data)[7]);
+		CFRelease(data);
+
+		ASSERT_EQ(kIOReturnSuccess, IOConnectMapMemory64(connect, 0, mach_task_self(),
+								 &at, &size, kIOMapAnywhere));
+		EXPECT_EQ(3 * 4096, size);
+		((uint8_t *)(uintptr_t)at)[100] = 0x77;
+		n = 1;
+		ASSERT_EQ(kIOReturnSuccess, IOConnectCallScalarMethod(connect, 19, peek_in, 2,
+								      peek_out, &n));
+		EXPECT_EQ(0x77, peek_out[0]);
+		ASSERT_EQ(kIOReturnSuccess, IOConnectMapMemory64(connect, 1, mach_task_self(),
+								 &ro_at, &ro_size,
+								 kIOMapAnywhere));
+		EXPECT_EQ(0xc3, ((uint8_t *)(uintptr_t)ro_at)[0]);
+		EXPECT_EQ(kIOReturnUnsupported,
+			  IOConnectMapMemory64(connect, 9, mach_task_self(), &at, &size,
+					       kIOMapAnywhere));
+		IOConnectCopyLastReason(reason, sizeof(reason));
+		EXPECT_STREQ("the user client has no memory of type 9", reason);
+		EXPECT_EQ(kIOReturnSuccess, IOConnectUnmapMemory64(connect, 0, mach_task_self(),
+								   at));
+		EXPECT_EQ(kIOReturnSuccess, IOConnectUnmapMemory64(connect, 1, mach_task_self(),
+								   ro_at));
 	} while (0);
 
 	ASSERT_EQ(kIOReturnSuccess, IOConnectGetService(connect, &opened));

@@ -278,8 +278,8 @@ TEST_F(fuzz, raw_ioctls_shaped_by_the_method_table)
 		m->selector = sel;
 		m->scalar_input_count = shaped(s->check[1], IOKIT_SCALAR_MAX);
 		m->scalar_output_count = shaped(s->check[3], IOKIT_SCALAR_MAX);
-		m->struct_input_size = shaped(s->check[2], IOKIT_STRUCT_INLINE_MAX);
-		m->struct_output_size = shaped(s->check[4], IOKIT_STRUCT_INLINE_MAX);
+		m->struct_input_size = shaped(s->check[2], 2 * IOKIT_STRUCT_INLINE_MAX);
+		m->struct_output_size = shaped(s->check[4], 2 * IOKIT_STRUCT_INLINE_MAX);
 		m->scalar_input = pointer(&a, m->scalar_input_count * 8);
 		m->scalar_output = pointer(&a, m->scalar_output_count * 8);
 		m->struct_input = pointer(&a, m->struct_input_size);

@@ -17,49 +17,6 @@
 #include "driver_util.h"
 #include "user_client_util.h"
 
-static char *uc_log(void)
-{
-	return read_log_at(UC_DEBUG "log");
-}
-
-static int uc_log_has(const char *line)
-{
-	char want[128];
-
-	snprintf(want, sizeof(want), "\n%s\n", line);
-	return !!strstr(uc_log(), want);
-}
-
-static int uc_log_count(const char *line)
-{
-	char want[128];
-	const char *p = uc_log();
-	int n = 0;
-
-	snprintf(want, sizeof(want), "\n%s\n", line);
-	while ((p = strstr(p, want))) {
-		n++;
-		p++;
-	}
-	return n;
-}
-
-/* Wait until @n calls run in the test client (debugfs "inflight"): 0 or -1. */
-static int uc_wait_inflight(long n)
-{
-	for (int i = 0; i < 400; i++) {
-		if (read_long_file(UC_DEBUG "inflight") == n)
-			return 0;
-		usleep(5 * 1000);
-	}
-	return -1;
-}
-
-static void uc_log_clear(void)
-{
-	clear_log_at(UC_DEBUG "log");
-}
-
 FIXTURE(uc) {
 	int fd;
 	long objects;
@@ -67,13 +24,6 @@ FIXTURE(uc) {
 	uint64_t plain;		/* TestUCPlain */
 	uint64_t none;		/* TestUCNone */
 };
-
-static uint64_t uc_service(int fd, const char *cls)
-{
-	uint64_t ids[8];
-
-	return instances(fd, cls, ids) == 1 ? ids[0] : 0;
-}
 
 FIXTURE_SETUP(uc)
 {
@@ -307,17 +257,19 @@ TEST_F(uc, each_dispatch_check_refuses_with_its_reason)
 	EXPECT_REFUSED(conn, m, IOKIT_CHECK_SCALAR_OUTPUT_MAX, 17, 16);
 	uc_method_init(&m, UC_ECHO);
 	m.struct_input = (uintptr_t)buf;
-	m.struct_input_size = 4097;
-	EXPECT_REFUSED(conn, m, IOKIT_CHECK_STRUCT_INPUT_MAX, 4097, 4096);
+	m.struct_input_size = IOKIT_STRUCT_OOL_MAX + 1;
+	EXPECT_REFUSED(conn, m, IOKIT_CHECK_STRUCT_INPUT_MAX, IOKIT_STRUCT_OOL_MAX + 1,
+		       IOKIT_STRUCT_OOL_MAX);
 	m.struct_input_size = 1ull << 40;
-	EXPECT_REFUSED(conn, m, IOKIT_CHECK_STRUCT_INPUT_MAX, 1ull << 40, 4096);
+	EXPECT_REFUSED(conn, m, IOKIT_CHECK_STRUCT_INPUT_MAX, 1ull << 40, IOKIT_STRUCT_OOL_MAX);
 	m.struct_input_size = 0;
 	m.struct_output = (uintptr_t)buf;
-	m.struct_output_size = 4097;
-	EXPECT_REFUSED(conn, m, IOKIT_CHECK_STRUCT_OUTPUT_MAX, 4097, 4096);
+	m.struct_output_size = IOKIT_STRUCT_OOL_MAX + 1;
+	EXPECT_REFUSED(conn, m, IOKIT_CHECK_STRUCT_OUTPUT_MAX, IOKIT_STRUCT_OOL_MAX + 1,
+		       IOKIT_STRUCT_OOL_MAX);
 	uc_method_init(&m, UC_NULL);
 	m.flags = 0x80;
-	EXPECT_REFUSED(conn, m, IOKIT_CHECK_FLAGS, 0x80, 0);
+	EXPECT_REFUSED(conn, m, IOKIT_CHECK_FLAGS, 0x80, IOKIT_CONNECT_METHOD_VAR_OUTPUT);
 	uc_method_init(&m, UC_NULL);
 	m.reference_count = 9;
 	EXPECT_REFUSED(conn, m, IOKIT_CHECK_REFERENCE_COUNT, 9, 8);

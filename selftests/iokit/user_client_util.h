@@ -13,7 +13,7 @@
 
 #include <linux/iokit.h>
 
-#include "notify_util.h"
+#include "driver_util.h"
 
 #define UC_DEBUG "/sys/kernel/debug/iokit_test_user_client/"
 
@@ -21,7 +21,8 @@
 enum {
 	UC_NULL, UC_ADD, UC_ECHO, UC_SCALARS16, UC_REVERSE16, UC_SLEEP,
 	UC_UNIMPLEMENTED, UC_ASYNC, UC_COUNT, UC_TOO_LONG, UC_FAILS, UC_ASYNC_LATER,
-	UC_ASYNC_FORGET, UC_ASYNC_NOW, UC_ASYNC_FAILS, UC_ASYNC_SLOW_FAILS, UC_METHODS
+	UC_ASYNC_FORGET, UC_ASYNC_NOW, UC_ASYNC_FAILS, UC_ASYNC_SLOW_FAILS, UC_OOL_SUM,
+	UC_OOL_FILL, UC_VAR_OUT, UC_SHARED_PEEK, UC_SHARED_POKE, UC_FROM_CLIENT, UC_METHODS
 };
 
 /* IOServiceOpen: the IOReturn; *@conn the descriptor; @reason if not NULL. */
@@ -121,6 +122,69 @@ static inline int async_read(int port, struct iokit_async_completion *recs, int 
 	return port_read(port, sizeof(*recs), recs, want, want, ms, IOKIT_EVENT_ASYNC);
 }
 
+/* The test module's log: one "event class" line per call iokit made. */
+static inline char *uc_log(void)
+{
+	return read_log_at(UC_DEBUG "log");
+}
+
+static inline int uc_log_has(const char *line)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want), "\n%s\n", line);
+	return !!strstr(uc_log(), want);
+}
+
+static inline int uc_log_count(const char *line)
+{
+	char want[128];
+	const char *p = uc_log();
+	int n = 0;
+
+	snprintf(want, sizeof(want), "\n%s\n", line);
+	while ((p = strstr(p, want))) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/* Wait until @n calls run in the test client (debugfs "inflight"): 0 or -1. */
+static inline int uc_wait_inflight(long n)
+{
+	for (int i = 0; i < 400; i++) {
+		if (read_long_file(UC_DEBUG "inflight") == n)
+			return 0;
+		usleep(5 * 1000);
+	}
+	return -1;
+}
+
+static inline void uc_log_clear(void)
+{
+	clear_log_at(UC_DEBUG "log");
+}
+
+/* The one instance of service class @cls, or 0. */
+static inline uint64_t uc_service(int fd, const char *cls)
+{
+	uint64_t ids[8];
+
+	return instances(fd, cls, ids) == 1 ? ids[0] : 0;
+}
+
+/* IOKIT_IOC_CONNECT_MEMORY: what mapping memory @type takes. */
+static inline uint32_t uc_memory(int conn, uint32_t type, struct iokit_connect_memory *cm)
+{
+	memset(cm, 0, sizeof(*cm));
+	cm->size = sizeof(*cm);
+	cm->type = type;
+	if (ioctl(conn, IOKIT_IOC_CONNECT_MEMORY, cm) && !cm->ioreturn)
+		return IOKIT_RETURN_ERROR;
+	return cm->ioreturn;
+}
+
 #ifdef __KSELFTEST_HARNESS_H
 /* The test module goes, and everything the test made with it. */
 static inline void uc_unload_clean(struct __test_metadata *_metadata, long objects)
@@ -131,6 +195,8 @@ static inline void uc_unload_clean(struct __test_metadata *_metadata, long objec
 		usleep(20 * 1000);
 	EXPECT_EQ(0, iokit_live_kind("async"));
 	EXPECT_EQ(0, iokit_live_kind("connections"));
+	EXPECT_EQ(0, iokit_live_kind("memory_descriptors"));
+	EXPECT_EQ(0, iokit_live_kind("mappings"));
 	EXPECT_EQ(objects, iokit_live_objects());
 }
 #endif

@@ -42,7 +42,7 @@
  * added command or field.  Feature bits below say what a module offers.
  */
 #define IOKIT_ABI_MAJOR		2
-#define IOKIT_ABI_MINOR		1
+#define IOKIT_ABI_MINOR		2
 
 /* Largest argument struct the kernel will look at; bigger gets E2BIG. */
 #define IOKIT_ARG_SIZE_MAX	4096
@@ -147,6 +147,7 @@ struct iokit_version {
 #define IOKIT_FEATURE_LEDGER	_BITULL(4)	/* match ledger, match test, claim (1.1) */
 #define IOKIT_FEATURE_LOADER	_BITULL(5)	/* on-demand module loading (1.2) */
 #define IOKIT_FEATURE_USER_CLIENT _BITULL(6)	/* IOServiceOpen, ExternalMethod (2.1) */
+#define IOKIT_FEATURE_MEMORY	_BITULL(7)	/* out-of-line structures, shared memory (2.2) */
 #define IOKIT_FEATURE_TEST	_BITULL(63)	/* test-only commands enabled */
 
 /**
@@ -850,6 +851,11 @@ struct iokit_load_request {
 #define IOKIT_SCALAR_MAX		16
 /* Largest structure passed in the call itself (sizeof(io_struct_inband_t)). */
 #define IOKIT_STRUCT_INLINE_MAX		4096
+/*
+ * Largest structure passed out of line: the caller's pages, pinned for the
+ * call (ABI 2.2), and the largest variable-size output.
+ */
+#define IOKIT_STRUCT_OOL_MAX		(64u << 20)
 /* Most words of an async reference (kOSAsyncRef64Count). */
 #define IOKIT_ASYNC_REF_MAX		8
 
@@ -894,6 +900,10 @@ struct iokit_reason {
 #define IOKIT_CHECK_PORT_FULL			18 /* the port has no slot left */
 #define IOKIT_CHECK_RESERVED			19 /* a field that must be zero is not */
 #define IOKIT_CHECK_ASYNC_PENDING		20 /* the connection has the most pending */
+#define IOKIT_CHECK_VAR_OUTPUT			21 /* variable output; wanted: the fixed size */
+#define IOKIT_CHECK_MEMORY_TYPE			22 /* seen: a type the client has no memory for */
+#define IOKIT_CHECK_MEMORY_TYPES		23 /* seen > wanted types mapped */
+#define IOKIT_CHECK_VAR_OUTPUT_ROOM		24 /* variable output with seen bytes of room */
 
 /**
  * struct iokit_service_open - IOKIT_IOC_SERVICE_OPEN: IOServiceOpen()
@@ -942,17 +952,22 @@ struct iokit_service_open {
  *	when a fatal signal ended the wait for the client, or the method's
  *	own IOReturn
  * @selector: the method
- * @flags: zero
+ * @flags: IOKIT_CONNECT_METHOD_VAR_OUTPUT, or zero
  * @scalar_input: user pointer to @scalar_input_count __u64 values
  * @scalar_input_count: at most IOKIT_SCALAR_MAX
  * @scalar_output_count: in: room at @scalar_output, at most
  *	IOKIT_SCALAR_MAX; out: how many the method returned
  * @scalar_output: user pointer to room for @scalar_output_count values
  * @struct_input: user pointer to @struct_input_size bytes
- * @struct_input_size: at most IOKIT_STRUCT_INLINE_MAX
- * @struct_output: user pointer to room for @struct_output_size bytes
+ * @struct_input_size: at most IOKIT_STRUCT_OOL_MAX; over
+ *	IOKIT_STRUCT_INLINE_MAX the driver gets a memory descriptor over the
+ *	caller's pages instead of a copy
+ * @struct_output: user pointer to room for @struct_output_size bytes;
+ *	out, with IOKIT_CONNECT_METHOD_VAR_OUTPUT: where the output was put
  * @struct_output_size: in: room at @struct_output, at most
- *	IOKIT_STRUCT_INLINE_MAX; out: how many bytes the method returned
+ *	IOKIT_STRUCT_OOL_MAX (over IOKIT_STRUCT_INLINE_MAX, out of line as
+ *	for input); 0 with IOKIT_CONNECT_METHOD_VAR_OUTPUT; out: how many
+ *	bytes the method returned
  * @port_fd: async calls: the notification port its completion is posted
  *	to (IOKIT_IOC_PORT_CREATE)
  * @reference_count: async calls: words in @reference, 1 to
@@ -960,6 +975,13 @@ struct iokit_service_open {
  * @reference: async calls: the reference given back with the completion
  *	(IOKitLib's io_async_ref64_t: [1] the callback, [2] its refcon)
  * @reason: out: why the framework refused the call
+ *
+ * IOKIT_CONNECT_METHOD_VAR_OUTPUT (kIOConnectMethodVarOutputSize) asks
+ * for the method's structure output whole, however long: the kernel maps
+ * new anonymous memory into the caller for it, returns its address in
+ * @struct_output and its length in @struct_output_size (nothing is mapped
+ * for none), and the caller munmap()s it.  The method's dispatch entry
+ * must accept a variable structure output size.
  *
  * On failure no output is returned: both output counts are 0.  An async
  * call that succeeds reserves its completion's record on the port at
@@ -988,6 +1010,9 @@ struct iokit_connect_method {
 };
 
 #define IOKIT_CONNECT_METHOD_SIZE_VER0	168
+
+/* iokit_connect_method.flags */
+#define IOKIT_CONNECT_METHOD_VAR_OUTPUT	0x1
 
 /**
  * struct iokit_connect_info - IOKIT_IOC_CONNECT_INFO: IOConnectGetService()
@@ -1049,6 +1074,49 @@ struct iokit_connect_cancel {
 
 #define IOKIT_CONNECT_CANCEL_SIZE_VER0	80
 
+/* Most memory types one connection may have mapped at once. */
+#define IOKIT_CONNECT_MEMORY_TYPES_MAX	64
+
+/* iokit_connect_memory.options: the mapping may only be read (kIOMapReadOnly). */
+#define IOKIT_MEMORY_READ_ONLY		0x1000
+
+/**
+ * struct iokit_connect_memory - IOKIT_IOC_CONNECT_MEMORY: prepare
+ *	IOConnectMapMemory64()
+ * @size: in: sizeof this struct as the caller knows it; out: the kernel's
+ * @ioreturn: out: IOKIT_RETURN_UNSUPPORTED when the user client has no
+ *	memory of @type (@reason), IOKIT_RETURN_NO_RESOURCES past
+ *	IOKIT_CONNECT_MEMORY_TYPES_MAX types, IOKIT_RETURN_NOT_OPEN or
+ *	IOKIT_RETURN_NOT_ATTACHED as for a method, or the driver's
+ *	CopyClientMemoryForType's IOReturn
+ * @type: the memory type, passed to CopyClientMemoryForType
+ * @flags: zero
+ * @options: out: IOKIT_MEMORY_READ_ONLY if the driver shares it read-only
+ * @reserved: zero
+ * @length: out: the bytes to map (whole pages)
+ * @offset: out: the mmap() offset that maps it from the connection
+ *	descriptor, with MAP_SHARED, PROT_WRITE only without
+ *	IOKIT_MEMORY_READ_ONLY
+ * @reason: out: why the framework refused it
+ *
+ * The user client is asked once per type; later calls and every mapping
+ * share its memory.  When the client is terminated every mapping of it
+ * is revoked: its pages are unmapped, and touching them raises SIGBUS.
+ */
+struct iokit_connect_memory {
+	__u32 size;
+	__u32 ioreturn;
+	__u32 type;
+	__u32 flags;
+	__u32 options;
+	__u32 reserved;
+	__u64 length;
+	__u64 offset;
+	struct iokit_reason reason;
+};
+
+#define IOKIT_CONNECT_MEMORY_SIZE_VER0	64
+
 /* Most values an async completion carries (kIOUserClientAsyncArgumentsCountMax). */
 #define IOKIT_ASYNC_ARGS_MAX		16
 
@@ -1094,6 +1162,7 @@ enum {
 	IOKIT_CMD_CONNECT_CLOSE = 0x41,
 	IOKIT_CMD_CONNECT_INFO = 0x42,
 	IOKIT_CMD_CONNECT_CANCEL = 0x43,
+	IOKIT_CMD_CONNECT_MEMORY = 0x44,
 	/* 0x70-0x7f: test-only commands, see IOKIT_FEATURE_TEST */
 	IOKIT_CMD_TEST_ENTRIES = 0x70,
 };
@@ -1119,6 +1188,7 @@ enum {
 #define IOKIT_IOC_CONNECT_CLOSE		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_CONNECT_CLOSE)
 #define IOKIT_IOC_CONNECT_INFO		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_CONNECT_INFO)
 #define IOKIT_IOC_CONNECT_CANCEL	_IO(IOKIT_IOC_TYPE, IOKIT_CMD_CONNECT_CANCEL)
+#define IOKIT_IOC_CONNECT_MEMORY	_IO(IOKIT_IOC_TYPE, IOKIT_CMD_CONNECT_MEMORY)
 #define IOKIT_IOC_TEST_ENTRIES		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_TEST_ENTRIES)
 
 #endif /* _UAPI_LINUX_IOKIT_H */

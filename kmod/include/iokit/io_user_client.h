@@ -47,6 +47,7 @@
 
 struct io_async_action;
 struct io_connection;
+struct io_memory_descriptor;
 struct os_data;
 
 /* A dispatch check that accepts any value (kIOUserClientVariableStructureSize). */
@@ -76,12 +77,21 @@ struct io_user_client {
  * @scalar_input: @scalar_input_count values, in kernel memory
  * @scalar_input_count: at most IOKIT_SCALAR_MAX
  * @structure_input: the caller's inline structure, or NULL when it
- *	passed none; valid during the call (take a reference to keep it)
+ *	passed none or passed it out of line; valid during the call (take a
+ *	reference to keep it)
+ * @structure_input_descriptor: a structure over IOKIT_STRUCT_INLINE_MAX
+ *	bytes: the caller's pages, pinned for reading (direction OUT); valid
+ *	during the call (take a reference to keep it)
  * @scalar_output: room for @scalar_output_count values, zeroed
  * @scalar_output_count: in: the caller's room; the method may lower it
  * @structure_output: set by the method: an OSData whose bytes go back to
  *	the caller (the framework drops the reference).  Longer than
  *	@structure_output_maximum_size fails the call.
+ * @structure_output_descriptor: room over IOKIT_STRUCT_INLINE_MAX bytes:
+ *	the caller's pages, pinned for writing (direction IN); the method
+ *	writes its output there, or sets @structure_output instead
+ * @structure_output_descriptor_size: in: the descriptor's length; the
+ *	method lowers it to the bytes it wrote
  * @structure_output_maximum_size: the caller's room for it
  */
 struct io_user_client_method_args {
@@ -90,9 +100,12 @@ struct io_user_client_method_args {
 	const u64 *scalar_input;
 	u32 scalar_input_count;
 	const struct os_data *structure_input;
+	struct io_memory_descriptor *structure_input_descriptor;
 	u64 *scalar_output;
 	u32 scalar_output_count;
 	struct os_data *structure_output;
+	struct io_memory_descriptor *structure_output_descriptor;
+	u64 structure_output_descriptor_size;
 	u64 structure_output_maximum_size;
 };
 
@@ -163,6 +176,13 @@ struct io_user_client_method {
  *	concurrently with a method or Stop: under the client's matching
  *	lock, so it must not terminate the client itself (iokit does, right
  *	after).  Optional.
+ * @copy_client_memory_for_type: CopyClientMemoryForType: the memory an
+ *	application maps as @type (IOConnectMapMemory64).  Sets @options to
+ *	IOKIT_MEMORY_READ_ONLY or 0 and @memory to a buffer descriptor
+ *	(io_buffer_memory_descriptor_create()) with a reference for the
+ *	caller.  Asked once per type and connection, serialised with the
+ *	methods; what it returns stays mapped until the client is
+ *	terminated.  Optional: without it nothing can be mapped.
  */
 struct io_user_client_ops {
 	const struct io_user_client_method *methods;
@@ -172,6 +192,8 @@ struct io_user_client_ops {
 			       struct io_user_client_method_args *args,
 			       const struct io_user_client_method *dispatch);
 	void (*client_close)(struct io_user_client *client);
+	u32 (*copy_client_memory_for_type)(struct io_user_client *client, u32 type,
+					   u32 *options, struct io_memory_descriptor **memory);
 };
 
 extern const struct os_class io_user_client_class;
