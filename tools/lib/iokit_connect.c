@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * libiokit: connections to user clients - IOServiceOpen, the
- * IOConnectCall*Method family, and the reason a call was refused.
+ * IOConnectCall*Method family, shared memory (IOConnectMapMemory64), and
+ * the reason a call was refused.
  *
  * An io_connect_t is the kernel's connection descriptor itself, so that
  * a program can poll it, pass it or inherit it like any descriptor; the
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <linux/iokit.h>
@@ -154,6 +156,32 @@ kern_return_t IOConnectGetService(io_connect_t connect, io_service_t *service)
 	return *service ? kIOReturnSuccess : kIOReturnNoMemory;
 }
 
+/*
+ * kIOConnectMethodVarOutputSize: the kernel mapped the output into this
+ * process; it becomes a CFData at *@output_struct, as IOKitLib returns it.
+ */
+static kern_return_t var_output(const struct iokit_connect_method *m, void *output_struct,
+				size_t *output_struct_cnt)
+{
+	void *bytes = (void *)(uintptr_t)m->struct_output;
+	CFDataRef data = NULL;
+	IOReturn ret = (IOReturn)m->ioreturn;
+
+	if (!ret) {
+		data = IOCFDataCreate(bytes, m->struct_output_size);
+		if (!data)
+			ret = kIOReturnNoMemory;
+	}
+	if (bytes)
+		munmap(bytes, m->struct_output_size);
+	if (output_struct)
+		*(CFDataRef *)output_struct = data;
+	else if (data)
+		IOCFRelease(data);
+	*output_struct_cnt = data ? m->struct_output_size : 0;
+	return ret;
+}
+
 /* One IOKIT_IOC_CONNECT_METHOD, sync or async. */
 static kern_return_t connect_call(mach_port_t connection, uint32_t selector, int port,
 				  const uint64_t *reference, uint32_t reference_cnt,
@@ -162,17 +190,19 @@ static kern_return_t connect_call(mach_port_t connection, uint32_t selector, int
 				  uint64_t *output, uint32_t *output_cnt,
 				  void *output_struct, size_t *output_struct_cnt)
 {
+	bool var = output_struct_cnt && *output_struct_cnt == kIOConnectMethodVarOutputSize;
 	struct iokit_connect_method m = {
 		.size = sizeof(m),
 		.selector = selector,
+		.flags = var ? IOKIT_CONNECT_METHOD_VAR_OUTPUT : 0,
 		.scalar_input = (uintptr_t)input,
 		.scalar_input_count = input_cnt,
 		.scalar_output = (uintptr_t)output,
 		.scalar_output_count = output_cnt ? *output_cnt : 0,
 		.struct_input = (uintptr_t)input_struct,
 		.struct_input_size = input_struct_cnt,
-		.struct_output = (uintptr_t)output_struct,
-		.struct_output_size = output_struct_cnt ? *output_struct_cnt : 0,
+		.struct_output = var ? 0 : (uintptr_t)output_struct,
+		.struct_output_size = output_struct_cnt && !var ? *output_struct_cnt : 0,
 		.port_fd = port,
 		.reference_count = reference_cnt,
 	};
@@ -200,6 +230,8 @@ static kern_return_t connect_call(mach_port_t connection, uint32_t selector, int
 	}
 	if (output_cnt)
 		*output_cnt = m.scalar_output_count;
+	if (var)
+		return var_output(&m, output_struct, output_struct_cnt);
 	if (output_struct_cnt)
 		*output_struct_cnt = m.struct_output_size;
 	return (IOReturn)m.ioreturn;
@@ -275,6 +307,66 @@ kern_return_t IOConnectCallStructMethod(mach_port_t connection, uint32_t selecto
 				   output_struct_cnt);
 }
 
+/* IOKIT_IOC_CONNECT_MEMORY: where memory @type maps from, and how long it is. */
+static IOReturn connect_memory(io_connect_t connect, uint32_t type, struct iokit_connect_memory *cm)
+{
+	memset(cm, 0, sizeof(*cm));
+	cm->size = sizeof(*cm);
+	cm->type = type;
+	memset(&last_reason, 0, sizeof(last_reason));
+	if (!conn_valid(connect))
+		return kIOReturnBadArgument;
+	if (ioctl((int)connect, IOKIT_IOC_CONNECT_MEMORY, cm) && !cm->ioreturn)
+		cm->ioreturn = kIOReturnError;
+	last_reason = cm->reason;
+	return (IOReturn)cm->ioreturn;
+}
+
+kern_return_t IOConnectMapMemory64(io_connect_t connect, uint32_t memory_type,
+				   task_port_t into_task, mach_vm_address_t *at_address,
+				   mach_vm_size_t *of_size, IOOptionBits options)
+{
+	struct iokit_connect_memory cm;
+	int prot = PROT_READ | PROT_WRITE, flags = MAP_SHARED;
+	void *want = NULL, *p;
+	IOReturn ret;
+
+	if (into_task != mach_task_self() || !at_address || !of_size)
+		return kIOReturnBadArgument;
+	ret = connect_memory(connect, memory_type, &cm);
+	if (ret)
+		return ret;
+	if (cm.options & IOKIT_MEMORY_READ_ONLY || options & kIOMapReadOnly)
+		prot = PROT_READ;
+	if (!(options & kIOMapAnywhere)) {
+		want = (void *)(uintptr_t)*at_address;
+		flags |= MAP_FIXED_NOREPLACE;
+	}
+	p = mmap(want, cm.length, prot, flags, (int)connect, (off_t)cm.offset);
+	if (p == MAP_FAILED)
+		return errno == EACCES ? kIOReturnNotWritable :
+		       errno == ENODEV ? kIOReturnNotAttached : kIOReturnNoMemory;
+	*at_address = (uintptr_t)p;
+	*of_size = cm.length;
+	return kIOReturnSuccess;
+}
+
+kern_return_t IOConnectUnmapMemory64(io_connect_t connect, uint32_t memory_type,
+				     task_port_t from_task, mach_vm_address_t at_address)
+{
+	struct iokit_connect_memory cm;
+	IOReturn ret;
+
+	if (from_task != mach_task_self() || !at_address)
+		return kIOReturnBadArgument;
+	/* The length is the type's: a connection's types keep theirs. */
+	ret = connect_memory(connect, memory_type, &cm);
+	if (ret)
+		return ret;
+	return munmap((void *)(uintptr_t)at_address, cm.length) ? kIOReturnBadArgument :
+								  kIOReturnSuccess;
+}
+
 int IOConnectCopyLastReason(char *buffer, size_t size)
 {
 	const struct iokit_reason *r = &last_reason;
@@ -322,6 +414,19 @@ int IOConnectCopyLastReason(char *buffer, size_t size)
 		return snprintf(buffer, size, "no room on the port for the completion");
 	case IOKIT_CHECK_RESERVED:
 		return snprintf(buffer, size, "a reserved field is not zero");
+	case IOKIT_CHECK_ASYNC_PENDING:
+		return snprintf(buffer, size, "%llu async calls pending: the most is %llu",
+				seen, wanted);
+	case IOKIT_CHECK_VAR_OUTPUT:
+		return snprintf(buffer, size, "the method's output is %llu bytes, not variable",
+				wanted);
+	case IOKIT_CHECK_VAR_OUTPUT_ROOM:
+		return snprintf(buffer, size, "variable output takes no room (%llu bytes given)",
+				seen);
+	case IOKIT_CHECK_MEMORY_TYPE:
+		return snprintf(buffer, size, "the user client has no memory of type %llu", seen);
+	case IOKIT_CHECK_MEMORY_TYPES:
+		return snprintf(buffer, size, "%llu memory types > %llu", seen, wanted);
 	default:
 		if (size)
 			buffer[0] = '\0';

@@ -882,13 +882,17 @@ kern_return_t IOConnectGetService(io_connect_t connect, io_service_t *service);
  * @selector: the method
  * @input: @input_cnt scalars (at most 16)
  * @input_cnt: how many
- * @input_struct: @input_struct_cnt bytes (at most 4096)
+ * @input_struct: @input_struct_cnt bytes (at most 64 MiB; over 4096 the
+ *	driver reads the caller's pages in place)
  * @input_struct_cnt: how many
  * @output: room for *@output_cnt scalars, or NULL
  * @output_cnt: in: that room; out: how many came back (NULL for none)
- * @output_struct: room for *@output_struct_cnt bytes, or NULL
- * @output_struct_cnt: in: that room (at most 4096); out: the bytes
- *	returned (NULL for none)
+ * @output_struct: room for *@output_struct_cnt bytes, or NULL; with
+ *	kIOConnectMethodVarOutputSize, a CFDataRef * that receives the
+ *	output whole (the caller releases it)
+ * @output_struct_cnt: in: that room (at most 64 MiB; over 4096 the driver
+ *	writes the caller's pages in place), or kIOConnectMethodVarOutputSize;
+ *	out: the bytes returned (NULL for none)
  *
  * IOKitLib: IOConnectCallMethod(), same arguments.  The framework checks
  * every count and size against the method's dispatch entry before the
@@ -901,6 +905,9 @@ kern_return_t IOConnectGetService(io_connect_t connect, io_service_t *service);
  * user client is gone (its service or driver went away);
  * kIOReturnVMError for a buffer the kernel could not read or write.
  */
+/* *outputStructCnt for output of whatever size the method returns. */
+#define kIOConnectMethodVarOutputSize	((size_t)-3)
+
 kern_return_t IOConnectCallMethod(mach_port_t connection, uint32_t selector,
 				  const uint64_t *input, uint32_t input_cnt,
 				  const void *input_struct, size_t input_struct_cnt,
@@ -952,6 +959,55 @@ kern_return_t IOConnectCallStructMethod(mach_port_t connection, uint32_t selecto
  * Return: the length of the reason, as snprintf() returns it.
  */
 int IOConnectCopyLastReason(char *buffer, size_t size);
+
+/* ---- Shared memory (CopyClientMemoryForType) ---------------------------- */
+
+typedef uint64_t mach_vm_address_t;
+typedef uint64_t mach_vm_size_t;
+
+/* IOConnectMapMemory64() options (IOTypes.h). */
+#define kIOMapAnywhere		0x00000001
+#define kIOMapDefaultCache	0x00000000
+#define kIOMapReadOnly		0x00001000
+
+/**
+ * IOConnectMapMemory64() - map a user client's memory into this process
+ * @connect: the connection
+ * @memory_type: the type, passed to the user client's CopyClientMemoryForType
+ * @into_task: mach_task_self()
+ * @at_address: in: without kIOMapAnywhere, the address to map at; out:
+ *	where it was mapped
+ * @of_size: out: its length, whole pages
+ * @options: kIOMapAnywhere, kIOMapReadOnly
+ *
+ * IOKitLib: IOConnectMapMemory64().  Every mapping of a type is the same
+ * memory the driver sees.  Memory the driver shares read-only is mapped
+ * read-only whatever @options say, and can never be made writable.  When
+ * the user client goes (IOServiceClose(), its driver or device gone) the
+ * mapping stays but its pages do not: touching it raises SIGBUS.
+ *
+ * Return: kIOReturnSuccess; kIOReturnUnsupported for a type the user
+ * client has no memory of; kIOReturnNotOpen / kIOReturnNotAttached as
+ * for IOConnectCallMethod(); kIOReturnNoMemory when the address space
+ * has no room (or, without kIOMapAnywhere, @at_address is taken).
+ */
+kern_return_t IOConnectMapMemory64(io_connect_t connect, uint32_t memory_type,
+				   task_port_t into_task, mach_vm_address_t *at_address,
+				   mach_vm_size_t *of_size, IOOptionBits options);
+
+/**
+ * IOConnectUnmapMemory64() - undo IOConnectMapMemory64()
+ * @connect: the connection
+ * @memory_type: the type mapped
+ * @from_task: mach_task_self()
+ * @at_address: where it was mapped
+ *
+ * Return: kIOReturnSuccess, or kIOReturnBadArgument; as
+ * IOConnectMapMemory64() once the connection is closed or gone (unmap
+ * with munmap() then).
+ */
+kern_return_t IOConnectUnmapMemory64(io_connect_t connect, uint32_t memory_type,
+				     task_port_t from_task, mach_vm_address_t at_address);
 
 /* ---- Async calls (IOKit/IOKitLib.h, OSMessageNotification.h) ----------- */
 
