@@ -12,6 +12,9 @@
  *               a concurrent one
  *   scalars     16 scalars in and 16 out
  *   struct      4096 bytes in and 4096 out, inline
+ *   ool         1 MiB in and 1 MiB of room out, out of line: the caller's
+ *               pages pinned and unpinned, nothing copied (a method that
+ *               touches neither), also vs one memcpy() of 1 MiB
  *   async       an async call completed inside the method, and its
  *               record read from the port, vs an eventfd written and read
  *               back (both in one thread: the cost of the round trip, not
@@ -173,13 +176,26 @@ static double bench_eventfd(int n)
 	return (now() - t) / n;
 }
 
+/* One memcpy() of @len bytes: what copying a structure of that size costs at least. */
+static double bench_copy(void *dst, const void *src, size_t len, int n)
+{
+	double t = now();
+
+	for (int i = 0; i < n; i++) {
+		memcpy(dst, src, len);
+		/* Keep the copy: the compiler may not drop it. */
+		__asm__ __volatile__("" : : "r"(dst) : "memory");
+	}
+	return (now() - t) / n;
+}
+
 int main(void)
 {
-	static uint8_t in[4096], out[4096];
+	static uint8_t in[4096], out[4096], ool_in[1 << 20], ool_out[1 << 20];
 	uint64_t s_in[16] = { 0 }, s_out[16];
 	struct iokit_port_create pc = { .size = sizeof(pc) };
 	struct iokit_connect_method m;
-	double bare, info, null_serial, null_conc, scalars, structs, async, efd;
+	double bare, info, null_serial, null_conc, scalars, structs, ool, copy, async, efd;
 	int fd, null, serial, conc, n = 200000;
 	uint64_t service;
 
@@ -216,6 +232,14 @@ int main(void)
 	m.struct_output = (uintptr_t)out;
 	m.struct_output_size = sizeof(out);
 	structs = bench_method(conc, &m, n / 4);
+	m.struct_input = (uintptr_t)ool_in;
+	m.struct_input_size = sizeof(ool_in);
+	m.struct_output = (uintptr_t)ool_out;
+	m.struct_output_size = sizeof(ool_out);
+	memset(ool_in, 1, sizeof(ool_in));
+	memset(ool_out, 1, sizeof(ool_out));
+	ool = bench_method(conc, &m, n / 200);
+	copy = bench_copy(ool_out, ool_in, sizeof(ool_in), n / 200);
 	async = bench_async(conc, pc.fd, n / 4);
 	efd = bench_eventfd(n / 4);
 
@@ -227,7 +251,10 @@ int main(void)
 	printf("bench: user client: 16 scalars in and out/bare ioctl ratio %.2f\n", scalars / bare);
 	printf("bench: user client: 4 KiB struct in and out/bare ioctl ratio %.2f (%.0f ns)\n",
 	       structs / bare, structs * 1e9);
-	printf("bench: user client: 1 MiB out-of-line: not built yet (memory descriptors)\n");
+	printf("bench: user client: 1 MiB out-of-line in and out/bare ioctl ratio %.1f (%.0f ns)\n",
+	       ool / bare, ool * 1e9);
+	printf("bench: user client: 1 MiB out-of-line in and out/memcpy of 1 MiB ratio %.2f\n",
+	       ool / copy);
 	printf("bench: user client: async round trip/bare ioctl ratio %.2f\n", async / bare);
 	printf("bench: user client: async round trip/eventfd ping-pong ratio %.2f\n", async / efd);
 	close(pc.fd);
