@@ -13,7 +13,9 @@
 #include <iokit_compat_autoconf.h>
 
 #include <linux/device.h>
+#include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
 #include <linux/pci.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -71,6 +73,27 @@ static inline void iokit_vm_flags_mod(struct vm_area_struct *vma, vm_flags_t set
 #else
 	vma->vm_flags = (vma->vm_flags | set) & ~clear;
 #endif
+}
+
+/*
+ * The executable @mm runs, with a reference, or NULL: get_mm_exe_file(),
+ * which is not exported.  get_file_rcu() took the file itself until it
+ * learnt to retry a pointer that changes under it.
+ */
+static inline struct file *iokit_mm_exe_file(struct mm_struct *mm)
+{
+	struct file *exe;
+
+	rcu_read_lock();
+#ifdef HAVE_GET_FILE_RCU_PTR
+	exe = get_file_rcu(&mm->exe_file);
+#else
+	exe = rcu_dereference(mm->exe_file);
+	if (exe && !get_file_rcu(exe))
+		exe = NULL;
+#endif
+	rcu_read_unlock();
+	return exe;
 }
 
 #endif /* IOKIT_COMPAT_H */

@@ -396,7 +396,10 @@ u32 io_connection_cmd_open(struct iokit_call *call, void *arg)
 		goto put_entry;
 	req.conn = conn;
 	req.privileged = iokit_call_privileged(call);
+	req.entitlements = io_user_client_entitlements(req.privileged);
 	ret = io_service_new_user_client(io_service_from_entry(e), so->type, &req);
+	if (req.entitlements)
+		os_object_put(&req.entitlements->obj);
 	if (ret)
 		goto free_conn;
 	client = req.client;

@@ -112,6 +112,8 @@ static void io_driver_instance_release(struct os_object *obj)
 	spin_lock(&driver->lock);
 	list_del(&service->driver_node);
 	spin_unlock(&driver->lock);
+	if (driver->user_client)
+		io_user_client_fini(service);
 	io_service_fini(service);
 	call_rcu(&service->entry.rcu, io_driver_instance_free_rcu);
 }

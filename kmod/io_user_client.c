@@ -26,6 +26,20 @@ const struct os_class io_user_client_class = {
 	.name = "IOUserClient",
 	.super = &io_service_class,
 };
+
+/**
+ * io_user_client_fini() - a user client's last reference is gone
+ * @service: the client
+ *
+ * What iokit gave the client, released with its instance.
+ */
+void io_user_client_fini(struct io_service *service)
+{
+	struct io_user_client *client = io_user_client_from_service(service);
+
+	if (client->entitlements)
+		os_object_put(&client->entitlements->obj);
+}
 EXPORT_SYMBOL_GPL(io_user_client_class);
 
 /* One dispatch entry as IOUserClientMethods shows it. */
@@ -148,7 +162,8 @@ static int io_user_client_set_properties(struct io_user_client *client, struct i
 
 /* Make and start a client of @driver's class on @service, locked. */
 static u32 io_user_client_instantiate(struct io_driver *driver, struct io_service *service,
-				      u32 type, struct io_user_client **out)
+				      u32 type, struct os_dictionary *entitlements,
+				      struct io_user_client **out)
 {
 	const struct io_service_ops *ops = driver->ops;
 	struct io_user_client *client;
@@ -160,6 +175,8 @@ static u32 io_user_client_instantiate(struct io_driver *driver, struct io_servic
 		return PTR_ERR(s) == -ENOMEM ? IOKIT_RETURN_NO_MEMORY : IOKIT_RETURN_NOT_ATTACHED;
 	client = io_user_client_from_service(s);
 	client->type = type;
+	if (entitlements)
+		client->entitlements = os_dictionary_cast(os_object_get(&entitlements->obj));
 	ret = IOKIT_RETURN_NO_MEMORY;
 	if (io_user_client_set_properties(client, driver))
 		goto put;
@@ -200,16 +217,17 @@ static size_t io_user_client_charge(const struct io_driver *driver)
  * The open being served may have this class: admission, then the charge.
  * Refused before any of the class's code runs for the caller.
  */
-static u32 io_user_client_admit(struct io_open_request *req, const struct io_driver *driver)
+static u32 io_user_client_admit(struct io_open_request *req, const struct io_driver *driver,
+				struct io_service *service, u32 type)
 {
 	size_t charge = io_user_client_charge(driver);
+	u32 ret;
 
 	if (WARN_ON_ONCE(req->client))
 		return IOKIT_RETURN_BUSY;	/* one client per IOServiceOpen */
-	if (!(driver->user_client->flags & IO_USER_CLIENT_ANY_ACCESS) && !req->privileged) {
-		req->reason->check = IOKIT_CHECK_ACCESS;
-		return IOKIT_RETURN_NOT_PERMITTED;
-	}
+	ret = io_user_client_policy_admit(req, driver, service, type);
+	if (ret)
+		return ret;
 	if (io_user_charge(req->conn->user, charge, 0))
 		return IOKIT_RETURN_NO_RESOURCES;
 	req->conn->client_charge = charge;
@@ -253,10 +271,11 @@ u32 io_user_client_create(struct io_service *service, const char *class_name, u3
 			req->reason->check = IOKIT_CHECK_USER_CLIENT_CLASS;
 		goto put;
 	}
-	ret = req ? io_user_client_admit(req, driver) : IOKIT_RETURN_SUCCESS;
+	ret = req ? io_user_client_admit(req, driver, service, type) : IOKIT_RETURN_SUCCESS;
 	if (ret)
 		goto put;
-	ret = io_user_client_instantiate(driver, service, type, client);
+	ret = io_user_client_instantiate(driver, service, type, req ? req->entitlements : NULL,
+					 client);
 	if (req && ret) {
 		io_user_uncharge(req->conn->user, req->conn->client_charge, 0);
 		req->conn->client_charge = 0;

@@ -142,12 +142,14 @@ struct iokit_reason;
  * struct io_open_request - the IOServiceOpen a service's NewUserClient serves
  * @conn: the connection being made: the client's memory is charged to it
  * @privileged: the opener of /dev/iokit had CAP_SYS_ADMIN
+ * @entitlements: the calling process's, or NULL
  * @reason: where a refusal is explained
  * @client: the client made for it, once io_user_client_create() has
  */
 struct io_open_request {
 	struct io_connection *conn;
 	bool privileged;
+	struct os_dictionary *entitlements;
 	struct iokit_reason *reason;
 	struct io_user_client *client;
 };
@@ -159,6 +161,14 @@ bool io_user_client_connect(struct io_user_client *client, struct io_connection 
 void io_user_client_quiesce(struct io_service *service);
 void io_user_client_stopped(struct io_service *service);
 void io_user_client_close(struct io_user_client *client, bool crashed);
+void io_user_client_fini(struct io_service *service);
+
+/* io_user_client_policy.c */
+u32 io_user_client_policy_admit(struct io_open_request *req, const struct io_driver *driver,
+				struct io_service *service, u32 type);
+struct os_dictionary *io_user_client_entitlements(bool privileged);
+u32 io_user_client_cmd_policy(struct iokit_call *call, void *arg);
+void io_user_client_policy_exit(void);
 
 /* io_user_client_method.c */
 struct io_async_action;

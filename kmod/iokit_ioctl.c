@@ -51,6 +51,7 @@ union iokit_arg_buffer {
 	struct iokit_claim claim;
 	struct iokit_loader loader;
 	struct iokit_service_open service_open;
+	struct iokit_policy policy;
 	struct iokit_test_entries test_entries;
 };
 
@@ -65,7 +66,8 @@ static u32 iokit_cmd_version(struct iokit_call *call, void *arg)
 	ver->features = IOKIT_FEATURE_VERSION | IOKIT_FEATURE_REGISTRY |
 			IOKIT_FEATURE_MATCHING | IOKIT_FEATURE_NOTIFY |
 			IOKIT_FEATURE_LEDGER | IOKIT_FEATURE_LOADER |
-			IOKIT_FEATURE_USER_CLIENT | IOKIT_FEATURE_MEMORY;
+			IOKIT_FEATURE_USER_CLIENT | IOKIT_FEATURE_MEMORY |
+			IOKIT_FEATURE_POLICY;
 	if (READ_ONCE(iokit_test_interface))
 		ver->features |= IOKIT_FEATURE_TEST;
 	strscpy(ver->module_version, IOKIT_MODULE_VERSION,
@@ -143,6 +145,9 @@ static const struct iokit_ioctl_op iokit_ioctl_ops[] = {
 	IOKIT_IOCTL_OP(IOKIT_CMD_SERVICE_OPEN, IOKIT_IOC_SERVICE_OPEN,
 		       io_connection_cmd_open, struct iokit_service_open,
 		       IOKIT_SERVICE_OPEN_SIZE_VER0, IOKIT_OP_WRITE),
+	IOKIT_IOCTL_OP(IOKIT_CMD_POLICY, IOKIT_IOC_POLICY,
+		       io_user_client_cmd_policy, struct iokit_policy,
+		       IOKIT_POLICY_SIZE_VER0, 0),
 	IOKIT_IOCTL_OP(IOKIT_CMD_TEST_ENTRIES, IOKIT_IOC_TEST_ENTRIES,
 		       io_test_cmd_entries, struct iokit_test_entries,
 		       IOKIT_TEST_ENTRIES_SIZE_VER0, IOKIT_OP_WRITE),

@@ -151,6 +151,7 @@ static void __exit iokit_exit(void)
 	io_loader_exit();
 	io_catalogue_exit();
 	io_match_ledger_exit();
+	io_user_client_policy_exit();
 	iokit_debugfs_exit();
 	io_service_exit();
 	io_service_lifecycle_exit();

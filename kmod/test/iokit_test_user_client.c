@@ -5,7 +5,9 @@
  *
  * Three services on IOResources: TestUCService makes its clients itself
  * (new_user_client): type 1 is exclusive, type 2 is refused, type 3 makes
- * TestPrivateClient (root only), any other TestUserClient; TestUCPlain
+ * TestPrivateClient (root only), type 6 TestEntitledClient (anyone with
+ * the entitlements "com.example.iokit.a" and ".b", or ".admin"), any
+ * other TestUserClient; TestUCPlain
  * has no NewUserClient and names TestUserClient in IOUserClientClass;
  * TestUCNone has neither.  What IOKit calls is logged, one "event class"
  * line each, in /sys/kernel/debug/iokit_test_user_client/log (a write
@@ -434,6 +436,24 @@ static u32 m_from_client(struct io_user_client *client, void *ref,
 	return ret;
 }
 
+/* out[0]: how many entitlements the opener has; out[1]: whether it is an administrator. */
+static u32 m_entitlements(struct io_user_client *client, void *ref,
+			  struct io_user_client_method_args *a)
+{
+	struct os_dictionary *e;
+	struct os_object *admin;
+	u32 ret;
+
+	ret = io_user_client_copy_client_entitlements(client, &e);
+	if (ret)
+		return ret;
+	admin = os_dictionary_get(e, "com.apple.developer.driverkit.administrator");
+	a->scalar_output[0] = e->count;
+	a->scalar_output[1] = admin && os_boolean_cast(admin) && os_boolean_cast(admin)->value;
+	os_object_put(&e->obj);
+	return IOKIT_RETURN_SUCCESS;
+}
+
 static u32 test_copy_client_memory(struct io_user_client *client, u32 type, u32 *options,
 				   struct io_memory_descriptor **memory)
 {
@@ -472,6 +492,7 @@ static const struct io_user_client_method test_methods[] = {
 	[19] = IO_USER_CLIENT_METHOD(m_shared_peek, 2, 0, 1, 0),
 	[20] = IO_USER_CLIENT_METHOD(m_shared_poke, 3, 0, 0, 0),
 	[21] = IO_USER_CLIENT_METHOD(m_from_client, 4, 0, 1, 0),
+	[22] = IO_USER_CLIENT_METHOD(m_entitlements, 0, 0, 2, 0),
 };
 
 static int test_client_init(struct io_service *service)
@@ -578,6 +599,25 @@ static struct io_driver test_private_client = {
 	.user_client = &test_private_ops,
 };
 
+/* Anyone may ask; only those with one set of entitlements get it, root included. */
+static const struct io_user_client_ops test_entitled_ops = {
+	.methods = test_methods,
+	.method_count = ARRAY_SIZE(test_methods),
+	.flags = IO_USER_CLIENT_ANY_ACCESS,
+	.entitlements = (const char *const []) {
+		"com.example.iokit.a com.example.iokit.b",
+		"com.example.iokit.admin",
+		NULL,
+	},
+	.client_close = test_client_close,
+};
+
+static struct io_driver test_entitled_client = {
+	IO_USER_CLIENT_CLASS("TestEntitledClient", struct test_client, client),
+	.ops = &test_client_service_ops,
+	.user_client = &test_entitled_ops,
+};
+
 /* The services. */
 static int test_service_init(struct io_service *service)
 {
@@ -634,6 +674,8 @@ static u32 test_new_user_client(struct io_service *service, u32 type,
 		return io_user_client_create(service, "TestPrivateClient", type, client);
 	case 4:
 		return io_user_client_create(service, "TestConcurrentClient", type, client);
+	case 6:
+		return io_user_client_create(service, "TestEntitledClient", type, client);
 	default:
 		return io_user_client_create(service, "TestUserClient", type, client);
 	}
@@ -721,7 +763,7 @@ static struct miscdevice null_device = {
 /* Clients first: a service's first open may come as soon as it starts. */
 static struct io_driver *const test_drivers[] = {
 	&test_user_client, &test_concurrent_client, &test_private_client,
-	&test_uc_service, &test_uc_plain, &test_uc_none,
+	&test_entitled_client, &test_uc_service, &test_uc_plain, &test_uc_none,
 };
 
 static int __init test_user_client_init(void)

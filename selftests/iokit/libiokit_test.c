@@ -556,7 +556,7 @@ TEST(user_client_through_iokitlib)
 	EXPECT_EQ(kIOReturnBadArgument, IOConnectCallMethod(connect, 99, NULL, 0, NULL, 0,
 							    NULL, NULL, NULL, NULL));
 	IOConnectCopyLastReason(reason, sizeof(reason));
-	EXPECT_STREQ("selector 99 >= 22 methods", reason);
+	EXPECT_STREQ("selector 99 >= 23 methods", reason);
 	EXPECT_EQ(kIOReturnSuccess, IOConnectCallMethod(connect, 0, NULL, 0, NULL, 0,
 							NULL, NULL, NULL, NULL));
 	IOConnectCopyLastReason(reason, sizeof(reason));

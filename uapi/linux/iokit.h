@@ -148,6 +148,7 @@ struct iokit_version {
 #define IOKIT_FEATURE_LOADER	_BITULL(5)	/* on-demand module loading (1.2) */
 #define IOKIT_FEATURE_USER_CLIENT _BITULL(6)	/* IOServiceOpen, ExternalMethod (2.1) */
 #define IOKIT_FEATURE_MEMORY	_BITULL(7)	/* out-of-line structures, shared memory (2.2) */
+#define IOKIT_FEATURE_POLICY	_BITULL(8)	/* root's access policy, entitlements (2.2) */
 #define IOKIT_FEATURE_TEST	_BITULL(63)	/* test-only commands enabled */
 
 /**
@@ -894,7 +895,7 @@ struct iokit_reason {
 #define IOKIT_CHECK_FLAGS			12 /* seen: the unknown bits */
 #define IOKIT_CHECK_REFERENCE_COUNT		13 /* seen: the count given */
 #define IOKIT_CHECK_USER_CLIENT_CLASS		14 /* the service names no class */
-#define IOKIT_CHECK_ACCESS			15 /* the class admits no such caller */
+#define IOKIT_CHECK_ACCESS			15 /* seen: the denying policy rule (1-based), 0 none */
 #define IOKIT_CHECK_FAULT			16 /* seen: the bad user address */
 #define IOKIT_CHECK_PORT			17 /* seen: a descriptor not a port */
 #define IOKIT_CHECK_PORT_FULL			18 /* the port has no slot left */
@@ -904,6 +905,7 @@ struct iokit_reason {
 #define IOKIT_CHECK_MEMORY_TYPE			22 /* seen: a type the client has no memory for */
 #define IOKIT_CHECK_MEMORY_TYPES		23 /* seen > wanted types mapped */
 #define IOKIT_CHECK_VAR_OUTPUT_ROOM		24 /* variable output with seen bytes of room */
+#define IOKIT_CHECK_ENTITLEMENT			25 /* the class needs entitlements the caller lacks */
 
 /**
  * struct iokit_service_open - IOKIT_IOC_SERVICE_OPEN: IOServiceOpen()
@@ -1074,6 +1076,88 @@ struct iokit_connect_cancel {
 
 #define IOKIT_CONNECT_CANCEL_SIZE_VER0	80
 
+/*
+ * ---- Root's access policy for user clients (Documentation/user-client.rst) --
+ */
+
+/* Most rules in the policy. */
+#define IOKIT_POLICY_RULES_MAX		256
+/* iokit_policy_rule.type: any connection type. */
+#define IOKIT_POLICY_ANY_TYPE		0xffffffffu
+
+/* iokit_policy_rule.action */
+#define IOKIT_POLICY_ALLOW		1
+#define IOKIT_POLICY_DENY		2
+
+/* iokit_policy_rule.match: what the caller must be; none matches anyone. */
+#define IOKIT_POLICY_MATCH_UID		0x1	/* effective uid is @uid */
+#define IOKIT_POLICY_MATCH_GID		0x2	/* in group @gid */
+#define IOKIT_POLICY_MATCH_CAP		0x4	/* has capability @capability */
+
+/**
+ * struct iokit_policy_rule - one rule of root's policy
+ * @ioclass: the user-client class it is about, NUL-terminated; "" for any
+ * @type: the connection type, or IOKIT_POLICY_ANY_TYPE
+ * @action: IOKIT_POLICY_ALLOW or IOKIT_POLICY_DENY
+ * @match: IOKIT_POLICY_MATCH_* bits: all must hold for the rule to apply
+ * @uid: with IOKIT_POLICY_MATCH_UID, in the setter's user namespace
+ * @gid: with IOKIT_POLICY_MATCH_GID, likewise
+ * @capability: with IOKIT_POLICY_MATCH_CAP, a CAP_* number
+ * @reserved: zero
+ *
+ * An IOServiceOpen by a process whose /dev/iokit opener lacks
+ * CAP_SYS_ADMIN is decided by the first rule that applies; with none, by
+ * the class (IO_USER_CLIENT_ANY_ACCESS) and the process's entitlements.
+ */
+struct iokit_policy_rule {
+	char ioclass[IOKIT_NAME_MAX];
+	__u32 type;
+	__u32 action;
+	__u32 match;
+	__u32 uid;
+	__u32 gid;
+	__u32 capability;
+	__u32 reserved[2];
+};
+
+/* iokit_policy.op */
+#define IOKIT_POLICY_GET		0	/* copy the rules out */
+#define IOKIT_POLICY_SET		1	/* replace them all at once */
+
+/**
+ * struct iokit_policy - IOKIT_IOC_POLICY: root's access policy
+ * @size: in: sizeof this struct as the caller knows it; out: the kernel's
+ * @ioreturn: out: IOKIT_RETURN_NOT_PRIVILEGED without CAP_SYS_ADMIN,
+ *	IOKIT_RETURN_BAD_ARGUMENT for a malformed rule (@bad_rule),
+ *	IOKIT_RETURN_NO_SPACE when GET's room is short (@count says how many)
+ * @op: IOKIT_POLICY_GET or IOKIT_POLICY_SET
+ * @count: SET: rules at @rules, at most IOKIT_POLICY_RULES_MAX; GET: in,
+ *	the room; out, the number of rules
+ * @rules: user pointer to @count struct iokit_policy_rule
+ * @rule_size: sizeof(struct iokit_policy_rule)
+ * @bad_rule: out: the index of the rule SET refused
+ *
+ * Needs CAP_SYS_ADMIN (in the initial user namespace) and, for SET, a
+ * node opened for writing.  The policy starts empty and goes with the
+ * module.
+ */
+struct iokit_policy {
+	__u32 size;
+	__u32 ioreturn;
+	__u32 op;
+	__u32 count;
+	__u64 rules;
+	__u32 rule_size;
+	__u32 bad_rule;
+};
+
+#define IOKIT_POLICY_SIZE_VER0		32
+
+/* The extended attribute of an executable that holds its entitlements. */
+#define IOKIT_ENTITLEMENTS_XATTR	"security.iokit"
+/* Its largest value: an IOKS-serialized dictionary. */
+#define IOKIT_ENTITLEMENTS_MAX		4096
+
 /* Most memory types one connection may have mapped at once. */
 #define IOKIT_CONNECT_MEMORY_TYPES_MAX	64
 
@@ -1157,6 +1241,7 @@ enum {
 	IOKIT_CMD_CLAIM = 0x0e,
 	IOKIT_CMD_LOADER = 0x0f,
 	IOKIT_CMD_SERVICE_OPEN = 0x10,
+	IOKIT_CMD_POLICY = 0x11,
 	/* 0x40-0x5f: commands on a connection descriptor */
 	IOKIT_CMD_CONNECT_METHOD = 0x40,
 	IOKIT_CMD_CONNECT_CLOSE = 0x41,
@@ -1184,6 +1269,7 @@ enum {
 #define IOKIT_IOC_CLAIM			_IO(IOKIT_IOC_TYPE, IOKIT_CMD_CLAIM)
 #define IOKIT_IOC_LOADER		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_LOADER)
 #define IOKIT_IOC_SERVICE_OPEN		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_SERVICE_OPEN)
+#define IOKIT_IOC_POLICY		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_POLICY)
 #define IOKIT_IOC_CONNECT_METHOD	_IO(IOKIT_IOC_TYPE, IOKIT_CMD_CONNECT_METHOD)
 #define IOKIT_IOC_CONNECT_CLOSE		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_CONNECT_CLOSE)
 #define IOKIT_IOC_CONNECT_INFO		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_CONNECT_INFO)

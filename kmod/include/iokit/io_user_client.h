@@ -49,6 +49,7 @@ struct io_async_action;
 struct io_connection;
 struct io_memory_descriptor;
 struct os_data;
+struct os_dictionary;
 
 /* A dispatch check that accepts any value (kIOUserClientVariableStructureSize). */
 #define IO_USER_CLIENT_VARIABLE_SIZE	0xffffffffu
@@ -62,11 +63,13 @@ struct os_data;
  * @connection: the application's connection, iokit's (referenced); NULL
  *	once the client has been stopped
  * @type: the connection type IOServiceOpen passed
+ * @entitlements: the opening process's (io_user_client_copy_client_entitlements())
  */
 struct io_user_client {
 	struct io_service service;
 	struct io_connection *connection;
 	u32 type;
+	struct os_dictionary *entitlements;
 };
 
 /**
@@ -165,9 +168,13 @@ struct io_user_client_method {
  * @method_count: its length, at most IO_USER_CLIENT_METHODS_MAX
  * @flags: IO_USER_CLIENT_* bits.  Calls into one client are serialised
  *	unless IO_USER_CLIENT_CONCURRENT is set (DriverKit's serial default
- *	queue).  A process without CAP_SYS_ADMIN may open the class only if
- *	IO_USER_CLIENT_ANY_ACCESS is set (DriverKit's
- *	allow-any-userclient-access).
+ *	queue).  Unless root's policy says otherwise, a process without
+ *	CAP_SYS_ADMIN may open the class only if IO_USER_CLIENT_ANY_ACCESS is
+ *	set (DriverKit's allow-any-userclient-access) or its entitlements'
+ *	userclient-access names the service.
+ * @entitlements: IOServiceDEXTEntitlements: NULL, or a NULL-terminated
+ *	list of alternatives, each entitlement names separated by spaces; a
+ *	caller, root included, must hold every one of some alternative
  * @external_method: ExternalMethod, called once the framework's checks
  *	of @dispatch passed; NULL calls @dispatch's function.  An override
  *	calls io_user_client_dispatch() for the entries it does not handle.
@@ -188,6 +195,7 @@ struct io_user_client_ops {
 	const struct io_user_client_method *methods;
 	unsigned int method_count;
 	unsigned int flags;
+	const char *const *entitlements;
 	u32 (*external_method)(struct io_user_client *client, u64 selector,
 			       struct io_user_client_method_args *args,
 			       const struct io_user_client_method *dispatch);
@@ -212,6 +220,8 @@ static inline struct io_user_client *io_user_client_from_service(struct io_servi
 
 u32 io_user_client_create(struct io_service *service, const char *class_name, u32 type,
 			  struct io_user_client **client);
+u32 io_user_client_copy_client_entitlements(struct io_user_client *client,
+					    struct os_dictionary **entitlements);
 u32 io_user_client_dispatch(struct io_user_client *client,
 			    struct io_user_client_method_args *args,
 			    const struct io_user_client_method *dispatch, void *reference);
