@@ -31,6 +31,7 @@
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
+#include <linux/mm.h>
 
 #include <iokit/io_user_client.h>
 
@@ -114,6 +115,15 @@ static void io_connection_method_finish(struct iokit_call *call, bool copied)
 	io_async_action_commit(call->finish_arg, copied);
 }
 
+/* Variable output the caller was never told of is unmapped again. */
+static void io_connection_var_output_finish(struct iokit_call *call, bool copied)
+{
+	const struct iokit_connect_method *m = call->finish_arg;
+
+	if (!copied)
+		vm_munmap(m->struct_output, m->struct_output_size);
+}
+
 /**
  * io_connection_call_begin() - start a call into the connection's client
  * @conn: the connection
@@ -187,10 +197,15 @@ static u32 io_connection_cmd_method(struct iokit_call *call, void *arg)
 	if (ret) {
 		m->scalar_output_count = 0;
 		m->struct_output_size = 0;
+		if (m->flags & IOKIT_CONNECT_METHOD_VAR_OUTPUT)
+			m->struct_output = 0;
 	}
 	if (action) {
 		call->finish = io_connection_method_finish;
 		call->finish_arg = action;
+	} else if (!ret && m->struct_output && m->flags & IOKIT_CONNECT_METHOD_VAR_OUTPUT) {
+		call->finish = io_connection_var_output_finish;
+		call->finish_arg = m;
 	}
 	return ret;
 }
@@ -344,6 +359,7 @@ static struct io_connection *io_connection_alloc(u32 *ret)
 	spin_lock_init(&conn->async_lock);
 	INIT_LIST_HEAD(&conn->async_pending);
 	mutex_init(&conn->call_lock);
+	mutex_init(&conn->memory_ask_lock);
 	mutex_init(&conn->memory_lock);
 	xa_init(&conn->memory);
 	conn->user = user;

@@ -50,6 +50,8 @@ enum {
  *	(struct io_async_action.node), their calls returned
  * @async_count: async calls not yet done, their calls returned or not
  * @async_stopped: the client was stopped: calls returning now are aborted
+ * @memory_ask_lock: one CopyClientMemoryForType at a time, so that a
+ *	type is asked for once
  * @memory_lock: guards the @memory fields; taken in page faults, under
  *	the mm's mmap_lock
  * @memory: memory type -> struct io_connection_memory: what
@@ -78,6 +80,7 @@ struct io_connection {
 	struct list_head async_pending;
 	unsigned int async_count;
 	bool async_stopped;
+	struct mutex memory_ask_lock;	/* CopyClientMemoryForType */
 	struct mutex memory_lock;	/* the memory fields */
 	struct xarray memory;
 	unsigned int memory_count;

@@ -92,7 +92,11 @@ void io_connection_memory_revoke(struct io_connection *conn)
 	conn->memory_revoked = true;
 	inode = conn->inode;
 	mutex_unlock(&conn->memory_lock);
-	/* Not under the lock: faults take it under the mmap_lock unmapping takes. */
+	/*
+	 * Not under the lock: faults hold it while they take the page-table
+	 * locks that unmapping takes too.  A second revoke may return before
+	 * this zap is done: the descriptors go only after it.
+	 */
 	if (inode)
 		unmap_mapping_range(inode->i_mapping, 0, 0, 1);
 	/* Revoked: no fault, mmap or command touches @memory any more. */
@@ -154,6 +158,21 @@ static u32 io_connection_memory_insert(struct io_connection *conn,
 	return ret;
 }
 
+/* What CopyClientMemoryForType returned, checked: in the call, while @client is held. */
+static u32 io_connection_memory_check(struct io_user_client *client, u32 type, u32 ret,
+				      struct io_memory_descriptor *md)
+{
+	if (ret)
+		return ret;
+	/* Only a buffer's pages are the descriptor's own to hand out. */
+	if (!md || !io_buffer_memory_descriptor_capacity(md)) {
+		pr_warn_ratelimited("iokit: %s: CopyClientMemoryForType(%u) returned no buffer\n",
+				    client->service.driver->cls.name, type);
+		return IOKIT_RETURN_INTERNAL_ERROR;
+	}
+	return IOKIT_RETURN_SUCCESS;
+}
+
 /* Ask the client for @type's memory, as a method call would reach it. */
 static u32 io_connection_memory_copy(struct io_connection *conn, struct iokit_call *call,
 				     struct iokit_connect_memory *cm,
@@ -173,19 +192,13 @@ static u32 io_connection_memory_copy(struct io_connection *conn, struct iokit_ca
 		ret = uc->copy_client_memory_for_type(client, cm->type, &options, &md);
 	else
 		ret = IOKIT_RETURN_UNSUPPORTED;
+	ret = io_connection_memory_check(client, cm->type, ret, md);
 	io_connection_call_end(conn);
 	if (ret == IOKIT_RETURN_UNSUPPORTED)
 		io_user_client_refuse(&cm->reason, IOKIT_CHECK_MEMORY_TYPE, cm->type, 0, ret);
 	if (ret) {
 		io_memory_descriptor_put(md);
 		return ret;
-	}
-	/* Only a buffer's pages are the descriptor's own to hand out. */
-	if (!md || !io_buffer_memory_descriptor_capacity(md)) {
-		pr_warn_ratelimited("iokit: %s: CopyClientMemoryForType(%u) returned no buffer\n",
-				    client->service.driver->cls.name, cm->type);
-		io_memory_descriptor_put(md);
-		return IOKIT_RETURN_INTERNAL_ERROR;
 	}
 	*out = kmalloc(sizeof(**out), GFP_KERNEL_ACCOUNT);
 	if (!*out) {
@@ -195,6 +208,20 @@ static u32 io_connection_memory_copy(struct io_connection *conn, struct iokit_ca
 	(*out)->md = md;
 	(*out)->options = options & IOKIT_MEMORY_READ_ONLY;
 	return IOKIT_RETURN_SUCCESS;
+}
+
+/* The type's memory if the connection has it: IOKIT_RETURN_NOT_FOUND if not. */
+static u32 io_connection_memory_lookup(struct io_connection *conn,
+				       struct iokit_connect_memory *cm)
+{
+	struct io_connection_memory *mem;
+	u32 ret;
+
+	mutex_lock(&conn->memory_lock);
+	mem = conn->memory_revoked ? NULL : xa_load(&conn->memory, cm->type);
+	ret = mem ? io_connection_memory_answer(cm, mem) : IOKIT_RETURN_NOT_FOUND;
+	mutex_unlock(&conn->memory_lock);
+	return ret;
 }
 
 /**
@@ -222,16 +249,22 @@ u32 io_connection_cmd_memory(struct iokit_call *call, void *arg)
 		return io_user_client_refuse(&cm->reason, IOKIT_CHECK_RESERVED, cm->reserved, 0,
 					     IOKIT_RETURN_BAD_ARGUMENT);
 	/* The same memory for every request of a type: the driver is asked once. */
-	mutex_lock(&conn->memory_lock);
-	mem = conn->memory_revoked ? NULL : xa_load(&conn->memory, cm->type);
-	ret = mem ? io_connection_memory_answer(cm, mem) : IOKIT_RETURN_NOT_FOUND;
-	mutex_unlock(&conn->memory_lock);
-	if (mem)
+	ret = io_connection_memory_lookup(conn, cm);
+	if (ret != IOKIT_RETURN_NOT_FOUND)
 		return ret;
-	ret = io_connection_memory_copy(conn, call, cm, &mem);
-	if (ret)
-		return ret;
-	return io_connection_memory_insert(conn, cm, mem);
+	/* Requests that missed wait for the first to ask, then find its answer. */
+	if (mutex_lock_killable(&conn->memory_ask_lock)) {
+		call->err = -EINTR;
+		return IOKIT_RETURN_ABORTED;
+	}
+	ret = io_connection_memory_lookup(conn, cm);
+	if (ret == IOKIT_RETURN_NOT_FOUND) {
+		ret = io_connection_memory_copy(conn, call, cm, &mem);
+		if (!ret)
+			ret = io_connection_memory_insert(conn, cm, mem);
+	}
+	mutex_unlock(&conn->memory_ask_lock);
+	return ret;
 }
 
 static void io_connection_vm_open(struct vm_area_struct *vma)
@@ -279,8 +312,8 @@ static const struct vm_operations_struct io_connection_vm_ops = {
  *	IOKIT_IOC_CONNECT_MEMORY, MAP_SHARED, at most the type's length
  *
  * Return: 0; -EINVAL for a private mapping, an unprepared type or one
- * too long; -EACCES for a writable mapping of read-only memory; -ENODEV
- * once the client is gone.
+ * too long; -EACCES for an executable mapping, or a writable one of
+ * read-only memory; -ENODEV once the client is gone.
  */
 int io_connection_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -297,11 +330,14 @@ int io_connection_mmap(struct file *file, struct vm_area_struct *vma)
 	else if (!mem || vma_pages(vma) > io_buffer_memory_descriptor_capacity(mem->md) >>
 					  PAGE_SHIFT)
 		err = -EINVAL;
-	else if (mem->options & IOKIT_MEMORY_READ_ONLY && vma->vm_flags & VM_WRITE)
+	else if ((mem->options & IOKIT_MEMORY_READ_ONLY && vma->vm_flags & VM_WRITE) ||
+		 vma->vm_flags & VM_EXEC)
 		err = -EACCES;
 	if (!err) {
+		/* Data, never code: no PROT_EXEC now or by mprotect() later. */
 		iokit_vm_flags_mod(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP,
-				   mem->options & IOKIT_MEMORY_READ_ONLY ? VM_MAYWRITE : 0);
+				   VM_MAYEXEC |
+				   (mem->options & IOKIT_MEMORY_READ_ONLY ? VM_MAYWRITE : 0));
 		vma->vm_ops = &io_connection_vm_ops;
 		vma->vm_private_data = (void *)(unsigned long)vma->vm_pgoff;
 		io_connection_vm_open(vma);

@@ -172,8 +172,10 @@ u32 io_memory_descriptor_pin_user(const struct io_memory_segment *segments, unsi
 	int pinned;
 
 	*md = NULL;
+	/* The ranges are the calling process's: a kernel thread has none. */
 	if (!count || count > IO_MEMORY_SEGMENTS_MAX || !direction ||
-	    direction & ~IO_MEMORY_DIRECTION_MASK)
+	    direction & ~IO_MEMORY_DIRECTION_MASK || !current->mm ||
+	    current->flags & PF_KTHREAD)
 		return IOKIT_RETURN_BAD_ARGUMENT;
 	for (i = 0; i < count; i++) {
 		n = io_memory_range_pages(&segments[i]);
@@ -227,7 +229,11 @@ u32 io_memory_descriptor_pin_user(const struct io_memory_segment *segments, unsi
  * @md: out: the descriptor, with one reference
  *
  * From a method, in the calling process.  The pages stay pinned until
- * the last reference goes, at most IOKIT_STRUCT_OOL_MAX bytes in all.
+ * the last reference goes, at most IOKIT_STRUCT_OOL_MAX bytes in all:
+ * pinned for the call, not for ever (not FOLL_LONGTERM), so a driver
+ * drops it before the call, or the async call it serves, is over.
+ * The pages are still the process's, and its other threads may change
+ * them: copy what you validate.
  *
  * Return: IOKIT_RETURN_SUCCESS, _BAD_ARGUMENT, _VM_ERROR if some of the
  * memory is not mapped (or, with _IN, not writable), or _NO_MEMORY.
@@ -297,6 +303,7 @@ EXPORT_SYMBOL_GPL(io_memory_descriptor_get);
  */
 void io_memory_descriptor_put(struct io_memory_descriptor *md)
 {
+	might_sleep();
 	if (md)
 		os_object_put(&md->obj);
 }
@@ -366,9 +373,12 @@ static void io_memory_copy(struct io_memory_descriptor *md, u64 offset, void *bu
 	}
 }
 
+/* Read once: a buffer's length may be set while it is read or written. */
 static bool io_memory_in_bounds(const struct io_memory_descriptor *md, u64 offset, u64 length)
 {
-	return offset <= md->length && length <= md->length - offset;
+	u64 end = READ_ONCE(md->length);
+
+	return offset <= end && length <= end - offset;
 }
 
 /**
@@ -588,6 +598,7 @@ EXPORT_SYMBOL_GPL(io_memory_map_length);
  */
 void io_memory_map_put(struct io_memory_map *map)
 {
+	might_sleep();
 	if (map)
 		os_object_put(&map->obj);
 }

@@ -10,7 +10,9 @@
  * memory once - scalars on the stack, the structure into the OSData the
  * method gets - and what the method returns goes back once.  A structure
  * over IOKIT_STRUCT_INLINE_MAX is not copied at all: the method gets a
- * memory descriptor over the caller's pages, pinned for the call.
+ * memory descriptor over the caller's pages, pinned for the call.  Those
+ * pages are still the caller's: its other threads may change them while
+ * the method reads, so a method copies what it validates.
  */
 #include <linux/mman.h>
 #include <linux/mm.h>
@@ -98,6 +100,9 @@ static u32 io_method_check_call(const struct io_user_client_ops *uc,
 					IOKIT_CONNECT_METHOD_VAR_OUTPUT);
 	if (m->flags & IOKIT_CONNECT_METHOD_VAR_OUTPUT && m->struct_output_size)
 		return io_method_refuse(r, IOKIT_CHECK_VAR_OUTPUT_ROOM, m->struct_output_size, 0);
+	/* Its mapping is undone if the call's struct does not reach the caller: no async. */
+	if (m->flags & IOKIT_CONNECT_METHOD_VAR_OUTPUT && m->reference_count)
+		return io_method_refuse(r, IOKIT_CHECK_FLAGS, m->flags, 0);
 	if (m->reference_count > IOKIT_ASYNC_REF_MAX)
 		return io_method_refuse(r, IOKIT_CHECK_REFERENCE_COUNT, m->reference_count,
 					IOKIT_ASYNC_REF_MAX);
@@ -184,7 +189,9 @@ static u32 io_method_copy_out(struct iokit_connect_method *m,
 	/* Written into the caller's pinned pages, not returned as an OSData. */
 	if (!out && args->structure_output_descriptor)
 		length = args->structure_output_descriptor_size;
-	if (!var && length > struct_room)
+	if (var)
+		struct_room = IOKIT_STRUCT_OOL_MAX;
+	if (length > struct_room)
 		return io_method_refuse(r, IOKIT_CHECK_STRUCT_OUTPUT_RETURNED, length,
 					struct_room);
 	if (n && copy_to_user(u64_to_user_ptr(m->scalar_output), args->scalar_output,

@@ -336,6 +336,26 @@ TEST_F(fuzz, raw_ioctls_shaped_by_the_method_table)
 			if (drain_records(port, records, calls) < 0)
 				bad_record = 1;
 			break;
+		case 3: {
+			/* Shared memory: a random type, length and protection. */
+			static const int prots[] = { PROT_READ, PROT_READ | PROT_WRITE,
+						     PROT_READ | PROT_EXEC, PROT_NONE };
+			struct iokit_connect_memory cm;
+			size_t length = (1 + pick(4)) * 4096;
+			int prot = prots[pick(4)];
+			uint8_t *p, byte;
+
+			if (uc_memory(conn, pick(4), &cm) && !pick(2))
+				break;
+			p = mmap(NULL, length, prot, pick(4) ? MAP_SHARED : MAP_PRIVATE, conn,
+				 cm.offset + pick(2) * 4096);
+			if (p == MAP_FAILED)
+				break;
+			if (prot & PROT_READ)
+				memcpy(&byte, p, 1);	/* the page comes in */
+			munmap(p, length);
+			break;
+		}
 		default:
 			break;
 		}

@@ -9,7 +9,7 @@
  * Each test ends with the module unloaded and no descriptor, mapping or
  * object left.
  */
-#include <setjmp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -157,8 +157,8 @@ TEST_F(ucm, a_bad_out_of_line_buffer_faults_before_the_driver_runs)
 	struct iokit_reason r;
 	uint64_t out[4], got;
 
-	ASSERT_NE(MAP_FAILED, p);
-	ASSERT_NE(MAP_FAILED, ro);
+	ASSERT_TRUE(p != MAP_FAILED);
+	ASSERT_TRUE(ro != MAP_FAILED);
 	ASSERT_EQ(0, munmap(p + 2 * PAGE, PAGE));
 	/* Mapped half way: the reason names the first page that is not. */
 	EXPECT_EQ(IOKIT_RETURN_VM_ERROR, ool_sum(self->conn, p + PAGE, 2 * PAGE, out, &r));
@@ -251,7 +251,7 @@ TEST_F(ucm, a_descriptor_over_the_clients_ranges)
 	uint64_t in[4], out[1] = { 0 };
 	uint32_t n = 1;
 
-	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_TRUE(p != MAP_FAILED);
 	memset(p, 0, 4 * PAGE);
 	/* Two ranges, one unaligned across a page boundary. */
 	in[0] = (uintptr_t)(p + 100);
@@ -305,7 +305,7 @@ TEST_F(ucm, shared_memory_is_the_same_pages_for_each_mapping)
 	EXPECT_EQ(3 * PAGE, cm.length);
 	EXPECT_EQ(0, cm.offset);
 	a = mmap(NULL, cm.length, PROT_READ | PROT_WRITE, MAP_SHARED, self->conn, cm.offset);
-	ASSERT_NE(MAP_FAILED, a);
+	ASSERT_TRUE(a != MAP_FAILED);
 	EXPECT_EQ(1, iokit_live_kind("mappings"));
 	a[5000] = 0x42;
 	EXPECT_EQ(0x42, peek(self->conn, 0, 5000));
@@ -314,7 +314,7 @@ TEST_F(ucm, shared_memory_is_the_same_pages_for_each_mapping)
 	/* Asked again: the same memory, the driver not asked twice. */
 	ASSERT_EQ(0, uc_memory(self->conn, 0, &cm));
 	b = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, self->conn, cm.offset);
-	ASSERT_NE(MAP_FAILED, b);
+	ASSERT_TRUE(b != MAP_FAILED);
 	EXPECT_EQ(0, b[0]);
 	a[0] = 9;
 	EXPECT_EQ(9, b[0]);
@@ -322,19 +322,29 @@ TEST_F(ucm, shared_memory_is_the_same_pages_for_each_mapping)
 	EXPECT_EQ(0, munmap(b, PAGE));
 	/* Part of a mapping unmapped: the rest still shows its own pages. */
 	b = mmap(NULL, cm.length, PROT_READ, MAP_SHARED, self->conn, cm.offset);
-	ASSERT_NE(MAP_FAILED, b);
+	ASSERT_TRUE(b != MAP_FAILED);
 	EXPECT_EQ(0, munmap(b, PAGE));
 	EXPECT_EQ(0x42, b[5000]);
 	EXPECT_EQ(0x17, b[3 * PAGE - 1]);
 	EXPECT_EQ(2, iokit_live_kind("mappings"));
-	EXPECT_EQ(0, munmap(b + PAGE, 2 * PAGE));
+	/* Moved elsewhere: still the same pages. */
+	b = mremap(b + PAGE, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED,
+		   (void *)((uintptr_t)a + 64 * PAGE));
+	ASSERT_TRUE(b != MAP_FAILED);
+	EXPECT_EQ(0x17, b[2 * PAGE - 1]);
+	EXPECT_EQ(0, munmap(b, 2 * PAGE));
 
 	/* What cannot be mapped. */
-	EXPECT_EQ(MAP_FAILED, mmap(NULL, 4 * PAGE, PROT_READ, MAP_SHARED, self->conn, 0));
+	EXPECT_TRUE(MAP_FAILED == mmap(NULL, 4 * PAGE, PROT_READ, MAP_SHARED, self->conn, 0));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(MAP_FAILED, mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, self->conn, 0));
+	EXPECT_TRUE(MAP_FAILED == mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, self->conn, 0));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(MAP_FAILED, mmap(NULL, PAGE, PROT_READ, MAP_SHARED, self->conn, 5 * PAGE));
+	EXPECT_TRUE(MAP_FAILED == mmap(NULL, PAGE, PROT_READ | PROT_EXEC, MAP_SHARED,
+				       self->conn, 0));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(-1, mprotect(a, PAGE, PROT_READ | PROT_EXEC));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_TRUE(MAP_FAILED == mmap(NULL, PAGE, PROT_READ, MAP_SHARED, self->conn, 5 * PAGE));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(IOKIT_RETURN_UNSUPPORTED, uc_memory(self->conn, 5, &cm));
 	EXPECT_EQ(IOKIT_CHECK_MEMORY_TYPE, cm.reason.check);
@@ -384,11 +394,11 @@ TEST_F(ucm, read_only_memory_refuses_every_write)
 	ASSERT_EQ(0, uc_memory(self->conn, 1, &cm));
 	EXPECT_EQ(IOKIT_MEMORY_READ_ONLY, cm.options);
 	EXPECT_EQ(PAGE, cm.length);
-	EXPECT_EQ(MAP_FAILED, mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, self->conn,
+	EXPECT_TRUE(MAP_FAILED == mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, self->conn,
 				   cm.offset));
 	EXPECT_EQ(EACCES, errno);
 	p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, self->conn, cm.offset);
-	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_TRUE(p != MAP_FAILED);
 	EXPECT_EQ(0xc3, p[0]);
 	EXPECT_EQ(0xc3, p[PAGE - 1]);
 	/* No upgrade, no store, no write from the side. */
@@ -412,19 +422,38 @@ TEST_F(ucm, read_only_memory_refuses_every_write)
 TEST_F(ucm, terminating_the_client_revokes_its_mappings)
 {
 	struct iokit_connect_memory cm;
+	int go[2], status;
 	uint8_t *p, *q;
+	pid_t forked;
 
 	ASSERT_EQ(0, uc_memory(self->conn, 0, &cm));
 	p = mmap(NULL, cm.length, PROT_READ | PROT_WRITE, MAP_SHARED, self->conn, cm.offset);
-	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_TRUE(p != MAP_FAILED);
 	p[0] = 1;		/* one page in, two never touched */
 	EXPECT_EQ(0, in_child(read_byte, p));
+	/* A child forked now has the mapping, its page in, when the close comes. */
+	ASSERT_EQ(0, pipe(go));
+	forked = fork();
+	if (!forked) {
+		char c;
+
+		read_byte(p);
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		read_byte(p);
+		_exit(0);
+	}
 	/* IOServiceClose: every page is gone, touched or not. */
 	EXPECT_EQ(0, uc_close(self->conn));
+	EXPECT_EQ(1, write(go[1], "x", 1));
+	ASSERT_EQ(forked, waitpid(forked, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS);
+	close(go[0]);
+	close(go[1]);
 	EXPECT_EQ(SIGBUS, in_child(read_byte, p));
 	EXPECT_EQ(SIGBUS, in_child(write_byte, p + 2 * PAGE));
 	EXPECT_EQ(0, iokit_live_kind("memory_descriptors"));
-	EXPECT_EQ(MAP_FAILED, mmap(NULL, PAGE, PROT_READ, MAP_SHARED, self->conn, 0));
+	EXPECT_TRUE(MAP_FAILED == mmap(NULL, PAGE, PROT_READ, MAP_SHARED, self->conn, 0));
 	EXPECT_EQ(ENODEV, errno);
 	EXPECT_EQ(IOKIT_RETURN_NOT_OPEN, uc_memory(self->conn, 0, &cm));
 	/* The mapping outlives the descriptor's close; unmapping it is clean. */
@@ -437,7 +466,7 @@ TEST_F(ucm, terminating_the_client_revokes_its_mappings)
 	ASSERT_EQ(0, uc_open(self->fd, self->service, 0, &self->conn, NULL));
 	ASSERT_EQ(0, uc_memory(self->conn, 0, &cm));
 	q = mmap(NULL, cm.length, PROT_READ | PROT_WRITE, MAP_SHARED, self->conn, cm.offset);
-	ASSERT_NE(MAP_FAILED, q);
+	ASSERT_TRUE(q != MAP_FAILED);
 	q[PAGE] = 3;
 	EXPECT_EQ(0, unload("iokit_test_user_client"));
 	EXPECT_EQ(SIGBUS, in_child(read_byte, q + PAGE));
@@ -446,6 +475,88 @@ TEST_F(ucm, terminating_the_client_revokes_its_mappings)
 	EXPECT_EQ(0, munmap(q, 3 * PAGE));
 	ASSERT_EQ(0, load("iokit_test_user_client", ""));
 	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+}
+
+struct asker {
+	int conn;
+	uint32_t ret;
+	uint64_t length;
+};
+
+static void *ask(void *arg)
+{
+	struct asker *a = arg;
+	struct iokit_connect_memory cm;
+
+	a->ret = uc_memory(a->conn, 0, &cm);
+	a->length = cm.length;
+	return NULL;
+}
+
+TEST_F(ucm, racing_requests_ask_the_driver_once)
+{
+	struct asker a[8];
+	pthread_t t[8];
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		a[i] = (struct asker) { .conn = self->conn };
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, ask, &a[i]));
+	}
+	for (i = 0; i < 8; i++) {
+		pthread_join(t[i], NULL);
+		EXPECT_EQ(0, a[i].ret);
+		EXPECT_EQ(3 * PAGE, a[i].length);
+	}
+	EXPECT_EQ(1, uc_log_count("copy_client_memory TestUserClient"));
+}
+
+/* A thread touching every page of the mapping until it is revoked. */
+static void *toucher(void *arg)
+{
+	uint8_t *p = arg;
+
+	for (unsigned int i = 0;; i++)
+		write_byte(p + (i % 3) * PAGE + (i % 64));
+	return NULL;
+}
+
+TEST_F(ucm, revocation_races_faults_and_maps)
+{
+	for (int round = 0; round < 20; round++) {
+		int status;
+		pid_t pid = fork();
+
+		if (!pid) {
+			struct iokit_connect_memory cm;
+			pthread_t t;
+			uint8_t *p;
+			int conn;
+
+			if (uc_open(self->fd, self->service, round & 1 ? 4 : 0, &conn, NULL) ||
+			    uc_memory(conn, 0, &cm))
+				_exit(1);
+			p = mmap(NULL, cm.length, PROT_READ | PROT_WRITE, MAP_SHARED, conn, 0);
+			if (p == MAP_FAILED || pthread_create(&t, NULL, toucher, p))
+				_exit(2);
+			usleep(round * 500);
+			/* A close, or the death of the process with the touching going on. */
+			if (round % 3)
+				uc_close(conn);
+			else
+				_exit(0);
+			/* The toucher now takes SIGBUS; a new mapping is refused. */
+			if (mmap(NULL, PAGE, PROT_READ, MAP_SHARED, conn, 0) != MAP_FAILED)
+				_exit(3);
+			pthread_join(t, NULL);
+			_exit(4);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		/* Exited cleanly, or killed by the revocation's SIGBUS. */
+		EXPECT_TRUE(WIFEXITED(status) ? WEXITSTATUS(status) == 0 :
+			    WTERMSIG(status) == SIGBUS);
+	}
+	EXPECT_EQ(0, iokit_live_kind("mappings"));
 }
 
 TEST_HARNESS_MAIN

@@ -342,7 +342,8 @@ kern_return_t IOConnectMapMemory64(io_connect_t connect, uint32_t memory_type,
 		want = (void *)(uintptr_t)*at_address;
 		flags |= MAP_FIXED_NOREPLACE;
 	}
-	p = mmap(want, cm.length, prot, flags, (int)connect, (off_t)cm.offset);
+	/* mmap64: a 32-bit off_t would cut the offset of a type past 2^19. */
+	p = mmap64(want, cm.length, prot, flags, (int)connect, (off64_t)cm.offset);
 	if (p == MAP_FAILED)
 		return errno == EACCES ? kIOReturnNotWritable :
 		       errno == ENODEV ? kIOReturnNotAttached : kIOReturnNoMemory;

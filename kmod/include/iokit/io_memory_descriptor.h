@@ -13,17 +13,22 @@
  *	struct io_memory_descriptor *md;
  *	struct io_memory_map *map;
  *
- *	if (io_buffer_memory_descriptor_create(IO_MEMORY_DIRECTION_INOUT, 3 * PAGE_SIZE,
- *					       &md))
- *		return IOKIT_RETURN_NO_MEMORY;
- *	io_memory_descriptor_create_mapping(md, 0, 0, &map);
- *	memset(io_memory_map_address(map), 0, io_memory_map_length(map));
- *	io_memory_map_put(map);
+ *	ret = io_buffer_memory_descriptor_create(IO_MEMORY_DIRECTION_INOUT,
+ *						 3 * PAGE_SIZE, &md);
+ *	if (ret)
+ *		return ret;
+ *	ret = io_memory_descriptor_create_mapping(md, 0, 0, &map);
+ *	if (!ret) {
+ *		memset(io_memory_map_address(map), 0, io_memory_map_length(map));
+ *		io_memory_map_put(map);
+ *	}
  *	io_memory_descriptor_put(md);
  *
  * Every object here is an OSObject with a reference count; a mapping
- * holds its descriptor.  None may be used from interrupt context except
- * io_memory_map_address() of a map the caller holds.
+ * holds its descriptor.  Creating and putting them may sleep (the last
+ * put unpins and unmaps): process context only.  What a map's address
+ * points at may be used from any context while the map is held; a map
+ * of memory pinned for reading is read-only.
  */
 #ifndef _IOKIT_IO_MEMORY_DESCRIPTOR_H
 #define _IOKIT_IO_MEMORY_DESCRIPTOR_H
