@@ -13,6 +13,9 @@
  *   iokitctl claim ENTRY-ID
  *   iokitctl wait-quiet [SECONDS]
  *   iokitctl loader
+ *   iokitctl policy show | set FILE.json | clear
+ *   iokitctl entitle PROGRAM FILE.json | --remove
+ *   iokitctl entitlements PROGRAM
  *
  * A personality whose IOClass is not loaded but names its module in
  * IOKitLinuxModule is kept pending by iokit; the module is loaded when
@@ -186,7 +189,7 @@ static int unload_module(const char *name)
 	return err;
 }
 
-static char *read_file(const char *file)
+char *read_file(const char *file)
 {
 	FILE *f = fopen(file, "r");
 	size_t len = 0, room = 4096;
@@ -417,7 +420,10 @@ static void usage(void)
 	      "       iokitctl match-test FILE.json\n"
 	      "       iokitctl claim ENTRY-ID\n"
 	      "       iokitctl wait-quiet [SECONDS]\n"
-	      "       iokitctl loader\n", stderr);
+	      "       iokitctl loader\n"
+	      "       iokitctl policy show | set FILE.json | clear\n"
+	      "       iokitctl entitle PROGRAM FILE.json | --remove\n"
+	      "       iokitctl entitlements PROGRAM\n", stderr);
 	exit(2);
 }
 
@@ -446,6 +452,12 @@ int main(int argc, char **argv)
 		return loader_run();
 	if (!strcmp(argv[1], "wait-quiet") && argc <= 3)
 		return wait_quiet(argc == 3 ? argv[2] : NULL);
+	if (!strcmp(argv[1], "policy") && policy_main(argc, argv) >= 0)
+		return 0;
+	if (!strcmp(argv[1], "entitle") && argc == 4)
+		return entitle(argv[2], argv[3]);
+	if (!strcmp(argv[1], "entitlements") && argc == 3)
+		return entitlements_show(argv[2]);
 	if (!strcmp(argv[1], "personality") && argc >= 3) {
 		if (!strcmp(argv[2], "add") && argc == 4)
 			return personality_add(argv[3]);

@@ -17,6 +17,14 @@ int module_exists(const char *name);
 /* Load @name and its dependencies: 0 (also if loaded already) or -errno. */
 int load_module(const char *name, const char *params);
 
+/* A whole text file, NUL-terminated, in a malloc()ed buffer; dies if it cannot. */
+char *read_file(const char *file);
+
+/* iokitctl_policy.c: root's policy; entitlements of programs. */
+int policy_main(int argc, char **argv);
+int entitle(const char *program, const char *file);
+int entitlements_show(const char *program);
+
 /* iokitctl_loader.c: serving iokit's module load requests. */
 int loader_attach(unsigned int port_flags);
 int loader_serve_until_quiet(int port);
