@@ -22,6 +22,12 @@
  * back and posts nothing, whatever the driver did.  Its memory goes back
  * in process context, on a workqueue of iokit's own, as the last
  * reference may be dropped in an interrupt.
+ *
+ * A kernel client's call (KernelCompletion) has no port: its result is
+ * handed to the client's callback instead, on the same workqueue, with
+ * the same once-only rule.  The delivery holds a reference; when the
+ * result is posted by the last reference's release (an abort), the
+ * release's own work delivers it before the memory goes.
  */
 #include <linux/export.h>
 #include <linux/slab.h>
@@ -57,6 +63,10 @@ enum io_async_state {
  * @args: IO_ASYNC_EARLY: the driver's values
  * @reference: the call's reference words
  * @reference_count: how many
+ * @kernel_done: a kernel client's KernelCompletion, or NULL
+ * @refcon: its argument
+ * @kernel_owed: posted, not yet handed to @kernel_done
+ * @done_work: hands it over in process context
  * @free_work: gives the memory back in process context
  */
 struct io_async_action {
@@ -70,6 +80,10 @@ struct io_async_action {
 	u64 args[IOKIT_ASYNC_ARGS_MAX];
 	u64 reference[IOKIT_ASYNC_REF_MAX];
 	u32 reference_count;
+	io_kernel_completion_t kernel_done;
+	void *refcon;
+	bool kernel_owed;
+	struct work_struct done_work;
 	struct work_struct free_work;
 };
 
@@ -94,6 +108,17 @@ static void io_async_post(struct io_async_action *a, u32 status, const u64 *args
 		list_del_init(&a->node);
 	a->state = IO_ASYNC_DONE;
 	a->conn->async_count--;
+	if (a->kernel_done) {
+		a->status = status;
+		a->count = count;
+		if (count && args != a->args)
+			memcpy(a->args, args, count * sizeof(u64));
+		a->kernel_owed = true;
+		/* At zero, the release is posting: its free work delivers. */
+		if (kref_get_unless_zero(&a->ref))
+			queue_work(io_async_wq, &a->done_work);
+		return;
+	}
 	memcpy(rec.reference, a->reference, a->reference_count * sizeof(u64));
 	if (count)
 		memcpy(rec.args, args, count * sizeof(u64));
@@ -125,12 +150,37 @@ static bool io_async_finish(struct io_async_action *a, u32 status, const u64 *ar
 	return first;
 }
 
+/* A kernel client's result, to its callback once. */
+static void io_async_deliver(struct io_async_action *a)
+{
+	unsigned long flags;
+	bool owed;
+
+	spin_lock_irqsave(&a->conn->async_lock, flags);
+	owed = a->kernel_owed;
+	a->kernel_owed = false;
+	spin_unlock_irqrestore(&a->conn->async_lock, flags);
+	if (owed)
+		a->kernel_done(a->refcon, a->status, a->args, a->count);
+}
+
+static void io_async_done_work(struct work_struct *work)
+{
+	struct io_async_action *a = container_of(work, struct io_async_action, done_work);
+
+	io_async_deliver(a);
+	io_async_action_put(a);
+}
+
 static void io_async_free_work(struct work_struct *work)
 {
 	struct io_async_action *a = container_of(work, struct io_async_action, free_work);
 	struct io_connection *conn = a->conn;
 
-	io_port_put(a->port);
+	if (a->kernel_done)
+		io_async_deliver(a);
+	if (a->port)
+		io_port_put(a->port);
 	io_user_uncharge(conn->user, sizeof(*a), 0);
 	kfree(a);
 	io_connection_put(conn);
@@ -229,6 +279,8 @@ EXPORT_SYMBOL_GPL(io_async_action_pending);
  * io_async_action_create() - the completion of an async call being made
  * @conn: the connection, with the call in flight
  * @m: the call: its port and reference
+ * @kernel: a kernel client's call: @m's port_fd is unused, the result
+ *	goes to @kernel->done(@kernel->refcon, ...)
  * @out: the completion, one reference (the framework's, for the call)
  *
  * Return: an IOReturn, with @m's reason filled on a refusal:
@@ -237,18 +289,21 @@ EXPORT_SYMBOL_GPL(io_async_action_pending);
  * caller's budget is spent, IOKIT_RETURN_NO_MEMORY.
  */
 u32 io_async_action_create(struct io_connection *conn, struct iokit_connect_method *m,
+			   const struct io_kernel_completion *kernel,
 			   struct io_async_action **out)
 {
 	struct iokit_reason *r = &m->reason;
 	struct io_async_action *a;
-	struct io_port *port;
+	struct io_port *port = NULL;
 	u32 ret;
 	int err;
 
-	port = io_port_get_from_fd(m->port_fd);
-	if (!port)
-		return io_user_client_refuse(r, IOKIT_CHECK_PORT, (u32)m->port_fd, 0,
-					     IOKIT_RETURN_BAD_ARGUMENT);
+	if (!kernel) {
+		port = io_port_get_from_fd(m->port_fd);
+		if (!port)
+			return io_user_client_refuse(r, IOKIT_CHECK_PORT, (u32)m->port_fd, 0,
+						     IOKIT_RETURN_BAD_ARGUMENT);
+	}
 	ret = IOKIT_RETURN_NO_RESOURCES;
 	if (io_user_charge(conn->user, sizeof(*a), 0))
 		goto put_port;
@@ -268,7 +323,7 @@ u32 io_async_action_create(struct io_connection *conn, struct iokit_connect_meth
 		kfree(a);
 		goto uncharge;
 	}
-	err = io_port_reserve(port);
+	err = port ? io_port_reserve(port) : 0;
 	if (err) {
 		spin_lock_irq(&conn->async_lock);
 		conn->async_count--;
@@ -288,6 +343,11 @@ u32 io_async_action_create(struct io_connection *conn, struct iokit_connect_meth
 	a->port = port;
 	a->reference_count = m->reference_count;
 	memcpy(a->reference, m->reference, m->reference_count * sizeof(u64));
+	if (kernel) {
+		a->kernel_done = kernel->done;
+		a->refcon = kernel->refcon;
+	}
+	INIT_WORK(&a->done_work, io_async_done_work);
 	INIT_WORK(&a->free_work, io_async_free_work);
 	INIT_LIST_HEAD(&a->node);
 	a->state = IO_ASYNC_CALLING;
@@ -298,7 +358,8 @@ u32 io_async_action_create(struct io_connection *conn, struct iokit_connect_meth
 uncharge:
 	io_user_uncharge(conn->user, sizeof(*a), 0);
 put_port:
-	io_port_put(port);
+	if (port)
+		io_port_put(port);
 	return ret;
 }
 
@@ -331,7 +392,7 @@ void io_async_action_commit(struct io_async_action *action, bool succeeded)
 		list_add_tail(&action->node, &conn->async_pending);
 	}
 	spin_unlock_irq(&conn->async_lock);
-	if (unreserve)
+	if (unreserve && action->port)
 		io_port_unreserve(action->port);
 	io_async_action_put(action);
 }
@@ -388,6 +449,14 @@ int io_async_init(void)
 {
 	io_async_wq = alloc_workqueue("iokit_async", 0, 0);
 	return io_async_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * io_async_flush() - wait until every completion posted so far is delivered
+ */
+void io_async_flush(void)
+{
+	flush_workqueue(io_async_wq);
 }
 
 /* Called once no connection is left: every action's memory is back. */

@@ -190,7 +190,7 @@ static u32 io_connection_cmd_method(struct iokit_call *call, void *arg)
 	action = NULL;
 	client = io_connection_call_begin(conn, call, &ret);
 	if (client) {
-		ret = io_user_client_call(conn, client, m, &action);
+		ret = io_user_client_call(conn, client, m, NULL, &action);
 		io_connection_call_end(conn);
 	}
 	/* On any failure no output goes back. */
@@ -377,6 +377,69 @@ static void io_connection_delivered(struct file *file)
 }
 
 /**
+ * io_connection_open() - a connection to a new user client of a service
+ * @service: the service
+ * @type: the connection type
+ * @privileged: the opener has CAP_SYS_ADMIN
+ * @kernel: for a kernel client, not an application
+ * @reason: where a refusal is explained
+ * @out: the connection, with one reference, its client connected
+ *
+ * Return: an IOReturn.
+ */
+u32 io_connection_open(struct io_service *service, u32 type, bool privileged, bool kernel,
+		       struct iokit_reason *reason, struct io_connection **out)
+{
+	struct io_open_request req = { .reason = reason };
+	struct io_user_client *client;
+	struct io_connection *conn;
+	u32 ret;
+
+	conn = io_connection_alloc(&ret);
+	if (!conn)
+		return ret;
+	conn->kernel = kernel;
+	req.conn = conn;
+	req.privileged = privileged;
+	/* A kernel client has no program of its own: only root's entitlement. */
+	req.entitlements = io_user_client_entitlements(privileged, !kernel);
+	ret = io_service_new_user_client(service, type, &req);
+	if (req.entitlements)
+		os_object_put(&req.entitlements->obj);
+	if (ret)
+		goto free_conn;
+	client = req.client;
+	conn->serial = !(client->service.driver->user_client->flags & IO_USER_CLIENT_CONCURRENT);
+	conn->service_id = service->entry.id;
+	conn->client_id = client->service.entry.id;
+	conn->type = type;
+	conn->client = client;
+	if (client->service.provider != service || !io_user_client_connect(client, conn)) {
+		conn->client = NULL;
+		io_service_terminate(&client->service);
+		io_registry_entry_put(&client->service.entry);
+		ret = IOKIT_RETURN_NOT_ATTACHED;
+		goto free_conn;
+	}
+	*out = conn;
+	return IOKIT_RETURN_SUCCESS;
+
+free_conn:
+	io_connection_put(conn);
+	return ret;
+}
+
+/**
+ * io_connection_close_kernel() - IOServiceClose for a kernel client
+ * @conn: the connection; its reference is dropped
+ */
+void io_connection_close_kernel(struct io_connection *conn)
+{
+	io_connection_close(conn, false);
+	io_connection_put(conn);
+}
+
+/**
  * io_connection_cmd_open() - IOKIT_IOC_SERVICE_OPEN: IOServiceOpen
  * @call: the ioctl
  * @arg: struct iokit_service_open
@@ -386,8 +449,6 @@ static void io_connection_delivered(struct file *file)
 u32 io_connection_cmd_open(struct iokit_call *call, void *arg)
 {
 	struct iokit_service_open *so = arg;
-	struct io_open_request req = { .reason = &so->reason };
-	struct io_user_client *client;
 	struct io_connection *conn;
 	struct io_registry_entry *e;
 	struct file *file;
@@ -407,29 +468,10 @@ u32 io_connection_cmd_open(struct iokit_call *call, void *arg)
 	ret = IOKIT_RETURN_BAD_ARGUMENT;
 	if (!os_object_is_kind(&e->obj, &io_service_class))
 		goto put_entry;
-	conn = io_connection_alloc(&ret);
-	if (!conn)
-		goto put_entry;
-	req.conn = conn;
-	req.privileged = iokit_call_privileged(call);
-	req.entitlements = io_user_client_entitlements(req.privileged);
-	ret = io_service_new_user_client(io_service_from_entry(e), so->type, &req);
-	if (req.entitlements)
-		os_object_put(&req.entitlements->obj);
+	ret = io_connection_open(io_service_from_entry(e), so->type, iokit_call_privileged(call),
+				 false, &so->reason, &conn);
 	if (ret)
-		goto free_conn;
-	client = req.client;
-	conn->serial = !(client->service.driver->user_client->flags & IO_USER_CLIENT_CONCURRENT);
-	conn->service_id = e->id;
-	conn->client_id = client->service.entry.id;
-	conn->type = so->type;
-	conn->client = client;
-	ret = IOKIT_RETURN_NOT_ATTACHED;
-	if (client->service.provider != io_service_from_entry(e) ||
-	    !io_user_client_connect(client, conn)) {
-		conn->client = NULL;
-		goto terminate;
-	}
+		goto put_entry;
 	file = anon_inode_getfile("[iokit-connect]", &io_connection_fops, conn,
 				  O_RDWR | O_CLOEXEC);
 	if (IS_ERR(file)) {
@@ -449,13 +491,6 @@ u32 io_connection_cmd_open(struct iokit_call *call, void *arg)
 	fd = iokit_call_install_file(call, file, O_CLOEXEC);
 	ret = fd < 0 ? IOKIT_RETURN_NO_RESOURCES : IOKIT_RETURN_SUCCESS;
 	so->fd = fd < 0 ? -1 : fd;
-	goto put_entry;
-
-terminate:
-	io_service_terminate(&client->service);
-	io_registry_entry_put(&client->service.entry);
-free_conn:
-	io_connection_put(conn);
 put_entry:
 	io_registry_entry_put(e);
 	return ret;

@@ -60,6 +60,8 @@ enum {
  * @memory_revoked: the client was terminated: nothing is mapped again
  * @inode: the connection's own inode, whose address space holds its
  *	mappings, so that revoking them unmaps this connection's alone
+ * @kernel: a kernel client's: its buffers are kernel memory, it has no
+ *	file
  */
 struct io_connection {
 	struct kref ref;
@@ -86,6 +88,7 @@ struct io_connection {
 	unsigned int memory_count;
 	bool memory_revoked;
 	struct inode *inode;
+	bool kernel;
 };
 
 void io_connection_put(struct io_connection *conn);

@@ -2,12 +2,15 @@
 /*
  * Memory descriptors (Documentation/user-client.rst, "Memory descriptors").
  *
- * Two kinds, one interface:
+ * Three kinds, one interface:
  *  - over an application's memory: up to IO_MEMORY_SEGMENTS_MAX ranges of
  *    the calling process, their pages pinned with pin_user_pages_fast()
  *    when the descriptor is made and unpinned (dirtied if the driver could
  *    write them) when it is freed.  Nothing is copied: a structure larger
  *    than a call carries inline reaches the driver this way.
+ *  - over a kernel caller's buffer (an in-kernel client's structure over
+ *    IOKIT_STRUCT_INLINE_MAX): its address, not copied, valid as long as
+ *    the caller keeps it;
  *  - a buffer (IOBufferMemoryDescriptor): zeroed kernel pages from
  *    vmalloc, charged to the memory cgroup of whoever made it; the only
  *    kind an application may map (CopyClientMemoryForType), because its
@@ -43,6 +46,7 @@ struct io_memory_range {
  * @pages: user kind: the pinned pages of every range, in order
  * @nr_pages: their number
  * @buffer: buffer kind: the pages, vmalloc'ed
+ * @kernel: kernel kind: the caller's buffer
  * @capacity: buffer kind: their size, page-rounded
  * @nr_ranges: user kind: entries in @ranges
  * @ranges: user kind: where each range lies in @pages
@@ -54,6 +58,7 @@ struct io_memory_descriptor {
 	struct page **pages;
 	unsigned long nr_pages;
 	void *buffer;
+	void *kernel;
 	u64 capacity;
 	unsigned int nr_ranges;
 	struct io_memory_range ranges[];
@@ -78,6 +83,12 @@ struct io_memory_map {
 static bool io_memory_is_buffer(const struct io_memory_descriptor *md)
 {
 	return md->buffer;
+}
+
+/* Buffer or kernel kind: the bytes are contiguous at one kernel address. */
+static void *io_memory_linear(const struct io_memory_descriptor *md)
+{
+	return md->buffer ?: md->kernel;
 }
 
 static void io_memory_descriptor_free(struct os_object *obj)
@@ -250,6 +261,35 @@ u32 io_memory_descriptor_create_from_user(const struct io_memory_segment *segmen
 EXPORT_SYMBOL_GPL(io_memory_descriptor_create_from_user);
 
 /**
+ * io_memory_descriptor_create_kernel() - a descriptor over a kernel buffer
+ * @address: the buffer
+ * @length: its bytes, not 0
+ * @direction: IO_MEMORY_DIRECTION_*: _IN if the driver may write it
+ * @md: out: the descriptor, with one reference
+ *
+ * Nothing is copied: the buffer must outlive the descriptor.
+ *
+ * Return: IOKIT_RETURN_SUCCESS, _BAD_ARGUMENT, or _NO_MEMORY.
+ */
+u32 io_memory_descriptor_create_kernel(void *address, u64 length, u32 direction,
+				       struct io_memory_descriptor **md)
+{
+	struct io_memory_descriptor *d;
+
+	*md = NULL;
+	if (!address || !length || !direction || direction & ~IO_MEMORY_DIRECTION_MASK)
+		return IOKIT_RETURN_BAD_ARGUMENT;
+	d = io_memory_descriptor_alloc(&io_memory_descriptor_class, 0, direction);
+	if (!d)
+		return IOKIT_RETURN_NO_MEMORY;
+	d->kernel = address;
+	d->length = length;
+	*md = d;
+	return IOKIT_RETURN_SUCCESS;
+}
+EXPORT_SYMBOL_GPL(io_memory_descriptor_create_kernel);
+
+/**
  * io_buffer_memory_descriptor_create() - IOBufferMemoryDescriptor::Create
  * @direction: IO_MEMORY_DIRECTION_*
  * @capacity: bytes, not 0; rounded up to whole pages
@@ -337,13 +377,14 @@ EXPORT_SYMBOL_GPL(io_memory_descriptor_direction);
 static void io_memory_copy(struct io_memory_descriptor *md, u64 offset, void *buf, u64 length,
 			   bool to_md)
 {
+	void *linear = io_memory_linear(md);
 	unsigned int i;
 
-	if (io_memory_is_buffer(md)) {
+	if (linear) {
 		if (to_md)
-			memcpy(md->buffer + offset, buf, length);
+			memcpy(linear + offset, buf, length);
 		else
-			memcpy(buf, md->buffer + offset, length);
+			memcpy(buf, linear + offset, length);
 		return;
 	}
 	for (i = 0; i < md->nr_ranges && length; i++) {
@@ -408,8 +449,8 @@ EXPORT_SYMBOL_GPL(io_memory_descriptor_read);
  * @length: how many
  *
  * Return: IOKIT_RETURN_SUCCESS, _BAD_ARGUMENT past the descriptor's end,
- * or _NOT_WRITABLE for application memory not pinned for writing
- * (no IO_MEMORY_DIRECTION_IN).
+ * or _NOT_WRITABLE for a caller's memory given only to be read (no
+ * IO_MEMORY_DIRECTION_IN).
  */
 u32 io_memory_descriptor_write(struct io_memory_descriptor *md, u64 offset, const void *buf,
 			       u64 length)
@@ -550,8 +591,8 @@ u32 io_memory_descriptor_create_mapping(struct io_memory_descriptor *md, u64 off
 		return IOKIT_RETURN_NO_MEMORY;
 	os_object_init_gfp(&m->obj, &io_memory_map_class, GFP_KERNEL_ACCOUNT);
 	m->md = io_memory_descriptor_get(md);
-	if (io_memory_is_buffer(md)) {
-		m->address = md->buffer + offset;
+	if (io_memory_linear(md)) {
+		m->address = io_memory_linear(md) + offset;
 		m->length = length;
 		ret = IOKIT_RETURN_SUCCESS;
 	} else {

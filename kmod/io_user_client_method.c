@@ -22,6 +22,7 @@
 #include <iokit/io_memory_descriptor.h>
 #include <iokit/io_user_client.h>
 
+#include "io_connection.h"
 #include "iokit_internal.h"
 
 /**
@@ -46,6 +47,27 @@ u32 io_user_client_refuse(struct iokit_reason *r, u32 check, u64 seen, u64 wante
 static u32 io_method_refuse(struct iokit_reason *r, u32 check, u64 seen, u64 wanted)
 {
 	return io_user_client_refuse(r, check, seen, wanted, IOKIT_RETURN_BAD_ARGUMENT);
+}
+
+/* Read the caller's @len bytes at @ptr: a user address, or a kernel client's own. */
+static bool io_method_read(const struct io_connection *conn, void *dst, u64 ptr, size_t len)
+{
+	if (conn->kernel) {
+		memcpy(dst, (const void *)(uintptr_t)ptr, len);
+		return true;
+	}
+	return !copy_from_user(dst, u64_to_user_ptr(ptr), len);
+}
+
+/* Write @len bytes to the caller's @ptr, as io_method_read() reads. */
+static bool io_method_write(const struct io_connection *conn, u64 ptr, const void *src,
+			    size_t len)
+{
+	if (conn->kernel) {
+		memcpy((void *)(uintptr_t)ptr, src, len);
+		return true;
+	}
+	return !copy_to_user(u64_to_user_ptr(ptr), src, len);
 }
 
 /* A fault on a user buffer: the address in the reason. */
@@ -175,7 +197,7 @@ static u32 io_method_copy_var_output(struct iokit_connect_method *m, const struc
 }
 
 /* Copy the method's results out: the output counts are set only if all of it went. */
-static u32 io_method_copy_out(struct iokit_connect_method *m,
+static u32 io_method_copy_out(const struct io_connection *conn, struct iokit_connect_method *m,
 			      const struct io_user_client_method_args *args, u32 scalar_room,
 			      u64 struct_room)
 {
@@ -194,15 +216,14 @@ static u32 io_method_copy_out(struct iokit_connect_method *m,
 	if (length > struct_room)
 		return io_method_refuse(r, IOKIT_CHECK_STRUCT_OUTPUT_RETURNED, length,
 					struct_room);
-	if (n && copy_to_user(u64_to_user_ptr(m->scalar_output), args->scalar_output,
-			      n * sizeof(u64)))
+	if (n && !io_method_write(conn, m->scalar_output, args->scalar_output, n * sizeof(u64)))
 		return io_method_fault(r, m->scalar_output);
 	if (var) {
 		ret = io_method_copy_var_output(m, out);
 		if (ret)
 			return ret;
 	} else if (out && out->length &&
-		   copy_to_user(u64_to_user_ptr(m->struct_output), out->bytes, out->length)) {
+		   !io_method_write(conn, m->struct_output, out->bytes, out->length)) {
 		return io_method_fault(r, m->struct_output);
 	}
 	m->scalar_output_count = n;
@@ -211,12 +232,16 @@ static u32 io_method_copy_out(struct iokit_connect_method *m,
 }
 
 /* A structure over IOKIT_STRUCT_INLINE_MAX: a descriptor over the caller's pages. */
-static u32 io_method_pin(u64 uptr, u64 size, u32 direction, struct io_memory_descriptor **md,
-			 struct iokit_reason *r)
+static u32 io_method_pin(const struct io_connection *conn, u64 uptr, u64 size, u32 direction,
+			 struct io_memory_descriptor **md, struct iokit_reason *r)
 {
 	struct io_memory_segment seg = { .address = uptr, .length = size };
 	u64 fault = uptr;
 	u32 ret;
+
+	if (conn->kernel)
+		return io_memory_descriptor_create_kernel((void *)(uintptr_t)uptr, size, direction,
+							  md);
 
 	ret = io_memory_descriptor_pin_user(&seg, 1, direction, IOKIT_STRUCT_OOL_MAX, md, &fault);
 	/* An address range that wraps or leaves user space is a fault too. */
@@ -226,7 +251,8 @@ static u32 io_method_pin(u64 uptr, u64 size, u32 direction, struct io_memory_des
 }
 
 /* Read the structure input: copied when inline, pinned when not. */
-static u32 io_method_read_struct(const struct iokit_connect_method *m,
+static u32 io_method_read_struct(const struct io_connection *conn,
+				 const struct iokit_connect_method *m,
 				 struct io_user_client_method_args *args, struct iokit_reason *r)
 {
 	struct os_data *in;
@@ -234,12 +260,12 @@ static u32 io_method_read_struct(const struct iokit_connect_method *m,
 	if (!m->struct_input_size)
 		return IOKIT_RETURN_SUCCESS;
 	if (m->struct_input_size > IOKIT_STRUCT_INLINE_MAX)
-		return io_method_pin(m->struct_input, m->struct_input_size,
+		return io_method_pin(conn, m->struct_input, m->struct_input_size,
 				     IO_MEMORY_DIRECTION_OUT, &args->structure_input_descriptor, r);
 	in = os_data_alloc_gfp(m->struct_input_size, GFP_KERNEL_ACCOUNT);
 	if (!in)
 		return IOKIT_RETURN_NO_MEMORY;
-	if (copy_from_user(in->bytes, u64_to_user_ptr(m->struct_input), in->length)) {
+	if (!io_method_read(conn, in->bytes, m->struct_input, in->length)) {
 		os_object_put(&in->obj);
 		return io_method_fault(r, m->struct_input);
 	}
@@ -264,6 +290,8 @@ static void io_method_args_release(struct io_user_client_method_args *args)
  * @client: the user client, held by the caller's call in flight
  * @m: the call, in kernel memory; its reason is filled, and its outputs
  *	on success (the caller zeroes them on failure)
+ * @kernel: a kernel client's async call: where its completion goes;
+ *	else NULL
  * @action: out: a successful async call's completion, for the caller to
  *	commit with io_async_action_commit() once the struct has reached
  *	user space; else NULL
@@ -271,7 +299,8 @@ static void io_method_args_release(struct io_user_client_method_args *args)
  * Return: an IOReturn: the framework's refusal, or the method's.
  */
 u32 io_user_client_call(struct io_connection *conn, struct io_user_client *client,
-			struct iokit_connect_method *m, struct io_async_action **action)
+			struct iokit_connect_method *m, const struct io_kernel_completion *kernel,
+			struct io_async_action **action)
 {
 	const struct io_user_client_ops *uc = client->service.driver->user_client;
 	u64 scalar_in[IOKIT_SCALAR_MAX], scalar_out[IOKIT_SCALAR_MAX];
@@ -292,8 +321,7 @@ u32 io_user_client_call(struct io_connection *conn, struct io_user_client *clien
 		return ret;
 
 	if (m->scalar_input_count &&
-	    copy_from_user(scalar_in, u64_to_user_ptr(m->scalar_input),
-			   m->scalar_input_count * sizeof(u64)))
+	    !io_method_read(conn, scalar_in, m->scalar_input, m->scalar_input_count * sizeof(u64)))
 		return io_method_fault(r, m->scalar_input);
 	/* A method that reads past its count reads zeroes, not the stack. */
 	memset(scalar_in + m->scalar_input_count, 0,
@@ -306,12 +334,12 @@ u32 io_user_client_call(struct io_connection *conn, struct io_user_client *clien
 	args.scalar_output_count = scalar_room;
 	args.structure_output_maximum_size = m->flags & IOKIT_CONNECT_METHOD_VAR_OUTPUT ?
 					     IOKIT_STRUCT_OOL_MAX : struct_room;
-	ret = io_method_read_struct(m, &args, r);
+	ret = io_method_read_struct(conn, m, &args, r);
 	if (ret)
 		goto release;
 	/* Room out of line is pinned now: it faults before any driver code runs. */
 	if (struct_room > IOKIT_STRUCT_INLINE_MAX) {
-		ret = io_method_pin(m->struct_output, struct_room, IO_MEMORY_DIRECTION_IN,
+		ret = io_method_pin(conn, m->struct_output, struct_room, IO_MEMORY_DIRECTION_IN,
 				    &args.structure_output_descriptor, r);
 		if (ret)
 			goto release;
@@ -319,7 +347,7 @@ u32 io_user_client_call(struct io_connection *conn, struct io_user_client *clien
 	}
 	/* Last: a refused or faulting call reserves nothing on the port. */
 	if (m->reference_count) {
-		ret = io_async_action_create(conn, m, &args.completion);
+		ret = io_async_action_create(conn, m, kernel, &args.completion);
 		if (ret)
 			goto release;
 	}
@@ -328,7 +356,7 @@ u32 io_user_client_call(struct io_connection *conn, struct io_user_client *clien
 	else
 		ret = io_user_client_dispatch(client, &args, d, NULL);
 	if (ret == IOKIT_RETURN_SUCCESS)
-		ret = io_method_copy_out(m, &args, scalar_room, struct_room);
+		ret = io_method_copy_out(conn, m, &args, scalar_room, struct_room);
 	/*
 	 * A call the caller sees fail has no completion to come; one that
 	 * succeeds is committed once its struct has reached the caller.

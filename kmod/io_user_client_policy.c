@@ -265,12 +265,13 @@ put_exe:
  * io_user_client_entitlements() - the calling process's entitlements
  * @privileged: its /dev/iokit opener has CAP_SYS_ADMIN: it is given
  *	com.apple.developer.driverkit.administrator, as DriverKit gives root
+ * @program: read its executable's (not for a kernel client)
  *
  * Return: a dictionary with one reference, or NULL for none.
  */
-struct os_dictionary *io_user_client_entitlements(bool privileged)
+struct os_dictionary *io_user_client_entitlements(bool privileged, bool program)
 {
-	struct os_dictionary *e = io_entitlements_of_exe();
+	struct os_dictionary *e = program ? io_entitlements_of_exe() : NULL;
 	struct os_boolean *yes;
 
 	if (!privileged)

@@ -166,7 +166,7 @@ void io_user_client_fini(struct io_service *service);
 /* io_user_client_policy.c */
 u32 io_user_client_policy_admit(struct io_open_request *req, const struct io_driver *driver,
 				struct io_service *service, u32 type);
-struct os_dictionary *io_user_client_entitlements(bool privileged);
+struct os_dictionary *io_user_client_entitlements(bool privileged, bool program);
 u32 io_user_client_cmd_policy(struct iokit_call *call, void *arg);
 void io_user_client_policy_exit(void);
 
@@ -174,11 +174,16 @@ void io_user_client_policy_exit(void);
 struct io_async_action;
 struct iokit_connect_method;
 u32 io_user_client_refuse(struct iokit_reason *r, u32 check, u64 seen, u64 wanted, u32 ioreturn);
+struct io_kernel_completion;
 u32 io_user_client_call(struct io_connection *conn, struct io_user_client *client,
-			struct iokit_connect_method *m, struct io_async_action **action);
+			struct iokit_connect_method *m, const struct io_kernel_completion *kernel,
+			struct io_async_action **action);
 
 /* io_connection.c */
 u32 io_connection_cmd_open(struct iokit_call *call, void *arg);
+u32 io_connection_open(struct io_service *service, u32 type, bool privileged, bool kernel,
+		       struct iokit_reason *reason, struct io_connection **out);
+void io_connection_close_kernel(struct io_connection *conn);
 void io_connection_detach(struct io_connection *conn, struct io_user_client *client);
 
 /* io_connection_memory.c */
@@ -201,10 +206,13 @@ u64 io_buffer_memory_descriptor_capacity(const struct io_memory_descriptor *md);
 struct io_async_action;
 int io_async_init(void);
 void io_async_exit(void);
+struct io_kernel_completion;
 u32 io_async_action_create(struct io_connection *conn, struct iokit_connect_method *m,
+			   const struct io_kernel_completion *kernel,
 			   struct io_async_action **out);
 void io_async_action_commit(struct io_async_action *action, bool succeeded);
 void io_async_abort_all(struct io_connection *conn);
+void io_async_flush(void);
 bool io_async_cancel(struct io_connection *conn, const u64 *reference, u32 count);
 
 /* io_registry_entry.c */

@@ -9,7 +9,7 @@ cd "$(dirname "$0")" || exit 1
 [ $# -gt 0 ] || set -- version_test registry_test notification_test libiokit_test \
 	hotplug_test driver_test loader_test fault_test race_test security_test user_client_test \
 	user_client_test32 user_client_memory_test user_client_memory_test32 \
-	user_client_policy_test user_client_fuzz module_test
+	user_client_policy_test user_client_kernel_test user_client_fuzz module_test
 timeout=${IOKIT_TEST_TIMEOUT:-900}
 
 echo "TAP version 13"

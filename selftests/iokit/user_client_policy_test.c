@@ -359,22 +359,12 @@ TEST_F(pol, entitlements_come_from_the_executable)
 	} while (0);
 }
 
-static int write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -1;
-	fputs(text, f);
-	return fclose(f);
-}
-
 TEST_F(pol, iokitctl_sets_the_policy_and_entitlements)
 {
 	struct iokit_policy_rule out[4];
 	uint32_t n = 4;
 
-	ASSERT_EQ(0, write_text("/tmp/iokit-policy.json",
+	ASSERT_EQ(0, write_file("/tmp/iokit-policy.json",
 				"[ { \"class\": \"TestPrivateClient\", \"type\": 3, "
 				"\"action\": \"allow\", \"gid\": 65534 },\n"
 				"  { \"action\": \"deny\", \"capability\": \"CAP_NET_ADMIN\" } ]\n"));
@@ -389,14 +379,14 @@ TEST_F(pol, iokitctl_sets_the_policy_and_entitlements)
 	EXPECT_EQ(OPENED, run_as_nobody(ENT_EXE, self->service, 3, false, false));
 	EXPECT_EQ(0, system("iokitctl policy show | grep -q '\"gid\": 65534'"));
 	/* A bad rule: refused, named, nothing changed. */
-	ASSERT_EQ(0, write_text("/tmp/iokit-policy.json", "[ { \"action\": \"maybe\" } ]"));
+	ASSERT_EQ(0, write_file("/tmp/iokit-policy.json", "[ { \"action\": \"maybe\" } ]"));
 	EXPECT_NE(0, system("iokitctl policy set /tmp/iokit-policy.json 2>/dev/null"));
 	ASSERT_EQ(0, system("iokitctl policy clear"));
 	n = 4;
 	ASSERT_EQ(0, policy(self->fd, IOKIT_POLICY_GET, out, &n, NULL));
 	EXPECT_EQ(0, n);
 
-	ASSERT_EQ(0, write_text("/tmp/iokit-ent.json",
+	ASSERT_EQ(0, write_file("/tmp/iokit-ent.json",
 				"{ \"com.apple.developer.driverkit.userclient-access\": "
 				"[ \"iokit_test_user_client\" ] }"));
 	ASSERT_EQ(0, system("iokitctl entitle " ENT_EXE " /tmp/iokit-ent.json"));

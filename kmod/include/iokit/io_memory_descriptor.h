@@ -68,6 +68,8 @@ extern const struct os_class io_memory_map_class;
 u32 io_memory_descriptor_create_from_user(const struct io_memory_segment *segments,
 					  unsigned int count, u32 direction,
 					  struct io_memory_descriptor **md);
+u32 io_memory_descriptor_create_kernel(void *address, u64 length, u32 direction,
+				       struct io_memory_descriptor **md);
 u32 io_buffer_memory_descriptor_create(u32 direction, u64 capacity,
 				       struct io_memory_descriptor **md);
 

@@ -226,6 +226,59 @@ u32 io_user_client_dispatch(struct io_user_client *client,
 			    struct io_user_client_method_args *args,
 			    const struct io_user_client_method *dispatch, void *reference);
 
+/* ---- In-kernel clients (io_connection_kernel.c) ---- */
+
+/**
+ * typedef io_kernel_completion_t - KernelCompletion: an async call's result
+ * @refcon: io_kernel_completion.refcon
+ * @status: the driver's IOReturn, or kIOReturnAborted
+ * @args: the driver's values, valid during the call
+ * @count: how many, at most IOKIT_ASYNC_ARGS_MAX
+ */
+typedef void (*io_kernel_completion_t)(void *refcon, u32 status, const u64 *args, u32 count);
+
+/**
+ * struct io_kernel_completion - where an in-kernel client's async result goes
+ * @done: the callback
+ * @refcon: its first argument
+ */
+struct io_kernel_completion {
+	io_kernel_completion_t done;
+	void *refcon;
+};
+
+/**
+ * struct io_connect_args - an in-kernel client's IOConnectCallMethod
+ * @selector: the method
+ * @scalar_input: @scalar_input_count values
+ * @scalar_input_count: at most IOKIT_SCALAR_MAX
+ * @struct_input: @struct_input_size bytes, or NULL
+ * @struct_input_size: at most IOKIT_STRUCT_OOL_MAX
+ * @scalar_output: room for @scalar_output_count values
+ * @scalar_output_count: in: the room; out: how many came back
+ * @struct_output: room for @struct_output_size bytes, or NULL
+ * @struct_output_size: in: the room; out: how many bytes came back
+ * @reason: out: why the framework refused the call
+ */
+struct io_connect_args {
+	u32 selector;
+	const u64 *scalar_input;
+	u32 scalar_input_count;
+	const void *struct_input;
+	size_t struct_input_size;
+	u64 *scalar_output;
+	u32 scalar_output_count;
+	void *struct_output;
+	size_t struct_output_size;
+	struct iokit_reason reason;
+};
+
+u32 io_service_open_kernel(struct io_service *service, u32 type, struct io_connection **conn);
+void io_service_close_kernel(struct io_connection *conn);
+u32 io_connect_call_method(struct io_connection *conn, struct io_connect_args *args);
+u32 io_connect_call_async_method(struct io_connection *conn, struct io_connect_args *args,
+				 const struct io_kernel_completion *completion);
+
 struct io_async_action *io_async_action_get(struct io_async_action *action);
 void io_async_action_put(struct io_async_action *action);
 int io_async_complete(struct io_async_action *action, u32 status, const u64 *args,
