@@ -401,6 +401,7 @@ u32 io_connection_open(struct io_service *service, u32 type, bool privileged, bo
 	conn->kernel = kernel;
 	req.conn = conn;
 	req.privileged = privileged;
+	req.type = type;
 	/* A kernel client has no program of its own: only root's entitlement. */
 	req.entitlements = io_user_client_entitlements(privileged, !kernel);
 	ret = io_service_new_user_client(service, type, &req);

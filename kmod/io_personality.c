@@ -101,6 +101,15 @@ static bool io_value_valid(enum io_key_type type, const struct os_object *v)
 	return false;
 }
 
+/* A key ending in "Properties": a dictionary for io_service_create_from_property(). */
+static bool io_key_is_properties(const struct os_string *key)
+{
+	static const char suffix[] = "Properties";
+	size_t n = strlen(key->str);
+
+	return n > sizeof(suffix) - 1 && !strcmp(key->str + n - (sizeof(suffix) - 1), suffix);
+}
+
 /**
  * io_personality_validate() - check every key and value of a personality
  * @dict: the personality
@@ -125,6 +134,12 @@ int io_personality_validate(const struct os_dictionary *dict, const char **bad_k
 				break;
 		if (k < ARRAY_SIZE(io_personality_keys)) {
 			if (!io_value_valid(io_personality_keys[k].type, value))
+				return IOKIT_SERIAL_E_VALUE;
+			continue;
+		}
+		/* What IOService::Create makes: "UserClientProperties" and its kind. */
+		if (io_key_is_properties(key)) {
+			if (!os_dictionary_cast(value))
 				return IOKIT_SERIAL_E_VALUE;
 			continue;
 		}

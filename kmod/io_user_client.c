@@ -144,12 +144,27 @@ int io_user_client_class_prepare(struct io_driver *driver)
 	return 0;
 }
 
-/* Creator, methods: what ioreg shows of a new client. */
-static int io_user_client_set_properties(struct io_user_client *client, struct io_driver *driver)
+/*
+ * Creator, methods: what ioreg shows of a new client; and what the
+ * dictionary it was created from (IOService::Create) gives it.
+ */
+static int io_user_client_set_properties(struct io_user_client *client, struct io_driver *driver,
+					 const struct os_dictionary *from)
 {
 	char creator[TASK_COMM_LEN + 24];
 	char comm[TASK_COMM_LEN];
-	int ret;
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; from && i < from->count && !ret; i++) {
+		const char *key = from->entries[i].key->str;
+
+		if (strcmp(key, "IOClass") && strcmp(key, "IOUserClass"))
+			ret = io_registry_entry_set_property(&client->service.entry, key,
+							     from->entries[i].value);
+	}
+	if (ret)
+		return ret;
 
 	get_task_comm(comm, current);
 	snprintf(creator, sizeof(creator), "pid %d, %s", task_tgid_nr(current), comm);
@@ -163,7 +178,7 @@ static int io_user_client_set_properties(struct io_user_client *client, struct i
 /* Make and start a client of @driver's class on @service, locked. */
 static u32 io_user_client_instantiate(struct io_driver *driver, struct io_service *service,
 				      u32 type, struct os_dictionary *entitlements,
-				      struct io_user_client **out)
+				      const struct os_dictionary *from, struct io_user_client **out)
 {
 	const struct io_service_ops *ops = driver->ops;
 	struct io_user_client *client;
@@ -178,7 +193,7 @@ static u32 io_user_client_instantiate(struct io_driver *driver, struct io_servic
 	if (entitlements)
 		client->entitlements = os_dictionary_cast(os_object_get(&entitlements->obj));
 	ret = IOKIT_RETURN_NO_MEMORY;
-	if (io_user_client_set_properties(client, driver))
+	if (io_user_client_set_properties(client, driver, from))
 		goto put;
 	ret = IOKIT_RETURN_BAD_ARGUMENT;	/* initWithTask failed, as Apple says */
 	if (ops->init && ops->init(s))
@@ -234,31 +249,10 @@ static u32 io_user_client_admit(struct io_open_request *req, const struct io_dri
 	return IOKIT_RETURN_SUCCESS;
 }
 
-/**
- * io_user_client_create() - make a user client of a named class on a service
- * @service: the service being opened, started, its matching lock held
- *	(as it is in its new_user_client)
- * @class_name: a registered user-client class
- * @type: the connection type
- * @client: out: the started client, attached to @service, with one
- *	reference for the caller
- *
- * What a driver's new_user_client calls, as DriverKit drivers call
- * Create(): the class's init and Start run.  For an IOServiceOpen, the
- * class must admit the caller: a process without CAP_SYS_ADMIN may only
- * have a class that allows any access; none of the class's code runs for
- * one it does not admit.  One client per IOServiceOpen.
- *
- * Return: IOKIT_RETURN_SUCCESS, IOKIT_RETURN_UNSUPPORTED if no
- * user-client class of that name is registered or its Start failed,
- * IOKIT_RETURN_NOT_PERMITTED if it does not admit the caller,
- * IOKIT_RETURN_NO_RESOURCES past the caller's budget,
- * IOKIT_RETURN_NOT_ATTACHED if @service is going away,
- * IOKIT_RETURN_BAD_ARGUMENT if the class's init failed,
- * IOKIT_RETURN_NO_MEMORY.
- */
-u32 io_user_client_create(struct io_service *service, const char *class_name, u32 type,
-			  struct io_user_client **client)
+/* io_user_client_create(), the client given @from's properties. */
+static u32 io_user_client_create_from(struct io_service *service, const char *class_name,
+				      u32 type, const struct os_dictionary *from,
+				      struct io_user_client **client)
 {
 	struct io_open_request *req = service->open_request;
 	struct io_driver *driver;
@@ -275,7 +269,7 @@ u32 io_user_client_create(struct io_service *service, const char *class_name, u3
 	if (ret)
 		goto put;
 	ret = io_user_client_instantiate(driver, service, type, req ? req->entitlements : NULL,
-					 client);
+					 from, client);
 	if (req && ret) {
 		io_user_uncharge(req->conn->user, req->conn->client_charge, 0);
 		req->conn->client_charge = 0;
@@ -287,7 +281,87 @@ put:
 		module_put(driver->owner);
 	return ret;
 }
+
+/**
+ * io_user_client_create() - make a user client of a named class on a service
+ * @service: the service being opened, started, its matching lock held
+ *	(as it is in its new_user_client)
+ * @class_name: a registered user-client class
+ * @type: the connection type
+ * @client: out: the started client, attached to @service, with one
+ *	reference for the caller
+ *
+ * What a driver's new_user_client calls, as DriverKit drivers call
+ * Create(): the class's init and Start run.  For an IOServiceOpen, the
+ * class must admit the caller (root's policy, the class's own rule, the
+ * caller's entitlements); none of the class's code runs for one it does
+ * not admit.  One client per IOServiceOpen.
+ *
+ * Return: IOKIT_RETURN_SUCCESS, IOKIT_RETURN_UNSUPPORTED if no
+ * user-client class of that name is registered or its Start failed,
+ * IOKIT_RETURN_NOT_PERMITTED if it does not admit the caller,
+ * IOKIT_RETURN_NO_RESOURCES past the caller's budget,
+ * IOKIT_RETURN_NOT_ATTACHED if @service is going away,
+ * IOKIT_RETURN_BAD_ARGUMENT if the class's init failed,
+ * IOKIT_RETURN_NO_MEMORY.
+ */
+u32 io_user_client_create(struct io_service *service, const char *class_name, u32 type,
+			  struct io_user_client **client)
+{
+	return io_user_client_create_from(service, class_name, type, NULL, client);
+}
 EXPORT_SYMBOL_GPL(io_user_client_create);
+
+/**
+ * io_service_create_from_property() - IOService::Create(provider, key, &result)
+ * @provider: the service being opened, in its new_user_client
+ * @properties_key: the provider's property that is a dictionary naming
+ *	the class to make (IOUserClass, else IOClass) and the new service's
+ *	properties ("UserClientProperties" in Apple's samples)
+ * @result: out: the new service, started and attached to @provider, with
+ *	one reference for the caller
+ *
+ * What DriverKit drivers call in NewUserClient: the class is a
+ * user-client class, made for the IOServiceOpen being served, as by
+ * io_user_client_create(); the dictionary's other keys become its
+ * properties before its init runs.  Services of other classes come from
+ * matching.
+ *
+ * Return: IOKIT_RETURN_SUCCESS; IOKIT_RETURN_BAD_ARGUMENT if the property
+ * is missing, not a dictionary or names no class; IOKIT_RETURN_UNSUPPORTED
+ * outside a NewUserClient, or for a class that is not a user-client
+ * class; else as io_user_client_create().
+ */
+u32 io_service_create_from_property(struct io_service *provider, const char *properties_key,
+				    struct io_service **result)
+{
+	struct io_open_request *req = provider->open_request;
+	const struct os_string *cls = NULL;
+	struct io_user_client *client;
+	struct os_dictionary *dict;
+	struct os_object *obj;
+	u32 ret;
+
+	*result = NULL;
+	lockdep_assert_held(&provider->match_lock);
+	obj = io_registry_entry_copy_property(&provider->entry, properties_key);
+	dict = obj ? os_dictionary_cast(obj) : NULL;
+	if (dict)
+		cls = os_string_cast(os_dictionary_get(dict, "IOUserClass") ?:
+				     os_dictionary_get(dict, "IOClass"));
+	if (!cls)
+		ret = IOKIT_RETURN_BAD_ARGUMENT;
+	else if (!req)
+		ret = IOKIT_RETURN_UNSUPPORTED;
+	else
+		ret = io_user_client_create_from(provider, cls->str, req->type, dict, &client);
+	if (!ret)
+		*result = &client->service;
+	if (obj)
+		os_object_put(obj);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(io_service_create_from_property);
 
 /* NewUserClient, under the service's lock. */
 static u32 io_service_new_user_client_locked(struct io_service *service, u32 type,

@@ -143,6 +143,7 @@ struct iokit_reason;
  * @conn: the connection being made: the client's memory is charged to it
  * @privileged: the opener of /dev/iokit had CAP_SYS_ADMIN
  * @entitlements: the calling process's, or NULL
+ * @type: the connection type
  * @reason: where a refusal is explained
  * @client: the client made for it, once io_user_client_create() has
  */
@@ -150,6 +151,7 @@ struct io_open_request {
 	struct io_connection *conn;
 	bool privileged;
 	struct os_dictionary *entitlements;
+	u32 type;
 	struct iokit_reason *reason;
 	struct io_user_client *client;
 };

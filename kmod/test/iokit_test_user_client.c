@@ -6,8 +6,10 @@
  * Three services on IOResources: TestUCService makes its clients itself
  * (new_user_client): type 1 is exclusive, type 2 is refused, type 3 makes
  * TestPrivateClient (root only), type 6 TestEntitledClient (anyone with
- * the entitlements "com.example.iokit.a" and ".b", or ".admin"), any
- * other TestUserClient; TestUCPlain
+ * the entitlements "com.example.iokit.a" and ".b", or ".admin"), type 7
+ * a TestUserClient by IOService::Create from its UserClientProperties
+ * (type 8 from a dictionary that names no class), any other
+ * TestUserClient; TestUCPlain
  * has no NewUserClient and names TestUserClient in IOUserClientClass;
  * TestUCNone has neither.  What IOKit calls is logged, one "event class"
  * line each, in /sys/kernel/debug/iokit_test_user_client/log (a write
@@ -676,6 +678,15 @@ static u32 test_new_user_client(struct io_service *service, u32 type,
 		return io_user_client_create(service, "TestConcurrentClient", type, client);
 	case 6:
 		return io_user_client_create(service, "TestEntitledClient", type, client);
+	case 7:
+	case 8: {
+		struct io_service *s;
+
+		ret = io_service_create_from_property(service, type == 7 ? "UserClientProperties" :
+							   "NoClassProperties", &s);
+		*client = ret ? NULL : io_user_client_from_service(s);
+		return ret;
+	}
 	default:
 		return io_user_client_create(service, "TestUserClient", type, client);
 	}
@@ -708,6 +719,12 @@ static const struct io_service_ops test_plain_ops = {
 static const struct io_property uc_service_personality[] = {
 	IO_PROP_STRING("IOProviderClass", "IOResources"),
 	IO_PROP_STRING("IOMatchCategory", "TestUCService"),
+	/* What type 7 makes with IOService::Create, as Apple's samples do. */
+	IO_PROP_DICT("UserClientProperties",
+		     IO_PROP_STRING("IOClass", "IOUserUserClient"),
+		     IO_PROP_STRING("IOUserClass", "TestUserClient"),
+		     IO_PROP_STRING("TestCreatedFrom", "UserClientProperties")),
+	IO_PROP_DICT("NoClassProperties", IO_PROP_STRING("TestCreatedFrom", "nothing")),
 	{ }
 };
 

@@ -136,6 +136,28 @@ TEST_F(uc, the_service_decides_which_client_and_whether)
 	EXPECT_EQ(2, uc_log_count("client_crashed TestUCService"));
 }
 
+TEST_F(uc, a_client_made_from_a_property_dictionary)
+{
+	struct iokit_connect_info ci;
+	struct iokit_entry_info info;
+	struct prop_find p;
+	int conn;
+
+	/* IOService::Create(this, "UserClientProperties"): its class, its keys. */
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 7, &conn, NULL));
+	ASSERT_EQ(0, uc_info(conn, &ci));
+	ASSERT_EQ(0, reg_info(self->fd, ci.client_id, &info));
+	EXPECT_STREQ("TestUserClient", info.class_name);
+	ASSERT_EQ(1, reg_property(self->fd, ci.client_id, "TestCreatedFrom", &p));
+	EXPECT_STREQ("UserClientProperties", p.str);
+	EXPECT_EQ(0, reg_property(self->fd, ci.client_id, "IOUserClass", &p));
+	EXPECT_EQ(0, uc_scalars(conn, UC_NULL, NULL, 0, NULL, NULL));
+	close(conn);
+	/* A dictionary that names no class makes nothing. */
+	EXPECT_EQ(IOKIT_RETURN_BAD_ARGUMENT, uc_open(self->fd, self->service, 8, &conn, NULL));
+	EXPECT_EQ(1, uc_log_count("start TestUserClient"));
+}
+
 TEST_F(uc, bad_opens_are_refused_with_a_reason)
 {
 	struct iokit_registry_lookup l = { .size = sizeof(l), .how = IOKIT_LOOKUP_ROOT };

@@ -220,6 +220,8 @@ static inline struct io_user_client *io_user_client_from_service(struct io_servi
 
 u32 io_user_client_create(struct io_service *service, const char *class_name, u32 type,
 			  struct io_user_client **client);
+u32 io_service_create_from_property(struct io_service *provider, const char *properties_key,
+				    struct io_service **result);
 u32 io_user_client_copy_client_entitlements(struct io_user_client *client,
 					    struct os_dictionary **entitlements);
 u32 io_user_client_dispatch(struct io_user_client *client,
