@@ -318,6 +318,23 @@ static u32 m_ool_sum(struct io_user_client *client, void *ref, struct io_user_cl
 	return ret;
 }
 
+/* @length bytes of (seed + i), or of (i ^ seed), as the method's OSData output. */
+static u32 test_data_out(struct io_user_client_method_args *a, u64 length, u8 seed, bool xor)
+{
+	struct os_data *out;
+	u64 i;
+
+	if (length > a->structure_output_maximum_size)
+		return IOKIT_RETURN_NO_SPACE;
+	out = os_data_alloc_gfp(length, GFP_KERNEL);
+	if (!out)
+		return IOKIT_RETURN_NO_MEMORY;
+	for (i = 0; i < length; i++)
+		out->bytes[i] = xor ? i ^ seed : seed + i;
+	a->structure_output = out;
+	return IOKIT_RETURN_SUCCESS;
+}
+
 /* Fill in[1] bytes of the output with (in[0] + i) & 0xff, inline or not. */
 static u32 m_ool_fill(struct io_user_client *client, void *ref,
 		      struct io_user_client_method_args *a)
@@ -327,19 +344,8 @@ static u32 m_ool_fill(struct io_user_client *client, void *ref,
 	u8 chunk[256];
 	u32 ret;
 
-	if (!md) {
-		struct os_data *out;
-
-		if (length > a->structure_output_maximum_size)
-			return IOKIT_RETURN_NO_SPACE;
-		out = os_data_alloc_gfp(length, GFP_KERNEL);
-		if (!out)
-			return IOKIT_RETURN_NO_MEMORY;
-		for (i = 0; i < length; i++)
-			out->bytes[i] = a->scalar_input[0] + i;
-		a->structure_output = out;
-		return IOKIT_RETURN_SUCCESS;
-	}
+	if (!md)
+		return test_data_out(a, length, a->scalar_input[0], false);
 	if (length > io_memory_descriptor_length(md))
 		return IOKIT_RETURN_NO_SPACE;
 	for (i = 0; i < length; i += sizeof(chunk)) {
@@ -359,18 +365,7 @@ static u32 m_ool_fill(struct io_user_client *client, void *ref,
 /* in[0] bytes of (i ^ 0x5a) & 0xff, however many: variable output. */
 static u32 m_var_out(struct io_user_client *client, void *ref, struct io_user_client_method_args *a)
 {
-	u64 length = a->scalar_input[0], i;
-	struct os_data *out;
-
-	if (length > a->structure_output_maximum_size)
-		return IOKIT_RETURN_NO_SPACE;
-	out = os_data_alloc_gfp(length, GFP_KERNEL);
-	if (!out)
-		return IOKIT_RETURN_NO_MEMORY;
-	for (i = 0; i < length; i++)
-		out->bytes[i] = i ^ 0x5a;
-	a->structure_output = out;
-	return IOKIT_RETURN_SUCCESS;
+	return test_data_out(a, a->scalar_input[0], 0x5a, true);
 }
 
 static struct io_memory_descriptor *test_shared(struct io_user_client *client, u64 type)

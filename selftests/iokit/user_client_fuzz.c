@@ -211,17 +211,9 @@ FIXTURE(fuzz) {
 
 FIXTURE_SETUP(fuzz)
 {
-	uint64_t ids[8];
-
 	if (getuid() || !getenv("IOKIT_MODULES"))
 		SKIP(return, "needs root and the driver modules (run in iokit-vm)");
-	self->fd = open(IOKIT_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd);
-	self->objects = iokit_live_objects();
-	ASSERT_EQ(0, load("iokit_test_user_client", ""));
-	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
-	ASSERT_EQ(1, instances(self->fd, "TestUCService", ids));
-	self->service = ids[0];
+	uc_fixture_setup(_metadata, &self->fd, &self->objects, &self->service);
 }
 
 FIXTURE_TEARDOWN(fuzz)

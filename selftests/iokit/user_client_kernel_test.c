@@ -24,15 +24,8 @@ FIXTURE_SETUP(kc)
 	self->fd = -1;
 	if (getuid() || !getenv("IOKIT_MODULES"))
 		SKIP(return, "needs root and the driver modules (run in iokit-vm)");
-	self->fd = open(IOKIT_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd);
-	self->objects = iokit_live_objects();
-	ASSERT_EQ(0, load("iokit_test_user_client", ""));
+	uc_fixture_setup(_metadata, &self->fd, &self->objects, &self->service);
 	ASSERT_EQ(0, load("iokit_test_kernel_client", ""));
-	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
-	self->service = uc_service(self->fd, "TestUCService");
-	ASSERT_NE(0, self->service);
-	uc_log_clear();
 }
 
 FIXTURE_TEARDOWN(kc)

@@ -187,6 +187,23 @@ static inline uint32_t uc_memory(int conn, uint32_t type, struct iokit_connect_m
 }
 
 #ifdef __KSELFTEST_HARNESS_H
+/*
+ * What every user-client fixture starts with: /dev/iokit, iokit's live
+ * objects counted, the test module loaded and its TestUCService found.
+ */
+static inline void uc_fixture_setup(struct __test_metadata *_metadata, int *fd, long *objects,
+				    uint64_t *service)
+{
+	*fd = open(IOKIT_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, *fd);
+	*objects = iokit_live_objects();
+	ASSERT_EQ(0, load("iokit_test_user_client", ""));
+	ASSERT_EQ(0, iokit_wait_quiet(*fd));
+	*service = uc_service(*fd, "TestUCService");
+	ASSERT_NE(0, *service);
+	uc_log_clear();
+}
+
 /* The test module goes, and everything the test made with it. */
 static inline void uc_unload_clean(struct __test_metadata *_metadata, long objects)
 {
