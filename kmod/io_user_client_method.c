@@ -43,6 +43,9 @@ u32 io_user_client_refuse(struct iokit_reason *r, u32 check, u64 seen, u64 wante
 	return ioreturn;
 }
 
+/* What a method given no scalars reads. */
+static const u64 io_method_no_scalars[IOKIT_SCALAR_MAX];
+
 /* A failed check: kIOReturnBadArgument, as IOUserClient2022 returns. */
 static u32 io_method_refuse(struct iokit_reason *r, u32 check, u64 seen, u64 wanted)
 {
@@ -320,15 +323,22 @@ u32 io_user_client_call(struct io_connection *conn, struct io_user_client *clien
 	if (ret)
 		return ret;
 
-	if (m->scalar_input_count &&
-	    !io_method_read(conn, scalar_in, m->scalar_input, m->scalar_input_count * sizeof(u64)))
-		return io_method_fault(r, m->scalar_input);
-	/* A method that reads past its count reads zeroes, not the stack. */
-	memset(scalar_in + m->scalar_input_count, 0,
-	       (IOKIT_SCALAR_MAX - m->scalar_input_count) * sizeof(u64));
+	/*
+	 * A method that reads past its count reads zeroes, not the stack;
+	 * one given none reads a shared row of them (no 128-byte memset on
+	 * the commonest call).
+	 */
+	args.scalar_input = io_method_no_scalars;
+	if (m->scalar_input_count) {
+		if (!io_method_read(conn, scalar_in, m->scalar_input,
+				    m->scalar_input_count * sizeof(u64)))
+			return io_method_fault(r, m->scalar_input);
+		memset(scalar_in + m->scalar_input_count, 0,
+		       (IOKIT_SCALAR_MAX - m->scalar_input_count) * sizeof(u64));
+		args.scalar_input = scalar_in;
+	}
 	memset(scalar_out, 0, scalar_room * sizeof(u64));
 	args.selector = m->selector;
-	args.scalar_input = scalar_in;
 	args.scalar_input_count = m->scalar_input_count;
 	args.scalar_output = scalar_out;
 	args.scalar_output_count = scalar_room;

@@ -7,6 +7,9 @@
  *
  *   dispatcher  IOKIT_IOC_CONNECT_INFO: the size-first struct copied in and
  *               out, and nothing else
+ *   refused     a call refused by its first check (selector out of range):
+ *               the call struct in and out and the framework's checks,
+ *               no client lock, no driver
  *   null        ExternalMethod with no arguments, on a serial client
  *               (the default: calls into a client take its lock) and on
  *               a concurrent one
@@ -114,6 +117,22 @@ static double bench_method(int conn, const struct iokit_connect_method *m, int n
 	return (now() - t) / n;
 }
 
+/* Seconds per call of @m, which the framework refuses, over @n calls. */
+static double bench_refused(int conn, const struct iokit_connect_method *m, int n)
+{
+	struct iokit_connect_method call;
+	double t = now();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		call = *m;
+		if (!ioctl(conn, IOKIT_IOC_CONNECT_METHOD, &call) ||
+		    call.ioreturn != IOKIT_RETURN_BAD_ARGUMENT)
+			die("a call that should be refused");
+	}
+	return (now() - t) / n;
+}
+
 /* The connection's dispatcher alone: IOKIT_IOC_CONNECT_INFO. */
 static double bench_info(int conn, int n)
 {
@@ -195,7 +214,7 @@ int main(void)
 	uint64_t s_in[16] = { 0 }, s_out[16];
 	struct iokit_port_create pc = { .size = sizeof(pc) };
 	struct iokit_connect_method m;
-	double bare, info, null_serial, null_conc, scalars, structs, ool, copy, async, efd;
+	double bare, info, refused, null_serial, null_conc, scalars, structs, ool, copy, async, efd;
 	int fd, null, serial, conc, n = 200000;
 	uint64_t service;
 
@@ -216,6 +235,9 @@ int main(void)
 	info = bench_info(conc, n);
 	memset(&m, 0, sizeof(m));
 	m.size = sizeof(m);
+	m.selector = 1000;
+	refused = bench_refused(conc, &m, n);
+	m.selector = 0;
 	null_serial = bench_method(serial, &m, n);
 	null_conc = bench_method(conc, &m, n);
 	m.selector = 3;
@@ -246,6 +268,8 @@ int main(void)
 	printf("bench: user client: bare ioctl on a null misc device %.0f ns\n", bare * 1e9);
 	printf("bench: user client: dispatcher alone (CONNECT_INFO)/bare ioctl ratio %.2f\n",
 	       info / bare);
+	printf("bench: user client: refused at the selector check/bare ioctl ratio %.2f\n",
+	       refused / bare);
 	printf("bench: user client: null method/bare ioctl ratio %.2f serial, %.2f concurrent\n",
 	       null_serial / bare, null_conc / bare);
 	printf("bench: user client: 16 scalars in and out/bare ioctl ratio %.2f\n", scalars / bare);
