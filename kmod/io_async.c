@@ -177,12 +177,17 @@ static void io_async_free_work(struct work_struct *work)
 	struct io_async_action *a = container_of(work, struct io_async_action, free_work);
 	struct io_connection *conn = a->conn;
 
-	if (a->kernel_done)
+	bool kernel = a->kernel_done;
+
+	if (kernel)
 		io_async_deliver(a);
 	if (a->port)
 		io_port_put(a->port);
 	io_user_uncharge(conn->user, sizeof(*a), 0);
 	kfree(a);
+	/* Its close may return now: the connection is still held here. */
+	if (kernel && atomic_dec_and_test(&conn->kernel_actions))
+		wake_up_all(&conn->kernel_wq);
 	io_connection_put(conn);
 	iokit_live_dec(IOKIT_LIVE_ASYNC);
 }
@@ -346,6 +351,7 @@ u32 io_async_action_create(struct io_connection *conn, struct iokit_connect_meth
 	if (kernel) {
 		a->kernel_done = kernel->done;
 		a->refcon = kernel->refcon;
+		atomic_inc(&conn->kernel_actions);
 	}
 	INIT_WORK(&a->done_work, io_async_done_work);
 	INIT_WORK(&a->free_work, io_async_free_work);
@@ -449,14 +455,6 @@ int io_async_init(void)
 {
 	io_async_wq = alloc_workqueue("iokit_async", 0, 0);
 	return io_async_wq ? 0 : -ENOMEM;
-}
-
-/**
- * io_async_flush() - wait until every completion posted so far is delivered
- */
-void io_async_flush(void)
-{
-	flush_workqueue(io_async_wq);
 }
 
 /* Called once no connection is left: every action's memory is back. */

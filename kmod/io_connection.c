@@ -30,6 +30,7 @@
  * serialised by @call_lock unless its class allows them concurrently.
  */
 #include <linux/anon_inodes.h>
+#include <linux/capability.h>
 #include <linux/file.h>
 #include <linux/mm.h>
 
@@ -359,6 +360,7 @@ static struct io_connection *io_connection_alloc(u32 *ret)
 	spin_lock_init(&conn->async_lock);
 	INIT_LIST_HEAD(&conn->async_pending);
 	mutex_init(&conn->call_lock);
+	init_waitqueue_head(&conn->kernel_wq);
 	mutex_init(&conn->memory_ask_lock);
 	mutex_init(&conn->memory_lock);
 	xa_init(&conn->memory);
@@ -380,17 +382,17 @@ static void io_connection_delivered(struct file *file)
  * io_connection_open() - a connection to a new user client of a service
  * @service: the service
  * @type: the connection type
- * @privileged: the opener has CAP_SYS_ADMIN
- * @kernel: for a kernel client, not an application
+ * @file: the /dev/iokit the application's open came through; NULL for a
+ *	kernel client, which is root
  * @reason: where a refusal is explained
  * @out: the connection, with one reference, its client connected
  *
  * Return: an IOReturn.
  */
-u32 io_connection_open(struct io_service *service, u32 type, bool privileged, bool kernel,
+u32 io_connection_open(struct io_service *service, u32 type, struct file *file,
 		       struct iokit_reason *reason, struct io_connection **out)
 {
-	struct io_open_request req = { .reason = reason };
+	struct io_open_request req = { .reason = reason, .file = file };
 	struct io_user_client *client;
 	struct io_connection *conn;
 	u32 ret;
@@ -398,12 +400,12 @@ u32 io_connection_open(struct io_service *service, u32 type, bool privileged, bo
 	conn = io_connection_alloc(&ret);
 	if (!conn)
 		return ret;
-	conn->kernel = kernel;
+	conn->kernel = !file;
 	req.conn = conn;
-	req.privileged = privileged;
+	req.privileged = !file || file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
 	req.type = type;
 	/* A kernel client has no program of its own: only root's entitlement. */
-	req.entitlements = io_user_client_entitlements(privileged, !kernel);
+	req.entitlements = io_user_client_entitlements(req.privileged, file != NULL);
 	ret = io_service_new_user_client(service, type, &req);
 	if (req.entitlements)
 		os_object_put(&req.entitlements->obj);
@@ -433,10 +435,17 @@ free_conn:
 /**
  * io_connection_close_kernel() - IOServiceClose for a kernel client
  * @conn: the connection; its reference is dropped
+ *
+ * Returns once every completion callback of the connection has run.
  */
 void io_connection_close_kernel(struct io_connection *conn)
 {
 	io_connection_close(conn, false);
+	/*
+	 * Every completion it was owed has been handed over: whoever
+	 * terminated the client, and whenever the driver let go.
+	 */
+	wait_event(conn->kernel_wq, !atomic_read(&conn->kernel_actions));
 	io_connection_put(conn);
 }
 
@@ -469,8 +478,8 @@ u32 io_connection_cmd_open(struct iokit_call *call, void *arg)
 	ret = IOKIT_RETURN_BAD_ARGUMENT;
 	if (!os_object_is_kind(&e->obj, &io_service_class))
 		goto put_entry;
-	ret = io_connection_open(io_service_from_entry(e), so->type, iokit_call_privileged(call),
-				 false, &so->reason, &conn);
+	ret = io_connection_open(io_service_from_entry(e), so->type, call->file, &so->reason,
+				 &conn);
 	if (ret)
 		goto put_entry;
 	file = anon_inode_getfile("[iokit-connect]", &io_connection_fops, conn,

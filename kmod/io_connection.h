@@ -12,6 +12,7 @@
 #include <linux/percpu-refcount.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 
 struct file;
@@ -62,6 +63,9 @@ enum {
  *	mappings, so that revoking them unmaps this connection's alone
  * @kernel: a kernel client's: its buffers are kernel memory, it has no
  *	file
+ * @kernel_actions: a kernel client's async calls whose callback is still
+ *	to run or whose memory is still to go
+ * @kernel_wq: where its close waits for them
  */
 struct io_connection {
 	struct kref ref;
@@ -89,6 +93,8 @@ struct io_connection {
 	bool memory_revoked;
 	struct inode *inode;
 	bool kernel;
+	atomic_t kernel_actions;
+	wait_queue_head_t kernel_wq;
 };
 
 void io_connection_put(struct io_connection *conn);

@@ -48,7 +48,7 @@ u32 io_service_open_kernel(struct io_service *service, u32 type, struct io_conne
 	struct iokit_reason reason = { };
 
 	*conn = NULL;
-	return io_connection_open(service, type, true, true, &reason, conn);
+	return io_connection_open(service, type, NULL, &reason, conn);
 }
 EXPORT_SYMBOL_GPL(io_service_open_kernel);
 
@@ -58,13 +58,14 @@ EXPORT_SYMBOL_GPL(io_service_open_kernel);
  *
  * The client's calls drain, its ClientClose runs and it is terminated;
  * what async calls it left pending are aborted, and every completion
- * callback, aborted or not, has run before this returns: the caller's
- * module may then unload.  Process context; not from a callback.
+ * callback of the connection, aborted or not, has run before this
+ * returns: the caller's module may then unload.  Process context; not
+ * from one of its own callbacks, which would wait for itself.  A driver
+ * that keeps a completion past its Stop keeps this waiting.
  */
 void io_service_close_kernel(struct io_connection *conn)
 {
 	io_connection_close_kernel(conn);
-	io_async_flush();
 }
 EXPORT_SYMBOL_GPL(io_service_close_kernel);
 
@@ -93,11 +94,14 @@ static u32 io_connect_call(struct io_connection *conn, struct io_connect_args *a
 	client = io_connection_call_begin(conn, &call, &ret);
 	if (client) {
 		ret = io_user_client_call(conn, client, &m, completion, &action);
+		/*
+		 * Nothing to copy back to: an accepted call is committed at
+		 * once, inside the call, so a close drains it with the call.
+		 */
+		if (action)
+			io_async_action_commit(action, true);
 		io_connection_call_end(conn);
 	}
-	/* Nothing to copy back to: an accepted call is committed at once. */
-	if (action)
-		io_async_action_commit(action, true);
 	args->reason = m.reason;
 	args->scalar_output_count = ret ? 0 : m.scalar_output_count;
 	args->struct_output_size = ret ? 0 : m.struct_output_size;
@@ -131,6 +135,10 @@ EXPORT_SYMBOL_GPL(io_connect_call_method);
  *	status, args, count) runs once, in process context on iokit's
  *	workqueue, for a call that succeeds - with the driver's result, or
  *	kIOReturnAborted if the client went first
+ *
+ * The call's buffers are the caller's until the callback has run: a
+ * driver may keep the descriptors of structures over
+ * IOKIT_STRUCT_INLINE_MAX for the async work.
  *
  * Return: as io_connect_call_method(); a call that fails has no
  * completion.

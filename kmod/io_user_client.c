@@ -26,6 +26,7 @@ const struct os_class io_user_client_class = {
 	.name = "IOUserClient",
 	.super = &io_service_class,
 };
+EXPORT_SYMBOL_GPL(io_user_client_class);
 
 /**
  * io_user_client_fini() - a user client's last reference is gone
@@ -40,7 +41,6 @@ void io_user_client_fini(struct io_service *service)
 	if (client->entitlements)
 		os_object_put(&client->entitlements->obj);
 }
-EXPORT_SYMBOL_GPL(io_user_client_class);
 
 /* One dispatch entry as IOUserClientMethods shows it. */
 static struct os_dictionary *io_user_client_method_describe(const struct io_user_client_method *m,
@@ -354,6 +354,8 @@ u32 io_service_create_from_property(struct io_service *provider, const char *pro
 	else if (!req)
 		ret = IOKIT_RETURN_UNSUPPORTED;
 	else
+		ret = io_user_client_policy_admit_properties(req, dict);
+	if (!ret)
 		ret = io_user_client_create_from(provider, cls->str, req->type, dict, &client);
 	if (!ret)
 		*result = &client->service;

@@ -19,12 +19,20 @@
  *    may open, as DriverKit's does; and a class may require entitlements
  *    of every caller, root included (IOServiceDEXTEntitlements).
  *
- * Entitlements are honoured only where nobody but root can have made
- * them: for a process in the initial user namespace (one that holds
- * CAP_CHECKPOINT_RESTORE in a namespace of its own may point its
- * /proc/PID/exe at another binary) whose executable's filesystem is
- * mounted there too (a namespace's root may set security.* on its own
- * mounts).
+ * The rules are about the /dev/iokit descriptor's opener, as every
+ * privilege of iokit is: a descriptor carries its opener's credentials
+ * and no more.  Entitlements are about the program calling.
+ *
+ * An attribute on a file is not yet a program's: anyone may run the file
+ * with LD_PRELOAD, ptrace it, or point another process's
+ * /proc/PID/exe at it.  Entitlements are honoured only for a process
+ * the kernel ran in secure mode from a set-group-ID executable - so that
+ * the loader ignored its environment and its own user cannot ptrace it
+ * or write its memory - and that still holds that group: root entitles
+ * a program by making it set-group-ID to a group of its own.  And only
+ * where nobody but root can have made the attribute or the bit: not in
+ * a user namespace, not on a mount made in one, not on a nosuid or
+ * idmapped mount (FUSE, removable media).
  *
  * The policy is an RCU-protected array replaced whole: an open reads it
  * without a lock, at most IOKIT_POLICY_RULES_MAX rules.
@@ -34,7 +42,9 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/mount.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -67,27 +77,43 @@ struct io_policy {
 static struct io_policy __rcu *io_policy;
 static DEFINE_MUTEX(io_policy_lock);	/* serialises SET */
 
-/* Whether @r applies to this open by the current process. */
-static bool io_policy_rule_applies(const struct io_policy_rule *r, const char *cls, u32 type)
+/* Whether @cred is in group @gid: its effective group or a supplementary one. */
+static bool io_cred_in_group(const struct cred *cred, kgid_t gid)
 {
+	const struct group_info *groups = cred->group_info;
+	int i;
+
+	if (gid_eq(cred->egid, gid))
+		return true;
+	for (i = 0; groups && i < groups->ngroups; i++)
+		if (gid_eq(groups->gid[i], gid))
+			return true;
+	return false;
+}
+
+/* Whether @r applies to this open through @file (its opener's credentials). */
+static bool io_policy_rule_applies(const struct io_policy_rule *r, struct file *file,
+				   const char *cls, u32 type)
+{
+	const struct cred *cred = file->f_cred;
 	u32 match = r->rule.match;
 
 	if (r->rule.ioclass[0] && strcmp(r->rule.ioclass, cls))
 		return false;
 	if (r->rule.type != IOKIT_POLICY_ANY_TYPE && r->rule.type != type)
 		return false;
-	if (match & IOKIT_POLICY_MATCH_UID && !uid_eq(current_euid(), r->uid))
+	if (match & IOKIT_POLICY_MATCH_UID && !uid_eq(cred->euid, r->uid))
 		return false;
-	if (match & IOKIT_POLICY_MATCH_GID && !in_egroup_p(r->gid))
+	if (match & IOKIT_POLICY_MATCH_GID && !io_cred_in_group(cred, r->gid))
 		return false;
 	if (match & IOKIT_POLICY_MATCH_CAP &&
-	    !ns_capable_noaudit(&init_user_ns, r->rule.capability))
+	    !file_ns_capable(file, &init_user_ns, r->rule.capability))
 		return false;
 	return true;
 }
 
 /* The first rule that applies: its action, and its 1-based number in *@number. */
-static u32 io_policy_verdict(const char *cls, u32 type, unsigned int *number)
+static u32 io_policy_verdict(struct file *file, const char *cls, u32 type, unsigned int *number)
 {
 	const struct io_policy *p;
 	u32 action = 0;
@@ -97,7 +123,7 @@ static u32 io_policy_verdict(const char *cls, u32 type, unsigned int *number)
 	rcu_read_lock();
 	p = rcu_dereference(io_policy);
 	for (i = 0; p && i < p->count; i++) {
-		if (io_policy_rule_applies(&p->rules[i], cls, type)) {
+		if (io_policy_rule_applies(&p->rules[i], file, cls, type)) {
 			action = p->rules[i].rule.action;
 			*number = i + 1;
 			break;
@@ -155,6 +181,56 @@ static bool io_entitled_to_service(const struct os_dictionary *e, struct io_serv
 }
 
 /*
+ * IOServiceDEXTEntitlements as a property: a string (one entitlement), or
+ * an array of alternatives, each a string or an array of strings all
+ * required.  Anything else admits no one.
+ */
+static bool io_entitled_for_property(const struct os_dictionary *e, const struct os_object *v)
+{
+	const struct os_string *s = os_string_cast(v);
+	const struct os_array *alts = os_array_cast(v);
+	unsigned int i, j;
+
+	if (s)
+		return io_entitled(e, s->str);
+	for (i = 0; alts && i < alts->count; i++) {
+		const struct os_array *all = os_array_cast(alts->items[i]);
+		bool held = true;
+
+		s = os_string_cast(alts->items[i]);
+		if (s && io_entitled(e, s->str))
+			return true;
+		for (j = 0; all && j < all->count && held; j++) {
+			s = os_string_cast(all->items[j]);
+			held = s && io_entitled(e, s->str);
+		}
+		if (all && all->count && held)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * io_user_client_policy_admit_properties() - the IOServiceDEXTEntitlements
+ *	of the dictionary a client is created from
+ * @req: the open
+ * @props: the dictionary (IOService::Create's)
+ *
+ * Return: IOKIT_RETURN_SUCCESS, or IOKIT_RETURN_NOT_PERMITTED with reason
+ * IOKIT_CHECK_ENTITLEMENT.
+ */
+u32 io_user_client_policy_admit_properties(struct io_open_request *req,
+					   const struct os_dictionary *props)
+{
+	const struct os_object *v = os_dictionary_get(props, "IOServiceDEXTEntitlements");
+
+	if (!v || io_entitled_for_property(req->entitlements, v))
+		return IOKIT_RETURN_SUCCESS;
+	return io_user_client_refuse(req->reason, IOKIT_CHECK_ENTITLEMENT, 0, 0,
+				     IOKIT_RETURN_NOT_PERMITTED);
+}
+
+/*
  * IOServiceDEXTEntitlements: the caller holds every entitlement of one
  * alternative (names separated by spaces).
  */
@@ -208,7 +284,7 @@ u32 io_user_client_policy_admit(struct io_open_request *req, const struct io_dri
 	u32 action;
 
 	if (!req->privileged) {
-		action = io_policy_verdict(driver->cls.name, type, &number);
+		action = io_policy_verdict(req->file, driver->cls.name, type, &number);
 		if (!action && (uc->flags & IO_USER_CLIENT_ANY_ACCESS ||
 				io_entitled_to_service(req->entitlements, service)))
 			action = IOKIT_POLICY_ALLOW;
@@ -223,6 +299,25 @@ u32 io_user_client_policy_admit(struct io_open_request *req, const struct io_dri
 	return IOKIT_RETURN_SUCCESS;
 }
 
+/*
+ * Whether the current process is what @exe, a set-group-ID program, made
+ * of it by a secure exec: it holds the program's group and is not
+ * dumpable (ptrace and /proc/PID/mem need CAP_SYS_PTRACE), and nothing on
+ * the way can have been made by anyone but root.
+ */
+static bool io_exe_is_entitled_program(struct file *exe)
+{
+	const struct inode *inode = file_inode(exe);
+
+	return current_user_ns() == &init_user_ns &&
+	       inode->i_sb->s_user_ns == &init_user_ns &&
+	       !(exe->f_path.mnt->mnt_flags & MNT_NOSUID) &&
+	       !is_idmapped_mnt(exe->f_path.mnt) &&
+	       (inode->i_mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP) &&
+	       gid_eq(current_egid(), inode->i_gid) &&
+	       get_dumpable(current->mm) != SUID_DUMP_USER;
+}
+
 /* The executable's entitlements, if no one but root can have given them. */
 static struct os_dictionary *io_entitlements_of_exe(void)
 {
@@ -233,19 +328,24 @@ static struct os_dictionary *io_entitlements_of_exe(void)
 	ssize_t len;
 	void *buf;
 
-	if (current_user_ns() != &init_user_ns || !current->mm)
+	if (!current->mm)
 		return NULL;
 	exe = iokit_mm_exe_file(current->mm);
 	if (!exe)
 		return NULL;
 	dict = NULL;
-	if (file_inode(exe)->i_sb->s_user_ns != &init_user_ns)
+	if (!io_exe_is_entitled_program(exe))
 		goto put_exe;
-	buf = kmalloc(IOKIT_ENTITLEMENTS_MAX, GFP_KERNEL);
+	/* Its size first: most programs have none, and cost no buffer. */
+	len = __vfs_getxattr(file_dentry(exe), file_inode(exe), IOKIT_ENTITLEMENTS_XATTR,
+			     NULL, 0);
+	if (len <= 0 || len > IOKIT_ENTITLEMENTS_MAX)
+		goto put_exe;
+	buf = kmalloc(len, GFP_KERNEL);
 	if (!buf)
 		goto put_exe;
 	len = __vfs_getxattr(file_dentry(exe), file_inode(exe), IOKIT_ENTITLEMENTS_XATTR, buf,
-			     IOKIT_ENTITLEMENTS_MAX);
+			     len);
 	if (len > 0) {
 		obj = os_unserialize(buf, len, &err);
 		dict = obj ? os_dictionary_cast(obj) : NULL;
@@ -305,8 +405,8 @@ u32 io_user_client_copy_client_entitlements(struct io_user_client *client,
 }
 EXPORT_SYMBOL_GPL(io_user_client_copy_client_entitlements);
 
-/* One rule from user space, checked and its ids mapped, or false. */
-static bool io_policy_rule_import(struct io_policy_rule *r)
+/* One rule from user space, checked and its ids mapped from @user_ns, or false. */
+static bool io_policy_rule_import(struct io_policy_rule *r, struct user_namespace *user_ns)
 {
 	const struct iokit_policy_rule *u = &r->rule;
 	u32 match = u->match;
@@ -321,8 +421,8 @@ static bool io_policy_rule_import(struct io_policy_rule *r)
 	    (!(match & IOKIT_POLICY_MATCH_GID) && u->gid) ||
 	    (!(match & IOKIT_POLICY_MATCH_CAP) && u->capability))
 		return false;
-	r->uid = make_kuid(current_user_ns(), u->uid);
-	r->gid = make_kgid(current_user_ns(), u->gid);
+	r->uid = make_kuid(user_ns, u->uid);
+	r->gid = make_kgid(user_ns, u->gid);
 	if ((match & IOKIT_POLICY_MATCH_UID && !uid_valid(r->uid)) ||
 	    (match & IOKIT_POLICY_MATCH_GID && !gid_valid(r->gid)) ||
 	    (match & IOKIT_POLICY_MATCH_CAP && !cap_valid(u->capability)))
@@ -330,13 +430,15 @@ static bool io_policy_rule_import(struct io_policy_rule *r)
 	return true;
 }
 
-static u32 io_policy_set(struct iokit_policy *p)
+static u32 io_policy_set(struct iokit_policy *p, struct user_namespace *user_ns)
 {
 	struct io_policy *new, *old;
 	unsigned int i;
 
-	if (p->count > IOKIT_POLICY_RULES_MAX)
+	if (p->count > IOKIT_POLICY_RULES_MAX) {
+		p->bad_rule = IOKIT_POLICY_RULES_MAX;
 		return IOKIT_RETURN_BAD_ARGUMENT;
+	}
 	new = kzalloc(struct_size(new, rules, p->count), GFP_KERNEL_ACCOUNT);
 	if (!new)
 		return IOKIT_RETURN_NO_MEMORY;
@@ -348,7 +450,7 @@ static u32 io_policy_set(struct iokit_policy *p)
 			kfree(new);
 			return IOKIT_RETURN_VM_ERROR;
 		}
-		if (!io_policy_rule_import(&new->rules[i])) {
+		if (!io_policy_rule_import(&new->rules[i], user_ns)) {
 			p->bad_rule = i;
 			kfree(new);
 			return IOKIT_RETURN_BAD_ARGUMENT;
@@ -362,7 +464,7 @@ static u32 io_policy_set(struct iokit_policy *p)
 	return IOKIT_RETURN_SUCCESS;
 }
 
-static u32 io_policy_get(struct iokit_policy *p)
+static u32 io_policy_get(struct iokit_policy *p, struct user_namespace *user_ns)
 {
 	struct iokit_policy_rule *out;
 	const struct io_policy *cur;
@@ -377,9 +479,9 @@ static u32 io_policy_get(struct iokit_policy *p)
 	for (i = 0; out && i < n; i++) {
 		out[i] = cur->rules[i].rule;
 		if (out[i].match & IOKIT_POLICY_MATCH_UID)
-			out[i].uid = from_kuid_munged(current_user_ns(), cur->rules[i].uid);
+			out[i].uid = from_kuid_munged(user_ns, cur->rules[i].uid);
 		if (out[i].match & IOKIT_POLICY_MATCH_GID)
-			out[i].gid = from_kgid_munged(current_user_ns(), cur->rules[i].gid);
+			out[i].gid = from_kgid_munged(user_ns, cur->rules[i].gid);
 	}
 	mutex_unlock(&io_policy_lock);
 	p->count = n;
@@ -402,6 +504,8 @@ static u32 io_policy_get(struct iokit_policy *p)
  */
 u32 io_user_client_cmd_policy(struct iokit_call *call, void *arg)
 {
+	/* Ids as the opener, whose privilege this is, spells them. */
+	struct user_namespace *user_ns = call->file->f_cred->user_ns;
 	struct iokit_policy *p = arg;
 
 	p->bad_rule = 0;
@@ -411,11 +515,11 @@ u32 io_user_client_cmd_policy(struct iokit_call *call, void *arg)
 		return IOKIT_RETURN_BAD_ARGUMENT;
 	switch (p->op) {
 	case IOKIT_POLICY_GET:
-		return io_policy_get(p);
+		return io_policy_get(p, user_ns);
 	case IOKIT_POLICY_SET:
 		if (!iokit_call_writable(call))
 			return IOKIT_RETURN_NOT_PERMITTED;
-		return io_policy_set(p);
+		return io_policy_set(p, user_ns);
 	default:
 		return IOKIT_RETURN_BAD_ARGUMENT;
 	}

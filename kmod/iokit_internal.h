@@ -142,6 +142,8 @@ struct iokit_reason;
  * struct io_open_request - the IOServiceOpen a service's NewUserClient serves
  * @conn: the connection being made: the client's memory is charged to it
  * @privileged: the opener of /dev/iokit had CAP_SYS_ADMIN
+ * @file: the /dev/iokit it came through, whose opener root's policy
+ *	rules are about; NULL for a kernel client (privileged)
  * @entitlements: the calling process's, or NULL
  * @type: the connection type
  * @reason: where a refusal is explained
@@ -150,6 +152,7 @@ struct iokit_reason;
 struct io_open_request {
 	struct io_connection *conn;
 	bool privileged;
+	struct file *file;
 	struct os_dictionary *entitlements;
 	u32 type;
 	struct iokit_reason *reason;
@@ -169,6 +172,8 @@ void io_user_client_fini(struct io_service *service);
 u32 io_user_client_policy_admit(struct io_open_request *req, const struct io_driver *driver,
 				struct io_service *service, u32 type);
 struct os_dictionary *io_user_client_entitlements(bool privileged, bool program);
+u32 io_user_client_policy_admit_properties(struct io_open_request *req,
+					   const struct os_dictionary *props);
 u32 io_user_client_cmd_policy(struct iokit_call *call, void *arg);
 void io_user_client_policy_exit(void);
 
@@ -183,7 +188,7 @@ u32 io_user_client_call(struct io_connection *conn, struct io_user_client *clien
 
 /* io_connection.c */
 u32 io_connection_cmd_open(struct iokit_call *call, void *arg);
-u32 io_connection_open(struct io_service *service, u32 type, bool privileged, bool kernel,
+u32 io_connection_open(struct io_service *service, u32 type, struct file *file,
 		       struct iokit_reason *reason, struct io_connection **out);
 void io_connection_close_kernel(struct io_connection *conn);
 void io_connection_detach(struct io_connection *conn, struct io_user_client *client);
@@ -214,7 +219,6 @@ u32 io_async_action_create(struct io_connection *conn, struct iokit_connect_meth
 			   struct io_async_action **out);
 void io_async_action_commit(struct io_async_action *action, bool succeeded);
 void io_async_abort_all(struct io_connection *conn);
-void io_async_flush(void);
 bool io_async_cancel(struct io_connection *conn, const u64 *reference, u32 count);
 
 /* io_registry_entry.c */

@@ -8,7 +8,9 @@
  * methods: synchronous, refused, out of line both ways and async (one
  * completed, one aborted), logging one line per step in "log".  "hold
  * ID" opens a connection and keeps it, "call" calls its add method and
- * logs the IOReturn, "release" closes it.
+ * logs the IOReturn, "later" makes an async call that completes in two
+ * seconds and does not wait for it, "release" closes the connection and
+ * logs what that call's callback got, which has run by then.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -42,6 +44,9 @@ struct waiter {
 	u32 count;
 	u64 args[IOKIT_ASYNC_ARGS_MAX];
 };
+
+/* "later"'s call, whose callback may run while the module waits for nothing. */
+static struct waiter later;
 
 /* KernelCompletion: process context, once per accepted call. */
 static void async_done(void *refcon, u32 status, const u64 *args, u32 count)
@@ -81,10 +86,8 @@ static void run_async(struct io_connection *conn, u32 selector, const u64 *in, u
 		seq_buf_printf(&log_seq, "async %u refused %#x\n", selector, ret);
 		return;
 	}
-	if (!wait_for_completion_timeout(&w.done, 10 * HZ)) {
-		seq_buf_printf(&log_seq, "async %u lost\n", selector);
-		return;
-	}
+	/* No timeout: @w is the callback's until it has run (a lost one hangs the test). */
+	wait_for_completion(&w.done);
 	seq_buf_printf(&log_seq, "async %u %#x %u %llu %llu\n", selector, w.status, w.count,
 		       w.args[0], w.args[1]);
 }
@@ -193,10 +196,23 @@ static ssize_t control_write(struct file *file, const char __user *ubuf, size_t 
 	} else if (!strcmp(word, "call") && held) {
 		ret = call_add(held, 2, 3, &sum);
 		seq_buf_printf(&log_seq, "call %#x %llu\n", ret, sum);
+	} else if (!strcmp(word, "later") && held) {
+		u64 in[2] = { 2000, 1 };
+		struct io_kernel_completion c = { .done = async_done, .refcon = &later };
+		struct io_connect_args args = {
+			.selector = SEL_ASYNC_LATER, .scalar_input = in, .scalar_input_count = 2,
+		};
+
+		init_completion(&later.done);
+		ret = io_connect_call_async_method(held, &args, &c);
+		seq_buf_printf(&log_seq, "later %#x\n", ret);
 	} else if (!strcmp(word, "release") && held) {
 		io_service_close_kernel(held);
 		held = NULL;
 		seq_buf_printf(&log_seq, "released\n");
+		/* Every callback of the connection has run by now. */
+		if (try_wait_for_completion(&later.done))
+			seq_buf_printf(&log_seq, "later done %#x\n", later.status);
 	} else {
 		len = -EINVAL;
 	}

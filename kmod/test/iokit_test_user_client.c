@@ -8,8 +8,8 @@
  * TestPrivateClient (root only), type 6 TestEntitledClient (anyone with
  * the entitlements "com.example.iokit.a" and ".b", or ".admin"), type 7
  * a TestUserClient by IOService::Create from its UserClientProperties
- * (type 8 from a dictionary that names no class), any other
- * TestUserClient; TestUCPlain
+ * (type 8 from a dictionary that names no class, type 9 from one that
+ * requires "com.example.iokit.admin"), any other TestUserClient; TestUCPlain
  * has no NewUserClient and names TestUserClient in IOUserClientClass;
  * TestUCNone has neither.  What IOKit calls is logged, one "event class"
  * line each, in /sys/kernel/debug/iokit_test_user_client/log (a write
@@ -674,11 +674,14 @@ static u32 test_new_user_client(struct io_service *service, u32 type,
 	case 6:
 		return io_user_client_create(service, "TestEntitledClient", type, client);
 	case 7:
-	case 8: {
+	case 8:
+	case 9: {
+		static const char *const keys[] = {
+			"UserClientProperties", "NoClassProperties", "EntitledClientProperties",
+		};
 		struct io_service *s;
 
-		ret = io_service_create_from_property(service, type == 7 ? "UserClientProperties" :
-							   "NoClassProperties", &s);
+		ret = io_service_create_from_property(service, keys[type - 7], &s);
 		*client = ret ? NULL : io_user_client_from_service(s);
 		return ret;
 	}
@@ -720,6 +723,9 @@ static const struct io_property uc_service_personality[] = {
 		     IO_PROP_STRING("IOUserClass", "TestUserClient"),
 		     IO_PROP_STRING("TestCreatedFrom", "UserClientProperties")),
 	IO_PROP_DICT("NoClassProperties", IO_PROP_STRING("TestCreatedFrom", "nothing")),
+	IO_PROP_DICT("EntitledClientProperties",
+		     IO_PROP_STRING("IOUserClass", "TestUserClient"),
+		     IO_PROP_STRINGS("IOServiceDEXTEntitlements", "com.example.iokit.admin")),
 	{ }
 };
 

@@ -96,4 +96,26 @@ TEST_F(kc, the_driver_goes_while_a_kernel_client_holds_it)
 	ASSERT_EQ(0, kc("hold", self->service));
 }
 
+TEST_F(kc, a_close_waits_for_the_callbacks_it_is_owed)
+{
+	/* The driver goes with an async call pending: its abort is delivered by the close. */
+	ASSERT_EQ(0, kc("hold", self->service));
+	ASSERT_EQ(0, kc("later", 0));
+	EXPECT_TRUE(kc_log_has("later 0x0"));
+	EXPECT_EQ(0, unload("iokit_test_user_client"));
+	ASSERT_EQ(0, kc("release", 0));
+	EXPECT_TRUE(kc_log_has("later done 0xe00002eb"));
+	ASSERT_EQ(0, load("iokit_test_user_client", ""));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+	self->service = uc_service(self->fd, "TestUCService");
+
+	/* The close itself aborts it; the module may go right after. */
+	ASSERT_EQ(0, kc("hold", self->service));
+	ASSERT_EQ(0, kc("later", 0));
+	ASSERT_EQ(0, kc("release", 0));
+	EXPECT_TRUE(kc_log_has("later done 0xe00002eb"));
+	EXPECT_EQ(0, unload("iokit_test_kernel_client"));
+	ASSERT_EQ(0, load("iokit_test_kernel_client", ""));
+}
+
 TEST_HARNESS_MAIN

@@ -5,7 +5,8 @@
  * executable - each allowing and denying an unprivileged process (uid
  * 65534), and a class's required entitlements holding root too.  The
  * unprivileged side is this program run again ("--open") from a copy on a
- * tmpfs, where root can give the copy entitlements.
+ * tmpfs, set-group-ID to a group of its own as root entitles a program,
+ * where root can give the copy entitlements.
  */
 #include <sched.h>
 #include <stdlib.h>
@@ -21,8 +22,12 @@
 #include "user_client_util.h"
 
 #define NOBODY		65534
+#define ENTITLED	65533	/* the entitled program's own group */
 #define ENT_DIR		"/tmp/iokit-entitled"
 #define ENT_EXE		ENT_DIR "/client"
+#define PLAIN_EXE	ENT_DIR "/plain"	/* the same, not set-group-ID */
+#define NOSUID_DIR	"/tmp/iokit-nosuid"
+#define NOSUID_EXE	NOSUID_DIR "/client"
 
 /* What the unprivileged side's exit status says. */
 enum {
@@ -57,9 +62,9 @@ static int open_as_self(int argc, char **argv)
 	return OPENED;
 }
 
-/* Run @exe --open as uid and gid 65534; in a new user namespace if @userns. */
-static int run_as_nobody(const char *exe, uint64_t service, uint32_t type, bool entitlements,
-			 bool userns)
+/* Run @exe --open as uid 65534 and group @gid; in a new user namespace if @userns. */
+static int run_as(const char *exe, gid_t gid, uint64_t service, uint32_t type,
+		  bool entitlements, bool userns)
 {
 	char sid[32], stype[16];
 	int status;
@@ -69,9 +74,7 @@ static int run_as_nobody(const char *exe, uint64_t service, uint32_t type, bool 
 	snprintf(stype, sizeof(stype), "%u", type);
 	pid = fork();
 	if (!pid) {
-		gid_t gid = NOBODY;
-
-		if (setgroups(1, &gid) || setgid(NOBODY) || setuid(NOBODY))
+		if (setgroups(1, &gid) || setgid(gid) || setuid(NOBODY))
 			_exit(100);
 		if (userns && unshare(CLONE_NEWUSER))
 			_exit(101);
@@ -82,6 +85,12 @@ static int run_as_nobody(const char *exe, uint64_t service, uint32_t type, bool 
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+static int run_as_nobody(const char *exe, uint64_t service, uint32_t type, bool entitlements,
+			 bool userns)
+{
+	return run_as(exe, NOBODY, service, type, entitlements, userns);
 }
 
 static uint32_t policy(int fd, uint32_t op, struct iokit_policy_rule *rules, uint32_t *count,
@@ -120,15 +129,15 @@ static struct iokit_policy_rule rule(const char *cls, uint32_t type, uint32_t ac
 	return r;
 }
 
-/* Give the copy of this program these entitlements (NULL: none). */
-static int entitle(const char *const *names, const bool *values, int n,
-		   const char *access)
+/* Give @exe, a copy of this program, these entitlements (NULL: none). */
+static int entitle_exe(const char *exe, const char *const *names, const bool *values, int n,
+		       const char *access)
 {
 	struct ioks s;
 	int i;
 
 	if (!names && !access)
-		return removexattr(ENT_EXE, IOKIT_ENTITLEMENTS_XATTR) && errno != ENODATA ? -1 : 0;
+		return removexattr(exe, IOKIT_ENTITLEMENTS_XATTR) && errno != ENODATA ? -1 : 0;
 	ioks_begin(&s);
 	ioks_dict(&s, n + !!access);
 	for (i = 0; i < n; i++) {
@@ -140,21 +149,23 @@ static int entitle(const char *const *names, const bool *values, int n,
 		ioks_array(&s, 1);
 		ioks_str(&s, access);
 	}
-	return setxattr(ENT_EXE, IOKIT_ENTITLEMENTS_XATTR, s.buf, s.w.len, 0);
+	return setxattr(exe, IOKIT_ENTITLEMENTS_XATTR, s.buf, s.w.len, 0);
 }
 
-/* A copy of this program on a tmpfs of the initial namespace's, executable by all. */
-static int make_copy(void)
+static int entitle(const char *const *names, const bool *values, int n, const char *access)
+{
+	return entitle_exe(ENT_EXE, names, values, n, access);
+}
+
+/* A copy of this program at @path, executable by all, set-group-ID to ENTITLED if @sgid. */
+static int copy_exe(const char *path, bool sgid)
 {
 	char buf[65536];
 	ssize_t n;
 	int in, out;
 
-	mkdir(ENT_DIR, 0755);
-	if (mount("tmpfs", ENT_DIR, "tmpfs", 0, "mode=0755"))
-		return -1;
 	in = open("/proc/self/exe", O_RDONLY);
-	out = open(ENT_EXE, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0755);
 	if (in < 0 || out < 0)
 		return -1;
 	while ((n = read(in, buf, sizeof(buf))) > 0)
@@ -162,7 +173,24 @@ static int make_copy(void)
 			return -1;
 	close(in);
 	close(out);
-	return n;
+	if (n < 0)
+		return -1;
+	/* chown first: it clears the bit. */
+	if (sgid && (chown(path, 0, ENTITLED) || chmod(path, 02755)))
+		return -1;
+	return 0;
+}
+
+/* The copies on tmpfs mounts of the initial namespace's: one nosuid. */
+static int make_copy(void)
+{
+	mkdir(ENT_DIR, 0755);
+	mkdir(NOSUID_DIR, 0755);
+	if (mount("tmpfs", ENT_DIR, "tmpfs", 0, "mode=0755") ||
+	    mount("tmpfs", NOSUID_DIR, "tmpfs", MS_NOSUID, "mode=0755"))
+		return -1;
+	return copy_exe(ENT_EXE, true) || copy_exe(PLAIN_EXE, false) ||
+	       copy_exe(NOSUID_EXE, true) ? -1 : 0;
 }
 
 FIXTURE(pol) {
@@ -186,6 +214,7 @@ FIXTURE_TEARDOWN(pol)
 		return;
 	EXPECT_EQ(0, set_rules(self->fd, NULL, 0));
 	umount2(ENT_DIR, MNT_DETACH);
+	umount2(NOSUID_DIR, MNT_DETACH);
 	uc_unload_clean(_metadata, self->objects);
 	close(self->fd);
 }
@@ -290,13 +319,24 @@ TEST_F(pol, the_policy_opens_and_closes_classes)
 	r[0] = rule("TestUserClient", IOKIT_POLICY_ANY_TYPE, IOKIT_POLICY_DENY, 0, 0);
 	ASSERT_EQ(0, set_rules(self->fd, r, 1));
 	EXPECT_EQ(REFUSED_ACCESS, run_as_nobody(ENT_EXE, self->service, 0, false, false));
-	/* Root is root's own policy. */
+	/* Root is root's own policy; a descriptor root opened carries it. */
 	do {
 		struct iokit_reason reason;
-		int conn;
+		int conn, status;
+		pid_t pid;
 
 		ASSERT_EQ(0, uc_open(self->fd, self->service, 0, &conn, &reason));
 		close(conn);
+		pid = fork();
+		if (!pid) {
+			if (setgid(NOBODY) || setuid(NOBODY))
+				_exit(10);
+			if (uc_open(self->fd, self->service, 0, &conn, &reason))
+				_exit(11);
+			_exit(0);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_EQ(0, WEXITSTATUS(status));
 	} while (0);
 	/* None of a refused class's code ran for the caller. */
 	EXPECT_EQ(2, uc_log_count("start TestPrivateClient"));
@@ -318,6 +358,17 @@ TEST_F(pol, entitlements_come_from_the_executable)
 	EXPECT_EQ(16 + 2 * 1 + 0, run_as_nobody(ENT_EXE, self->service, 3, true, false));
 	/* A process in a user namespace of its own gets none. */
 	EXPECT_EQ(REFUSED_ACCESS, run_as_nobody(ENT_EXE, self->service, 3, false, true));
+	/*
+	 * Nor one the kernel did not run in secure mode from the program:
+	 * a copy not set-group-ID (LD_PRELOAD, ptrace would reach it), the
+	 * program run by a member of its group (no secure exec either), a
+	 * copy on a nosuid mount (FUSE, removable media).
+	 */
+	ASSERT_EQ(0, entitle_exe(PLAIN_EXE, NULL, NULL, 0, "iokit_test_user_client"));
+	EXPECT_EQ(REFUSED_ACCESS, run_as_nobody(PLAIN_EXE, self->service, 3, false, false));
+	EXPECT_EQ(REFUSED_ACCESS, run_as(ENT_EXE, ENTITLED, self->service, 3, false, false));
+	ASSERT_EQ(0, entitle_exe(NOSUID_EXE, NULL, NULL, 0, "iokit_test_user_client"));
+	EXPECT_EQ(REFUSED_ACCESS, run_as_nobody(NOSUID_EXE, self->service, 3, false, false));
 	ASSERT_EQ(0, entitle(NULL, NULL, 0, "com.example.other"));
 	EXPECT_EQ(REFUSED_ACCESS, run_as_nobody(ENT_EXE, self->service, 3, false, false));
 	/* Not a dictionary: none at all. */
@@ -336,6 +387,10 @@ TEST_F(pol, entitlements_come_from_the_executable)
 	ASSERT_EQ(0, entitle(admin, yes, 1, NULL));
 	EXPECT_EQ(OPENED, run_as_nobody(ENT_EXE, self->service, 6, false, false));
 	EXPECT_EQ(2, uc_log_count("start TestEntitledClient"));
+	/* IOServiceDEXTEntitlements of the dictionary IOService::Create uses. */
+	EXPECT_EQ(OPENED, run_as_nobody(ENT_EXE, self->service, 9, false, false));
+	EXPECT_EQ(IOKIT_RETURN_NOT_PERMITTED, uc_open(self->fd, self->service, 9, &conn, &r));
+	EXPECT_EQ(IOKIT_CHECK_ENTITLEMENT, r.check);
 
 	/* It binds root too; root is an administrator, not entitled to everything. */
 	EXPECT_EQ(IOKIT_RETURN_NOT_PERMITTED, uc_open(self->fd, self->service, 6, &conn, &r));
@@ -373,6 +428,10 @@ TEST_F(pol, iokitctl_sets_the_policy_and_entitlements)
 	EXPECT_EQ(0, system("iokitctl policy show | grep -q '\"gid\": 65534'"));
 	/* A bad rule: refused, named, nothing changed. */
 	ASSERT_EQ(0, write_file("/tmp/iokit-policy.json", "[ { \"action\": \"maybe\" } ]"));
+	EXPECT_NE(0, system("iokitctl policy set /tmp/iokit-policy.json 2>/dev/null"));
+	/* A typo would widen the rule to everyone: refused too. */
+	ASSERT_EQ(0, write_file("/tmp/iokit-policy.json",
+				"[ { \"action\": \"allow\", \"group\": 1001 } ]"));
 	EXPECT_NE(0, system("iokitctl policy set /tmp/iokit-policy.json 2>/dev/null"));
 	ASSERT_EQ(0, system("iokitctl policy clear"));
 	n = 4;

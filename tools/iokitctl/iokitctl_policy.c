@@ -28,6 +28,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/xattr.h>
 
 #include <IOKit/IOKitLib.h>
@@ -60,10 +61,31 @@ static uint32_t json_u32(IOCFDictionaryRef d, const char *key, uint32_t *value)
 
 	if (!v)
 		return 0;
-	if (IOCFGetTypeID(v) != kIOCFNumberTypeID)
-		die("policy: \"%s\" is not a number", key);
-	*value = (uint32_t)IOCFNumberGetUnsignedValue(v);
+	/* A rule that cannot say what it means would say something else. */
+	if (IOCFGetTypeID(v) != kIOCFNumberTypeID || IOCFNumberGetValue(v) < 0 ||
+	    IOCFNumberGetValue(v) > UINT32_MAX)
+		die("policy: \"%s\" is not a number from 0 to %u", key, UINT32_MAX);
+	*value = (uint32_t)IOCFNumberGetValue(v);
 	return 1;
+}
+
+/* Refuse a key a rule does not have: a typo would widen the rule. */
+static void policy_rule_keys(IOCFDictionaryRef d)
+{
+	static const char *const keys[] = {
+		"class", "type", "action", "uid", "gid", "capability",
+	};
+	IOCFTypeRef value;
+	const char *key;
+	size_t i, k;
+
+	for (i = 0; IOCFDictionaryGetKeyValueAtIndex(d, i, &key, &value); i++) {
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (!strcmp(key, keys[k]))
+				break;
+		if (k == sizeof(keys) / sizeof(keys[0]))
+			die("policy: a rule has no key \"%s\"", key);
+	}
 }
 
 static uint32_t json_capability(IOCFDictionaryRef d, uint32_t *cap)
@@ -92,6 +114,7 @@ static void policy_rule_parse(IOCFTypeRef obj, struct iokit_policy_rule *r)
 
 	if (IOCFGetTypeID(obj) != kIOCFDictionaryTypeID)
 		die("policy: a rule is a JSON object");
+	policy_rule_keys(obj);
 	memset(r, 0, sizeof(*r));
 	cls = IOCFDictionaryGetValue(obj, "class");
 	if (cls && (IOCFGetTypeID(cls) != kIOCFStringTypeID ||
@@ -207,6 +230,7 @@ int entitle(const char *program, const char *file)
 {
 	char *text, *err = NULL;
 	IOCFTypeRef dict;
+	struct stat st;
 	size_t len;
 	void *data;
 
@@ -229,6 +253,9 @@ int entitle(const char *program, const char *file)
 	if (setxattr(program, IOKIT_ENTITLEMENTS_XATTR, data, len, 0))
 		die("%s: %s", program, strerror(errno));
 	free(data);
+	if (stat(program, &st) == 0 && (st.st_mode & (S_ISGID | S_IXGRP)) != (S_ISGID | S_IXGRP))
+		fprintf(stderr, "iokitctl: %s is not set-group-ID: its entitlements count only "
+			"once it is (chgrp GROUP %s; chmod g+s %s)\n", program, program, program);
 	return 0;
 }
 
