@@ -405,7 +405,7 @@ u32 io_connection_open(struct io_service *service, u32 type, struct file *file,
 	req.privileged = !file || file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
 	req.type = type;
 	/* A kernel client has no program of its own: only root's entitlement. */
-	req.entitlements = io_user_client_entitlements(req.privileged, file != NULL);
+	req.entitlements = io_user_client_entitlements(req.privileged, file);
 	ret = io_service_new_user_client(service, type, &req);
 	if (req.entitlements)
 		os_object_put(&req.entitlements->obj);

@@ -313,7 +313,7 @@ static bool io_exe_is_entitled_program(struct file *exe)
 	       inode->i_sb->s_user_ns == &init_user_ns &&
 	       !(exe->f_path.mnt->mnt_flags & MNT_NOSUID) &&
 	       !is_idmapped_mnt(exe->f_path.mnt) &&
-	       (inode->i_mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP) &&
+	       (inode->i_mode & 02010) == 02010 &&	/* set-group-ID, group-executable */
 	       gid_eq(current_egid(), inode->i_gid) &&
 	       get_dumpable(current->mm) != SUID_DUMP_USER;
 }

@@ -29,8 +29,10 @@
 #define LOG_SIZE	4096
 
 /* The test user client's selectors (iokit_test_user_client.c). */
-enum { SEL_ADD = 1, SEL_ASYNC_LATER = 11, SEL_ASYNC_FORGET = 12, SEL_OOL_SUM = 16,
-       SEL_OOL_FILL = 17, SEL_ENTITLEMENTS = 22 };
+enum {
+	SEL_ADD = 1, SEL_ASYNC_LATER = 11, SEL_ASYNC_FORGET = 12, SEL_OOL_SUM = 16,
+	SEL_OOL_FILL = 17, SEL_ENTITLEMENTS = 22,
+};
 
 static DEFINE_MUTEX(lock);		/* log, held */
 static char log_buf[LOG_SIZE];

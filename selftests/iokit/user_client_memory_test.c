@@ -329,16 +329,16 @@ TEST_F(ucm, shared_memory_is_the_same_pages_for_each_mapping)
 	EXPECT_EQ(0, munmap(b, 2 * PAGE));
 
 	/* What cannot be mapped. */
-	EXPECT_TRUE(MAP_FAILED == mmap(NULL, 4 * PAGE, PROT_READ, MAP_SHARED, self->conn, 0));
+	EXPECT_TRUE(mmap(NULL, 4 * PAGE, PROT_READ, MAP_SHARED, self->conn, 0) == MAP_FAILED);
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_TRUE(MAP_FAILED == mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, self->conn, 0));
+	EXPECT_TRUE(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, self->conn, 0) == MAP_FAILED);
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_TRUE(MAP_FAILED == mmap(NULL, PAGE, PROT_READ | PROT_EXEC, MAP_SHARED,
-				       self->conn, 0));
+	EXPECT_TRUE(mmap(NULL, PAGE, PROT_READ | PROT_EXEC, MAP_SHARED, self->conn, 0) ==
+		    MAP_FAILED);
 	EXPECT_EQ(EACCES, errno);
 	EXPECT_EQ(-1, mprotect(a, PAGE, PROT_READ | PROT_EXEC));
 	EXPECT_EQ(EACCES, errno);
-	EXPECT_TRUE(MAP_FAILED == mmap(NULL, PAGE, PROT_READ, MAP_SHARED, self->conn, 5 * PAGE));
+	EXPECT_TRUE(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, self->conn, 5 * PAGE) == MAP_FAILED);
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(IOKIT_RETURN_UNSUPPORTED, uc_memory(self->conn, 5, &cm));
 	EXPECT_EQ(IOKIT_CHECK_MEMORY_TYPE, cm.reason.check);
@@ -388,8 +388,8 @@ TEST_F(ucm, read_only_memory_refuses_every_write)
 	ASSERT_EQ(0, uc_memory(self->conn, 1, &cm));
 	EXPECT_EQ(IOKIT_MEMORY_READ_ONLY, cm.options);
 	EXPECT_EQ(PAGE, cm.length);
-	EXPECT_TRUE(MAP_FAILED == mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, self->conn,
-				   cm.offset));
+	EXPECT_TRUE(mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, self->conn, cm.offset) ==
+		    MAP_FAILED);
 	EXPECT_EQ(EACCES, errno);
 	p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, self->conn, cm.offset);
 	ASSERT_TRUE(p != MAP_FAILED);
@@ -447,7 +447,7 @@ TEST_F(ucm, terminating_the_client_revokes_its_mappings)
 	EXPECT_EQ(SIGBUS, in_child(read_byte, p));
 	EXPECT_EQ(SIGBUS, in_child(write_byte, p + 2 * PAGE));
 	EXPECT_EQ(0, iokit_live_kind("memory_descriptors"));
-	EXPECT_TRUE(MAP_FAILED == mmap(NULL, PAGE, PROT_READ, MAP_SHARED, self->conn, 0));
+	EXPECT_TRUE(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, self->conn, 0) == MAP_FAILED);
 	EXPECT_EQ(ENODEV, errno);
 	EXPECT_EQ(IOKIT_RETURN_NOT_OPEN, uc_memory(self->conn, 0, &cm));
 	/* The mapping outlives the descriptor's close; unmapping it is clean. */

@@ -412,10 +412,15 @@ TEST_F(pol, iokitctl_sets_the_policy_and_entitlements)
 	struct iokit_policy_rule out[4];
 	uint32_t n = 4;
 
-	ASSERT_EQ(0, write_file("/tmp/iokit-policy.json",
-				"[ { \"class\": \"TestPrivateClient\", \"type\": 3, "
-				"\"action\": \"allow\", \"gid\": 65534 },\n"
-				"  { \"action\": \"deny\", \"capability\": \"CAP_NET_ADMIN\" } ]\n"));
+	static const char rules[] =
+		"[ { \"class\": \"TestPrivateClient\", \"type\": 3, \"gid\": 65534,\n"
+		"    \"action\": \"allow\" },\n"
+		"  { \"action\": \"deny\", \"capability\": \"CAP_NET_ADMIN\" } ]\n";
+	static const char ents[] =
+		"{ \"com.apple.developer.driverkit.userclient-access\":\n"
+		"  [ \"iokit_test_user_client\" ] }";
+
+	ASSERT_EQ(0, write_file("/tmp/iokit-policy.json", rules));
 	ASSERT_EQ(0, system("iokitctl policy set /tmp/iokit-policy.json"));
 	ASSERT_EQ(0, policy(self->fd, IOKIT_POLICY_GET, out, &n, NULL));
 	ASSERT_EQ(2, n);
@@ -438,9 +443,7 @@ TEST_F(pol, iokitctl_sets_the_policy_and_entitlements)
 	ASSERT_EQ(0, policy(self->fd, IOKIT_POLICY_GET, out, &n, NULL));
 	EXPECT_EQ(0, n);
 
-	ASSERT_EQ(0, write_file("/tmp/iokit-ent.json",
-				"{ \"com.apple.developer.driverkit.userclient-access\": "
-				"[ \"iokit_test_user_client\" ] }"));
+	ASSERT_EQ(0, write_file("/tmp/iokit-ent.json", ents));
 	ASSERT_EQ(0, system("iokitctl entitle " ENT_EXE " /tmp/iokit-ent.json"));
 	EXPECT_EQ(0, system("iokitctl entitlements " ENT_EXE
 			    " | grep -q iokit_test_user_client"));

@@ -37,6 +37,8 @@
 
 #include "iokitctl.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 static const char *const cap_names[] = {
 	[CAP_CHOWN] = "CAP_CHOWN", [CAP_DAC_OVERRIDE] = "CAP_DAC_OVERRIDE",
 	[CAP_KILL] = "CAP_KILL", [CAP_SETGID] = "CAP_SETGID", [CAP_SETUID] = "CAP_SETUID",
@@ -80,10 +82,10 @@ static void policy_rule_keys(IOCFDictionaryRef d)
 	size_t i, k;
 
 	for (i = 0; IOCFDictionaryGetKeyValueAtIndex(d, i, &key, &value); i++) {
-		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+		for (k = 0; k < ARRAY_SIZE(keys); k++)
 			if (!strcmp(key, keys[k]))
 				break;
-		if (k == sizeof(keys) / sizeof(keys[0]))
+		if (k == ARRAY_SIZE(keys))
 			die("policy: a rule has no key \"%s\"", key);
 	}
 }
@@ -97,7 +99,7 @@ static uint32_t json_capability(IOCFDictionaryRef d, uint32_t *cap)
 	if (!v || IOCFGetTypeID(v) != kIOCFStringTypeID)
 		return json_u32(d, "capability", cap);
 	name = IOCFStringGetCStringPtr(v);
-	for (i = 0; i < sizeof(cap_names) / sizeof(cap_names[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cap_names); i++) {
 		if (cap_names[i] && (!strcasecmp(name, cap_names[i]) ||
 				     !strcasecmp(name, cap_names[i] + 4))) {
 			*cap = i;
@@ -121,7 +123,7 @@ static void policy_rule_parse(IOCFTypeRef obj, struct iokit_policy_rule *r)
 		    IOCFStringGetLength(cls) >= sizeof(r->ioclass)))
 		die("policy: \"class\" is a class name");
 	if (cls)
-		strcpy(r->ioclass, IOCFStringGetCStringPtr(cls));
+		snprintf(r->ioclass, sizeof(r->ioclass), "%s", IOCFStringGetCStringPtr(cls));
 	r->type = IOKIT_POLICY_ANY_TYPE;
 	json_u32(obj, "type", &r->type);
 	action = IOCFDictionaryGetValue(obj, "action");
@@ -253,9 +255,11 @@ int entitle(const char *program, const char *file)
 	if (setxattr(program, IOKIT_ENTITLEMENTS_XATTR, data, len, 0))
 		die("%s: %s", program, strerror(errno));
 	free(data);
-	if (stat(program, &st) == 0 && (st.st_mode & (S_ISGID | S_IXGRP)) != (S_ISGID | S_IXGRP))
-		fprintf(stderr, "iokitctl: %s is not set-group-ID: its entitlements count only "
-			"once it is (chgrp GROUP %s; chmod g+s %s)\n", program, program, program);
+	/* Set-group-ID and group-executable, or the entitlements do not count. */
+	if (stat(program, &st) == 0 && (st.st_mode & 02010) != 02010)
+		fprintf(stderr,
+			"iokitctl: %s is not set-group-ID: its entitlements count once it is\n"
+			"iokitctl: (chgrp GROUP %s; chmod g+s %s)\n", program, program, program);
 	return 0;
 }
 

@@ -895,7 +895,7 @@ struct iokit_reason {
 #define IOKIT_CHECK_FLAGS			12 /* seen: the unknown bits */
 #define IOKIT_CHECK_REFERENCE_COUNT		13 /* seen: the count given */
 #define IOKIT_CHECK_USER_CLIENT_CLASS		14 /* the service names no class */
-#define IOKIT_CHECK_ACCESS			15 /* seen: the denying policy rule (1-based), 0 none */
+#define IOKIT_CHECK_ACCESS			15 /* seen: the rule that denied (1-based), or 0 */
 #define IOKIT_CHECK_FAULT			16 /* seen: the bad user address */
 #define IOKIT_CHECK_PORT			17 /* seen: a descriptor not a port */
 #define IOKIT_CHECK_PORT_FULL			18 /* the port has no slot left */
@@ -905,7 +905,7 @@ struct iokit_reason {
 #define IOKIT_CHECK_MEMORY_TYPE			22 /* seen: a type the client has no memory for */
 #define IOKIT_CHECK_MEMORY_TYPES		23 /* seen > wanted types mapped */
 #define IOKIT_CHECK_VAR_OUTPUT_ROOM		24 /* variable output with seen bytes of room */
-#define IOKIT_CHECK_ENTITLEMENT			25 /* the class needs entitlements the caller lacks */
+#define IOKIT_CHECK_ENTITLEMENT			25 /* the caller lacks what the class requires */
 
 /**
  * struct iokit_service_open - IOKIT_IOC_SERVICE_OPEN: IOServiceOpen()
