@@ -5,6 +5,8 @@
  * same run.  Needs root and the test modules ($IOKIT_MODULES): it loads
  * iokit_test_user_client and unloads it again.
  *
+ *   bare+copy   the null device's ioctl copying a struct of the call's size
+ *               in and back: what any ioctl ABI with such a struct costs
  *   dispatcher  IOKIT_IOC_CONNECT_INFO: the size-first struct copied in and
  *               out, and nothing else
  *   refused     a call refused by its first check (selector out of range):
@@ -159,6 +161,19 @@ static double bench_bare(int null, int n)
 	return (now() - t) / n;
 }
 
+/* A bare ioctl that copies a struct the size of the call's in and back. */
+static double bench_bare_copy(int null, int n)
+{
+	struct iokit_connect_method m = { .size = sizeof(m) };
+	double t = now();
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (ioctl(null, _IOWR('N', 1, struct iokit_connect_method), &m))
+			die("null ioctl with a struct");
+	return (now() - t) / n;
+}
+
 static double bench_async(int conn, int port, int n)
 {
 	struct iokit_connect_method m = {
@@ -214,7 +229,8 @@ int main(void)
 	uint64_t s_in[16] = { 0 }, s_out[16];
 	struct iokit_port_create pc = { .size = sizeof(pc) };
 	struct iokit_connect_method m;
-	double bare, info, refused, null_serial, null_conc, scalars, structs, ool, copy, async, efd;
+	double bare, bare_copy, info, refused, null_serial, null_conc, scalars, structs, ool, copy;
+	double async, efd;
 	int fd, null, serial, conc, n = 200000;
 	uint64_t service;
 
@@ -232,6 +248,7 @@ int main(void)
 	/* Warm up, then interleave nothing: each loop is long enough on its own. */
 	bench_bare(null, n / 10);
 	bare = bench_bare(null, n);
+	bare_copy = bench_bare_copy(null, n);
 	info = bench_info(conc, n);
 	memset(&m, 0, sizeof(m));
 	m.size = sizeof(m);
@@ -268,6 +285,8 @@ int main(void)
 	printf("bench: user client: bare ioctl on a null misc device %.0f ns\n", bare * 1e9);
 	printf("bench: user client: dispatcher alone (CONNECT_INFO)/bare ioctl ratio %.2f\n",
 	       info / bare);
+	printf("bench: user client: %s/bare ioctl ratio %.2f\n",
+	       "bare ioctl copying a 168-byte struct in and out", bare_copy / bare);
 	printf("bench: user client: refused at the selector check/bare ioctl ratio %.2f\n",
 	       refused / bare);
 	printf("bench: user client: null method/bare ioctl ratio %.2f serial, %.2f concurrent\n",
