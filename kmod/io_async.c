@@ -172,11 +172,9 @@ static void io_async_done_work(struct work_struct *work)
 	io_async_action_put(a);
 }
 
-static void io_async_free_work(struct work_struct *work)
+static void io_async_free(struct io_async_action *a)
 {
-	struct io_async_action *a = container_of(work, struct io_async_action, free_work);
 	struct io_connection *conn = a->conn;
-
 	bool kernel = a->kernel_done;
 
 	if (kernel)
@@ -192,6 +190,11 @@ static void io_async_free_work(struct work_struct *work)
 	iokit_live_dec(IOKIT_LIVE_ASYNC);
 }
 
+static void io_async_free_work(struct work_struct *work)
+{
+	io_async_free(container_of(work, struct io_async_action, free_work));
+}
+
 /*
  * The last reference: a completion still owed is aborted, never lost.
  * Its call has returned (the framework's reference is dropped only then),
@@ -204,6 +207,25 @@ static void io_async_release(struct kref *ref)
 	WARN_ON_ONCE(a->state == IO_ASYNC_CALLING || a->state == IO_ASYNC_EARLY);
 	io_async_finish(a, IOKIT_RETURN_ABORTED, NULL, 0);
 	queue_work(io_async_wq, &a->free_work);
+}
+
+/*
+ * The last reference dropped by the framework's commit, in the caller's
+ * thread with no spinlock held: the memory goes at once, with no trip
+ * through the workqueue (the commonest async call, completed inside its
+ * method, ends here).  A kernel client's still goes through the
+ * workqueue: its callback must not run inside the call.
+ */
+static void io_async_release_in_call(struct kref *ref)
+{
+	struct io_async_action *a = container_of(ref, struct io_async_action, ref);
+
+	if (a->kernel_done) {
+		io_async_release(ref);
+		return;
+	}
+	io_async_finish(a, IOKIT_RETURN_ABORTED, NULL, 0);
+	io_async_free(a);
 }
 
 /**
@@ -374,6 +396,8 @@ put_port:
  * @action: its completion; the framework's reference is dropped here
  * @succeeded: the call succeeded and its struct reached the caller
  *
+ * Process context, with no spinlock held: the memory may go here.
+ *
  * A failed call gives its slot back and posts nothing, whatever the
  * driver did meanwhile (a driver that kept a reference finds it done).
  * A successful one posts the result the driver gave already, or is listed
@@ -400,7 +424,7 @@ void io_async_action_commit(struct io_async_action *action, bool succeeded)
 	spin_unlock_irq(&conn->async_lock);
 	if (unreserve && action->port)
 		io_port_unreserve(action->port);
-	io_async_action_put(action);
+	kref_put(&action->ref, io_async_release_in_call);
 }
 
 /**

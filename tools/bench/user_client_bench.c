@@ -223,15 +223,46 @@ static double bench_copy(void *dst, const void *src, size_t len, int n)
 	return (now() - t) / n;
 }
 
+/* What each round measures. */
+enum {
+	B_BARE, B_COPY, B_INFO, B_REFUSED, B_NULL_SERIAL, B_NULL_CONC, B_SCALARS, B_STRUCTS,
+	B_OOL, B_MEMCPY, B_ASYNC, B_EVENTFD, B_COUNT
+};
+
+#define ROUNDS	9
+
+static double t[B_COUNT][ROUNDS];
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The median over the rounds of @x's time over @y's (@y < 0: @x's time):
+ * each round measures everything once, so what disturbs a round - the
+ * host, the emulator's code cache - disturbs both sides of its ratio.
+ */
+static double median(int x, int y)
+{
+	double v[ROUNDS];
+	int r;
+
+	for (r = 0; r < ROUNDS; r++)
+		v[r] = y < 0 ? t[x][r] : t[x][r] / t[y][r];
+	qsort(v, ROUNDS, sizeof(v[0]), cmp_double);
+	return v[ROUNDS / 2];
+}
+
 int main(void)
 {
 	static uint8_t in[4096], out[4096], ool_in[1 << 20], ool_out[1 << 20];
 	uint64_t s_in[16] = { 0 }, s_out[16];
 	struct iokit_port_create pc = { .size = sizeof(pc) };
-	struct iokit_connect_method m;
-	double bare, bare_copy, info, refused, null_serial, null_conc, scalars, structs, ool, copy;
-	double async, efd;
-	int fd, null, serial, conc, n = 200000;
+	struct iokit_connect_method none, refused, scalars, structs, ool;
+	int fd, null, serial, conc, r, n = 200000 / ROUNDS;
 	uint64_t service;
 
 	load_module();
@@ -245,61 +276,71 @@ int main(void)
 	if (ioctl(fd, IOKIT_IOC_PORT_CREATE, &pc))
 		die("IOKIT_IOC_PORT_CREATE");
 
-	/* Warm up, then interleave nothing: each loop is long enough on its own. */
-	bench_bare(null, n / 10);
-	bare = bench_bare(null, n);
-	bare_copy = bench_bare_copy(null, n);
-	info = bench_info(conc, n);
-	memset(&m, 0, sizeof(m));
-	m.size = sizeof(m);
-	m.selector = 1000;
-	refused = bench_refused(conc, &m, n);
-	m.selector = 0;
-	null_serial = bench_method(serial, &m, n);
-	null_conc = bench_method(conc, &m, n);
-	m.selector = 3;
-	m.scalar_input = (uintptr_t)s_in;
-	m.scalar_input_count = 16;
-	m.scalar_output = (uintptr_t)s_out;
-	m.scalar_output_count = 16;
-	scalars = bench_method(conc, &m, n);
-	memset(&m, 0, sizeof(m));
-	m.size = sizeof(m);
-	m.selector = 2;
-	m.struct_input = (uintptr_t)in;
-	m.struct_input_size = sizeof(in);
-	m.struct_output = (uintptr_t)out;
-	m.struct_output_size = sizeof(out);
-	structs = bench_method(conc, &m, n / 4);
-	m.struct_input = (uintptr_t)ool_in;
-	m.struct_input_size = sizeof(ool_in);
-	m.struct_output = (uintptr_t)ool_out;
-	m.struct_output_size = sizeof(ool_out);
+	memset(&none, 0, sizeof(none));
+	none.size = sizeof(none);
+	refused = none;
+	refused.selector = 1000;
+	scalars = none;
+	scalars.selector = 3;
+	scalars.scalar_input = (uintptr_t)s_in;
+	scalars.scalar_input_count = 16;
+	scalars.scalar_output = (uintptr_t)s_out;
+	scalars.scalar_output_count = 16;
+	structs = none;
+	structs.selector = 2;
+	structs.struct_input = (uintptr_t)in;
+	structs.struct_input_size = sizeof(in);
+	structs.struct_output = (uintptr_t)out;
+	structs.struct_output_size = sizeof(out);
+	ool = structs;
+	ool.struct_input = (uintptr_t)ool_in;
+	ool.struct_input_size = sizeof(ool_in);
+	ool.struct_output = (uintptr_t)ool_out;
+	ool.struct_output_size = sizeof(ool_out);
 	memset(ool_in, 1, sizeof(ool_in));
 	memset(ool_out, 1, sizeof(ool_out));
-	ool = bench_method(conc, &m, n / 200);
-	copy = bench_copy(ool_out, ool_in, sizeof(ool_in), n / 200);
-	async = bench_async(conc, pc.fd, n / 4);
-	efd = bench_eventfd(n / 4);
 
-	printf("bench: user client: bare ioctl on a null misc device %.0f ns\n", bare * 1e9);
+	bench_bare(null, n);	/* warm up */
+	for (r = 0; r < ROUNDS; r++) {
+		t[B_BARE][r] = bench_bare(null, n);
+		t[B_COPY][r] = bench_bare_copy(null, n);
+		t[B_INFO][r] = bench_info(conc, n);
+		t[B_REFUSED][r] = bench_refused(conc, &refused, n);
+		t[B_NULL_SERIAL][r] = bench_method(serial, &none, n);
+		t[B_NULL_CONC][r] = bench_method(conc, &none, n);
+		t[B_SCALARS][r] = bench_method(conc, &scalars, n);
+		t[B_STRUCTS][r] = bench_method(conc, &structs, n / 4);
+		t[B_OOL][r] = bench_method(conc, &ool, n / 200 + 1);
+		t[B_MEMCPY][r] = bench_copy(ool_out, ool_in, sizeof(ool_in), n / 200 + 1);
+		t[B_ASYNC][r] = bench_async(conc, pc.fd, n / 4);
+		t[B_EVENTFD][r] = bench_eventfd(n / 4);
+	}
+
+	printf("bench: user client: medians of %d rounds\n", ROUNDS);
+	printf("bench: user client: bare ioctl on a null misc device %.0f ns\n",
+	       median(B_BARE, -1) * 1e9);
 	printf("bench: user client: dispatcher alone (CONNECT_INFO)/bare ioctl ratio %.2f\n",
-	       info / bare);
+	       median(B_INFO, B_BARE));
 	printf("bench: user client: %s/bare ioctl ratio %.2f\n",
-	       "bare ioctl copying a 168-byte struct in and out", bare_copy / bare);
+	       "bare ioctl copying a 168-byte struct in and out", median(B_COPY, B_BARE));
 	printf("bench: user client: refused at the selector check/bare ioctl ratio %.2f\n",
-	       refused / bare);
+	       median(B_REFUSED, B_BARE));
 	printf("bench: user client: null method/bare ioctl ratio %.2f serial, %.2f concurrent\n",
-	       null_serial / bare, null_conc / bare);
-	printf("bench: user client: 16 scalars in and out/bare ioctl ratio %.2f\n", scalars / bare);
+	       median(B_NULL_SERIAL, B_BARE), median(B_NULL_CONC, B_BARE));
+	printf("bench: user client: null method/bare ioctl with the same struct ratio %.2f\n",
+	       median(B_NULL_CONC, B_COPY));
+	printf("bench: user client: 16 scalars in and out/bare ioctl ratio %.2f\n",
+	       median(B_SCALARS, B_BARE));
 	printf("bench: user client: 4 KiB struct in and out/bare ioctl ratio %.2f (%.0f ns)\n",
-	       structs / bare, structs * 1e9);
+	       median(B_STRUCTS, B_BARE), median(B_STRUCTS, -1) * 1e9);
 	printf("bench: user client: 1 MiB out-of-line in and out/bare ioctl ratio %.1f (%.0f ns)\n",
-	       ool / bare, ool * 1e9);
+	       median(B_OOL, B_BARE), median(B_OOL, -1) * 1e9);
 	printf("bench: user client: 1 MiB out-of-line in and out/memcpy of 1 MiB ratio %.2f\n",
-	       ool / copy);
-	printf("bench: user client: async round trip/bare ioctl ratio %.2f\n", async / bare);
-	printf("bench: user client: async round trip/eventfd ping-pong ratio %.2f\n", async / efd);
+	       median(B_OOL, B_MEMCPY));
+	printf("bench: user client: async round trip/bare ioctl ratio %.2f\n",
+	       median(B_ASYNC, B_BARE));
+	printf("bench: user client: async round trip/eventfd ping-pong ratio %.2f\n",
+	       median(B_ASYNC, B_EVENTFD));
 	close(pc.fd);
 	close(conc);
 	close(serial);
