@@ -244,7 +244,9 @@ u32 io_memory_descriptor_pin_user(const struct io_memory_segment *segments, unsi
  * pinned for the call, not for ever (not FOLL_LONGTERM), so a driver
  * drops it before the call, or the async call it serves, is over.
  * The pages are still the process's, and its other threads may change
- * them: copy what you validate.
+ * them: copy what you validate.  A method serving an in-kernel client
+ * (io_service_open_kernel()) has no client process: its caller's
+ * buffers come as descriptors already.
  *
  * Return: IOKIT_RETURN_SUCCESS, _BAD_ARGUMENT, _VM_ERROR if some of the
  * memory is not mapped (or, with _IN, not writable), or _NO_MEMORY.
