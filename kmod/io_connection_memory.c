@@ -124,20 +124,20 @@ static u32 io_connection_memory_answer(struct iokit_connect_memory *cm,
 	return IOKIT_RETURN_SUCCESS;
 }
 
-/* Keep what the driver returned, unless a racing command kept one first. */
+/*
+ * Keep what the driver returned.  Under memory_ask_lock, after a lookup
+ * found none: no other request can have kept one for @cm's type since.
+ */
 static u32 io_connection_memory_insert(struct io_connection *conn,
 				       struct iokit_connect_memory *cm,
 				       struct io_connection_memory *mem)
 {
-	struct io_connection_memory *old;
 	u32 ret;
 
+	lockdep_assert_held(&conn->memory_ask_lock);
 	mutex_lock(&conn->memory_lock);
-	old = xa_load(&conn->memory, cm->type);
 	if (conn->memory_revoked) {
 		ret = IOKIT_RETURN_NOT_ATTACHED;
-	} else if (old) {
-		ret = io_connection_memory_answer(cm, old);
 	} else if (conn->memory_count >= IOKIT_CONNECT_MEMORY_TYPES_MAX) {
 		ret = io_user_client_refuse(&cm->reason, IOKIT_CHECK_MEMORY_TYPES,
 					    conn->memory_count + 1,

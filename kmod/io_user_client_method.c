@@ -199,7 +199,10 @@ static u32 io_method_copy_var_output(struct iokit_connect_method *m, const struc
 	return IOKIT_RETURN_SUCCESS;
 }
 
-/* Copy the method's results out: the output counts are set only if all of it went. */
+/*
+ * Copy the method's results out: the output counts are set only if all of
+ * it went.  @struct_room is the most structure output the call takes.
+ */
 static u32 io_method_copy_out(const struct io_connection *conn, struct iokit_connect_method *m,
 			      const struct io_user_client_method_args *args, u32 scalar_room,
 			      u64 struct_room)
@@ -214,8 +217,6 @@ static u32 io_method_copy_out(const struct io_connection *conn, struct iokit_con
 	/* Written into the caller's pinned pages, not returned as an OSData. */
 	if (!out && args->structure_output_descriptor)
 		length = args->structure_output_descriptor_size;
-	if (var)
-		struct_room = IOKIT_STRUCT_OOL_MAX;
 	if (length > struct_room)
 		return io_method_refuse(r, IOKIT_CHECK_STRUCT_OUTPUT_RETURNED, length,
 					struct_room);
@@ -309,6 +310,9 @@ u32 io_user_client_call(struct io_connection *conn, struct io_user_client *clien
 	u64 scalar_in[IOKIT_SCALAR_MAX], scalar_out[IOKIT_SCALAR_MAX];
 	u32 scalar_room = m->scalar_output_count;
 	u64 struct_room = m->struct_output_size;
+	/* Variable output takes whatever the method returns, up to the bound. */
+	u64 output_max = m->flags & IOKIT_CONNECT_METHOD_VAR_OUTPUT ? IOKIT_STRUCT_OOL_MAX :
+								      struct_room;
 	struct io_user_client_method_args args = { };
 	const struct io_user_client_method *d;
 	struct iokit_reason *r = &m->reason;
@@ -342,8 +346,7 @@ u32 io_user_client_call(struct io_connection *conn, struct io_user_client *clien
 	args.scalar_input_count = m->scalar_input_count;
 	args.scalar_output = scalar_out;
 	args.scalar_output_count = scalar_room;
-	args.structure_output_maximum_size = m->flags & IOKIT_CONNECT_METHOD_VAR_OUTPUT ?
-					     IOKIT_STRUCT_OOL_MAX : struct_room;
+	args.structure_output_maximum_size = output_max;
 	ret = io_method_read_struct(conn, m, &args, r);
 	if (ret)
 		goto release;
@@ -366,7 +369,7 @@ u32 io_user_client_call(struct io_connection *conn, struct io_user_client *clien
 	else
 		ret = io_user_client_dispatch(client, &args, d, NULL);
 	if (ret == IOKIT_RETURN_SUCCESS)
-		ret = io_method_copy_out(conn, m, &args, scalar_room, struct_room);
+		ret = io_method_copy_out(conn, m, &args, scalar_room, output_max);
 	/*
 	 * A call the caller sees fail has no completion to come; one that
 	 * succeeds is committed once its struct has reached the caller.
