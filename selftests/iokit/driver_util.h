@@ -154,6 +154,12 @@ static inline long log_pos(const char *log, const char *line)
 	return p ? p - log : -1;
 }
 
+/* Whether the log at @path has @line as a whole line. */
+static inline int log_has_at(const char *path, const char *line)
+{
+	return log_pos(read_log_at(path), line) >= 0;
+}
+
 /* Whether the Linux driver of a device under /sys/bus/BUS is @want (NULL: none). */
 static inline int linux_driver_is(const char *bus, const char *dev, const char *want)
 {

@@ -48,10 +48,7 @@ static int kc(const char *word, uint64_t id)
 
 static int kc_log_has(const char *line)
 {
-	char want[128];
-
-	snprintf(want, sizeof(want), "\n%s\n", line);
-	return !!strstr(read_log_at(KC_DEBUG "log"), want);
+	return log_has_at(KC_DEBUG "log", line);
 }
 
 TEST_F(kc, a_kernel_module_calls_a_user_client)

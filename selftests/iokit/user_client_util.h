@@ -131,10 +131,7 @@ static inline char *uc_log(void)
 
 static inline int uc_log_has(const char *line)
 {
-	char want[128];
-
-	snprintf(want, sizeof(want), "\n%s\n", line);
-	return !!strstr(uc_log(), want);
+	return log_has_at(UC_DEBUG "log", line);
 }
 
 static inline int uc_log_count(const char *line)
