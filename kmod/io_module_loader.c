@@ -18,6 +18,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -298,7 +299,11 @@ u32 io_loader_cmd(struct iokit_call *call, void *arg)
 {
 	struct iokit_loader *l = arg;
 
-	if (!iokit_call_privileged(call))
+	/*
+	 * A loader is asked to load modules: the privilege to do that is
+	 * enough, so that its service need not hold CAP_SYS_ADMIN too.
+	 */
+	if (!iokit_call_capable(call, CAP_SYS_MODULE) && !iokit_call_privileged(call))
 		return IOKIT_RETURN_NOT_PRIVILEGED;
 	if (l->reserved)
 		return IOKIT_RETURN_BAD_ARGUMENT;

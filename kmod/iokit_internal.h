@@ -131,6 +131,7 @@ long iokit_ioctl_dispatch(struct file *file, const struct iokit_ioctl_op *ops,
 int iokit_call_install_file(struct iokit_call *call, struct file *file,
 			    unsigned int flags);
 bool iokit_call_privileged(struct iokit_call *call);
+bool iokit_call_capable(struct iokit_call *call, int cap);
 bool iokit_call_writable(struct iokit_call *call);
 
 /* io_user_client.c */

@@ -215,7 +215,22 @@ static void iokit_call_finish(struct iokit_call *call, bool copied)
  */
 bool iokit_call_privileged(struct iokit_call *call)
 {
-	return file_ns_capable(call->file, &init_user_ns, CAP_SYS_ADMIN);
+	return iokit_call_capable(call, CAP_SYS_ADMIN);
+}
+
+/**
+ * iokit_call_capable() - whether the opener of /dev/iokit had a capability
+ * @call: the ioctl
+ * @cap: the capability, in the initial user namespace
+ *
+ * As iokit_call_privileged(), for a command that needs a narrower
+ * privilege than CAP_SYS_ADMIN.
+ *
+ * Return: true if it had.
+ */
+bool iokit_call_capable(struct iokit_call *call, int cap)
+{
+	return file_ns_capable(call->file, &init_user_ns, cap);
 }
 
 /**

@@ -7,8 +7,10 @@
  * when the module fails, the match ledger says so.  Needs root and
  * iokit-vm ($IOKIT_MODULES).
  */
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "driver_util.h"
@@ -330,6 +332,59 @@ TEST_F(ld, loader_requests_are_checked)
 	l.module[0] = '\0';
 	EXPECT_EQ(IOKIT_RETURN_BAD_ARGUMENT, loader_ioctl(self->fd, &l));
 	close(port);
+}
+
+/*
+ * Keep only the capabilities in @keep (a CAP_* bit mask of the first 32)
+ * in the calling process.  Return: 0 or -1.
+ */
+static int keep_only_caps(uint32_t keep)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2] = {
+		{ .effective = keep, .permitted = keep },
+	};
+
+	return syscall(SYS_capset, &h, d);
+}
+
+/* Whether a node opened with only @keep may attach a loader. */
+static int attach_with_only(uint32_t keep)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (!pid) {
+		struct iokit_loader l = { .size = sizeof(l), .op = IOKIT_LOADER_ATTACH };
+		int fd, port;
+
+		if (keep_only_caps(keep))
+			_exit(2);
+		fd = open(IOKIT_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+		port = port_create(fd, IOKIT_PORT_NONBLOCK, 0, NULL);
+		if (fd < 0 || port < 0)
+			_exit(3);
+		l.port_fd = port;
+		if (!loader_ioctl(fd, &l))
+			_exit(0);
+		_exit(l.ioreturn == IOKIT_RETURN_NOT_PRIVILEGED && errno == EACCES ? 1 : 4);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * A loader needs the privilege to do what it is asked, CAP_SYS_MODULE,
+ * and no more (iokit-loader.service holds nothing else); CAP_SYS_ADMIN
+ * still serves.
+ */
+TEST_F(ld, a_loader_needs_cap_sys_module_or_cap_sys_admin)
+{
+	EXPECT_EQ(0, attach_with_only(1u << CAP_SYS_MODULE));
+	EXPECT_EQ(0, attach_with_only(1u << CAP_SYS_ADMIN));
+	EXPECT_EQ(1, attach_with_only(1u << CAP_NET_ADMIN));
+	EXPECT_EQ(1, attach_with_only(0));
 }
 
 TEST_HARNESS_MAIN

@@ -471,7 +471,8 @@ struct iokit_wait_quiet {
  * struct iokit_personality - IOKIT_IOC_PERSONALITY: driver personalities
  *	from user space (IOCatalogueSendData / kextd's role)
  * @size: in: sizeof this struct as the caller knows it; out: the kernel's
- * @ioreturn: out: IOKIT_RETURN_NOT_PRIVILEGED without CAP_SYS_ADMIN;
+ * @ioreturn: out: IOKIT_RETURN_NOT_PRIVILEGED without CAP_SYS_MODULE or
+ *	CAP_SYS_ADMIN;
  *	ADD: IOKIT_RETURN_BAD_ARGUMENT for a malformed stream or personality
  *	(@bad_reason, and @name holds the offending key), IOKIT_RETURN_NOT_FOUND
  *	when IOClass is not loaded and no IOKitLinuxModule says where it is
@@ -793,7 +794,8 @@ struct iokit_claim {
  * struct iokit_loader - IOKIT_IOC_LOADER: load driver modules on demand
  *	(the role kextd plays for IOKit)
  * @size: in: sizeof this struct as the caller knows it; out: the kernel's
- * @ioreturn: out: IOKIT_RETURN_NOT_PRIVILEGED without CAP_SYS_ADMIN;
+ * @ioreturn: out: IOKIT_RETURN_NOT_PRIVILEGED without CAP_SYS_MODULE or
+ *	CAP_SYS_ADMIN;
  *	IOKIT_RETURN_BAD_ARGUMENT for an unknown @op, a @port_fd that is not
  *	a notification port, a @module that is not a string, or ATTACH with
  *	@error or @module set;
