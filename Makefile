@@ -8,6 +8,9 @@
 #                   ends with "N passed, N failed"
 #   make lint       checkpatch --strict, sparse and W=1, zero findings
 #   make bench      benchmarks, printed as ratios measured in one run
+#   make install    by hand: the module into updates/, the tools, library,
+#                   headers, udev rule and loader service (make uninstall)
+#   make deb        the Debian packages, into build/deb (lintian-checked)
 # KVER=6.1|6.12|debug|<release> picks a kernel; KDIR= a build tree directly.
 
 TOP := $(CURDIR)
@@ -39,7 +42,13 @@ CC ?= gcc
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-I$(TOP)/uapi -I$(TOP)/tools/lib/include
 
-.PHONY: all deps kmod kmod-for tools selftests lint check run bench clean help
+.PHONY: all deps kmod kmod-for tools userspace selftests lint check run bench clean help \
+	version install install-kmod install-tools install-system install-dkms-source \
+	uninstall deb
+
+# The module's version (kmod/iokit_internal.h) is the packages' too.
+VERSION := $(shell sed -n 's/^\#define IOKIT_MODULE_VERSION[[:space:]]*"\(.*\)"/\1/p' \
+	     $(TOP)/kmod/iokit_internal.h)
 
 all: kmod tools selftests
 
@@ -80,6 +89,12 @@ tools: $(TOOL_BINS)
 	$(MAKE) -C tools/ioreg OUTPUT=$(B)/bin LIBDIR=$(B)/lib
 	$(MAKE) -C tools/iokitctl OUTPUT=$(B)/bin LIBDIR=$(B)/lib
 
+# What is installed: libiokit, ioreg, iokitctl.
+userspace:
+	$(MAKE) -C tools/lib OUTPUT=$(B)/lib
+	$(MAKE) -C tools/ioreg OUTPUT=$(B)/bin LIBDIR=$(B)/lib
+	$(MAKE) -C tools/iokitctl OUTPUT=$(B)/bin LIBDIR=$(B)/lib
+
 $(B)/bin/registry_bench: tools/bench/registry_bench.c kmod/shared/os_serial.c \
 		kmod/shared/os_serial.h uapi/linux/iokit.h
 	@mkdir -p $(dir $@)
@@ -113,6 +128,94 @@ bench: deps tools
 
 run: deps all
 	@$(VM)/iokit-vm --kernel $(or $(KVER),6.12) $(if $(CMD),-- '$(subst ','\'',$(CMD))')
+
+# ---- installing -------------------------------------------------------------
+# By hand, "make install" as root puts everything where a system finds it
+# and turns it on; packagers use DESTDIR and the parts (debian/rules).
+# System files go under /etc unless told otherwise: they are the
+# administrator's, not the distribution's.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= /etc/systemd/system
+UDEVRULESDIR ?= /etc/udev/rules.d
+MODULESLOADDIR ?= /etc/modules-load.d
+SYSUSERSDIR ?= /etc/sysusers.d
+MODDIR = /lib/modules/$(KREL)/updates
+PKG := $(TOP)/tools/packaging
+TOOL_DIRS := PREFIX=$(PREFIX) BINDIR=$(BINDIR) SBINDIR=$(SBINDIR) LIBDIR=$(LIBDIR) \
+	INCLUDEDIR=$(INCLUDEDIR) MANDIR=$(MANDIR)
+DKMS_SRC = /usr/src/iokit-$(VERSION)
+# Installed modules: iokit.ko and its sample driver, never the test drivers.
+INSTALLED_KOS := kmod/iokit.ko kmod/samples/iokit_edu.ko
+
+version:
+	@echo $(VERSION)
+
+install: install-kmod install-tools install-system
+ifeq ($(DESTDIR),)
+	ldconfig
+	systemd-sysusers $(SYSUSERSDIR)/iokit.conf 2>/dev/null || \
+		getent group iokit >/dev/null || groupadd --system iokit
+	-udevadm control --reload
+	-systemctl daemon-reload && systemctl enable iokit-loader.service
+endif
+
+install-kmod: kmod
+	install -d $(DESTDIR)$(MODDIR)
+	install -m 0644 $(INSTALLED_KOS) $(DESTDIR)$(MODDIR)/
+ifeq ($(DESTDIR),)
+	depmod -a $(KREL)
+endif
+
+install-tools: userspace
+	$(MAKE) -C tools/lib install OUTPUT=$(B)/lib $(TOOL_DIRS)
+	$(MAKE) -C tools/ioreg install OUTPUT=$(B)/bin LIBDIR=$(B)/lib $(TOOL_DIRS)
+	$(MAKE) -C tools/iokitctl install OUTPUT=$(B)/bin LIBDIR=$(B)/lib $(TOOL_DIRS)
+
+install-system:
+	install -d $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(MODULESLOADDIR) \
+		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(UNITDIR)
+	install -m 0644 $(PKG)/60-iokit.rules $(DESTDIR)$(UDEVRULESDIR)/
+	install -m 0644 $(PKG)/iokit-modules-load.conf $(DESTDIR)$(MODULESLOADDIR)/iokit.conf
+	install -m 0644 $(PKG)/iokit-sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/iokit.conf
+	sed 's|@SBINDIR@|$(SBINDIR)|g' $(PKG)/iokit-loader.service.in \
+		>$(DESTDIR)$(UNITDIR)/iokit-loader.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/iokit-loader.service
+
+# The source DKMS builds from: what "make kmod" needs and nothing else.
+install-dkms-source:
+	install -d $(DESTDIR)$(DKMS_SRC)
+	tar -C $(TOP) --exclude=kmod/test --exclude='*.o' --exclude='*.ko' \
+		--exclude='.*' --exclude='*.mod*' --exclude='*.cmd' \
+		-cf - Makefile Kbuild COPYING LICENSES kmod uapi \
+		tools/build/compat-probe tools/build/probes | tar -C $(DESTDIR)$(DKMS_SRC) -xf -
+	sed 's/#MODULE_VERSION#/$(VERSION)/' $(PKG)/dkms.conf >$(DESTDIR)$(DKMS_SRC)/dkms.conf
+
+uninstall:
+ifeq ($(DESTDIR),)
+	-systemctl disable --now iokit-loader.service 2>/dev/null
+endif
+	rm -f $(addprefix $(DESTDIR)$(MODDIR)/,$(notdir $(INSTALLED_KOS)))
+	$(MAKE) -C tools/lib uninstall $(TOOL_DIRS)
+	$(MAKE) -C tools/ioreg uninstall $(TOOL_DIRS)
+	$(MAKE) -C tools/iokitctl uninstall $(TOOL_DIRS)
+	rm -rf $(DESTDIR)$(DKMS_SRC)
+	rm -f $(DESTDIR)$(UDEVRULESDIR)/60-iokit.rules $(DESTDIR)$(MODULESLOADDIR)/iokit.conf \
+		$(DESTDIR)$(SYSUSERSDIR)/iokit.conf $(DESTDIR)$(UNITDIR)/iokit-loader.service
+ifeq ($(DESTDIR),)
+	depmod -a $(KREL)
+	ldconfig
+	-udevadm control --reload
+	-systemctl daemon-reload
+endif
+
+# Debian packages from this tree with Debian's tools: build/deb/*.deb.
+deb:
+	@$(PKG)/build-debs $(B)/deb
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null
