@@ -44,7 +44,7 @@ USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 
 .PHONY: all deps kmod kmod-for tools userspace selftests lint check run bench clean help \
 	version install install-kmod install-tools install-system install-dkms-source \
-	uninstall deb
+	uninstall uninstall-dkms-source deb
 
 # The module's version (kmod/iokit_internal.h) is the packages' too.
 VERSION := $(shell sed -n 's/^\#define IOKIT_MODULE_VERSION[[:space:]]*"\(.*\)"/\1/p' \
@@ -86,14 +86,14 @@ TOOL_BINS := $(B)/bin/iokit-vm-hotplug $(B)/bin/registry_bench $(B)/bin/user_cli
 # their own.
 tools: $(TOOL_BINS)
 	$(MAKE) -C tools/lib OUTPUT=$(B)/lib
-	$(MAKE) -C tools/ioreg OUTPUT=$(B)/bin LIBDIR=$(B)/lib
-	$(MAKE) -C tools/iokitctl OUTPUT=$(B)/bin LIBDIR=$(B)/lib
+	$(MAKE) -C tools/ioreg OUTPUT=$(B)/bin LIBIOKIT_DIR=$(B)/lib
+	$(MAKE) -C tools/iokitctl OUTPUT=$(B)/bin LIBIOKIT_DIR=$(B)/lib
 
 # What is installed: libiokit, ioreg, iokitctl.
 userspace:
 	$(MAKE) -C tools/lib OUTPUT=$(B)/lib
-	$(MAKE) -C tools/ioreg OUTPUT=$(B)/bin LIBDIR=$(B)/lib
-	$(MAKE) -C tools/iokitctl OUTPUT=$(B)/bin LIBDIR=$(B)/lib
+	$(MAKE) -C tools/ioreg OUTPUT=$(B)/bin LIBIOKIT_DIR=$(B)/lib
+	$(MAKE) -C tools/iokitctl OUTPUT=$(B)/bin LIBIOKIT_DIR=$(B)/lib
 
 $(B)/bin/registry_bench: tools/bench/registry_bench.c kmod/shared/os_serial.c \
 		kmod/shared/os_serial.h uapi/linux/iokit.h
@@ -144,7 +144,11 @@ UNITDIR ?= /etc/systemd/system
 UDEVRULESDIR ?= /etc/udev/rules.d
 MODULESLOADDIR ?= /etc/modules-load.d
 SYSUSERSDIR ?= /etc/sysusers.d
-MODDIR = /lib/modules/$(KREL)/updates
+# The release modprobe looks under is the one uname -r says (Debian's 6.1
+# headers' kernel.release does not say it).
+UTS_RELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+		$(KDIR)/include/generated/utsrelease.h)
+MODDIR = /lib/modules/$(UTS_RELEASE)/updates
 PKG := $(TOP)/tools/packaging
 TOOL_DIRS := PREFIX=$(PREFIX) BINDIR=$(BINDIR) SBINDIR=$(SBINDIR) LIBDIR=$(LIBDIR) \
 	INCLUDEDIR=$(INCLUDEDIR) MANDIR=$(MANDIR)
@@ -168,13 +172,13 @@ install-kmod: kmod
 	install -d $(DESTDIR)$(MODDIR)
 	install -m 0644 $(INSTALLED_KOS) $(DESTDIR)$(MODDIR)/
 ifeq ($(DESTDIR),)
-	depmod -a $(KREL)
+	depmod -a $(UTS_RELEASE)
 endif
 
 install-tools: userspace
 	$(MAKE) -C tools/lib install OUTPUT=$(B)/lib $(TOOL_DIRS)
-	$(MAKE) -C tools/ioreg install OUTPUT=$(B)/bin LIBDIR=$(B)/lib $(TOOL_DIRS)
-	$(MAKE) -C tools/iokitctl install OUTPUT=$(B)/bin LIBDIR=$(B)/lib $(TOOL_DIRS)
+	$(MAKE) -C tools/ioreg install OUTPUT=$(B)/bin LIBIOKIT_DIR=$(B)/lib $(TOOL_DIRS)
+	$(MAKE) -C tools/iokitctl install OUTPUT=$(B)/bin LIBIOKIT_DIR=$(B)/lib $(TOOL_DIRS)
 
 install-system:
 	install -d $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(MODULESLOADDIR) \
@@ -189,10 +193,11 @@ install-system:
 # The source DKMS builds from: what "make kmod" needs and nothing else.
 install-dkms-source:
 	install -d $(DESTDIR)$(DKMS_SRC)
-	tar -C $(TOP) --exclude=kmod/test --exclude='*.o' --exclude='*.ko' \
-		--exclude='.*' --exclude='*.mod*' --exclude='*.cmd' \
-		-cf - Makefile Kbuild COPYING LICENSES kmod uapi \
-		tools/build/compat-probe tools/build/probes | tar -C $(DESTDIR)$(DKMS_SRC) -xf -
+	cd $(TOP) && { echo Makefile; echo Kbuild; echo COPYING; echo tools/build/compat-probe; \
+		find LICENSES uapi tools/build/probes -type f; \
+		find kmod -path kmod/test -prune -o -type f \( -name Kbuild -o -name '*.[ch]' \) \
+			! -name '*.mod.c' -print; } | \
+		tar -cf - --files-from=- | tar -C $(DESTDIR)$(DKMS_SRC) -xf -
 	sed 's/#MODULE_VERSION#/$(VERSION)/' $(PKG)/dkms.conf >$(DESTDIR)$(DKMS_SRC)/dkms.conf
 
 uninstall:
@@ -203,15 +208,17 @@ endif
 	$(MAKE) -C tools/lib uninstall $(TOOL_DIRS)
 	$(MAKE) -C tools/ioreg uninstall $(TOOL_DIRS)
 	$(MAKE) -C tools/iokitctl uninstall $(TOOL_DIRS)
-	rm -rf $(DESTDIR)$(DKMS_SRC)
 	rm -f $(DESTDIR)$(UDEVRULESDIR)/60-iokit.rules $(DESTDIR)$(MODULESLOADDIR)/iokit.conf \
 		$(DESTDIR)$(SYSUSERSDIR)/iokit.conf $(DESTDIR)$(UNITDIR)/iokit-loader.service
 ifeq ($(DESTDIR),)
-	depmod -a $(KREL)
+	depmod -a $(UTS_RELEASE)
 	ldconfig
 	-udevadm control --reload
 	-systemctl daemon-reload
 endif
+
+uninstall-dkms-source:
+	rm -rf $(DESTDIR)$(DKMS_SRC)
 
 # Debian packages from this tree with Debian's tools: build/deb/*.deb.
 deb:

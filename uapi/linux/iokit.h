@@ -22,9 +22,9 @@
  *  - Commands that change what others see (SET_PROPERTIES, PERSONALITY
  *    ADD and REMOVE, CLAIM, LOADER, TEST_ENTRIES) need /dev/iokit opened
  *    for writing, else they fail with EBADF and IOKIT_RETURN_NOT_PERMITTED;
- *    those that need privilege check CAP_SYS_ADMIN in the credentials the
- *    node was opened with, not the caller's at the time of the ioctl
- *    (IOKIT_RETURN_NOT_PRIVILEGED, EACCES).
+ *    those that need privilege check CAP_SYS_ADMIN (LOADER: or
+ *    CAP_SYS_MODULE) in the credentials the node was opened with, not the
+ *    caller's at the time of the ioctl (IOKIT_RETURN_NOT_PRIVILEGED, EACCES).
  */
 #ifndef _UAPI_LINUX_IOKIT_H
 #define _UAPI_LINUX_IOKIT_H
@@ -471,8 +471,7 @@ struct iokit_wait_quiet {
  * struct iokit_personality - IOKIT_IOC_PERSONALITY: driver personalities
  *	from user space (IOCatalogueSendData / kextd's role)
  * @size: in: sizeof this struct as the caller knows it; out: the kernel's
- * @ioreturn: out: IOKIT_RETURN_NOT_PRIVILEGED without CAP_SYS_MODULE or
- *	CAP_SYS_ADMIN;
+ * @ioreturn: out: IOKIT_RETURN_NOT_PRIVILEGED without CAP_SYS_ADMIN;
  *	ADD: IOKIT_RETURN_BAD_ARGUMENT for a malformed stream or personality
  *	(@bad_reason, and @name holds the offending key), IOKIT_RETURN_NOT_FOUND
  *	when IOClass is not loaded and no IOKitLinuxModule says where it is
