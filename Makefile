@@ -143,6 +143,7 @@ MANDIR ?= $(PREFIX)/share/man
 UNITDIR ?= /etc/systemd/system
 UDEVRULESDIR ?= /etc/udev/rules.d
 MODULESLOADDIR ?= /etc/modules-load.d
+MODPROBEDIR ?= /etc/modprobe.d
 SYSUSERSDIR ?= /etc/sysusers.d
 # The release modprobe looks under is the one uname -r says (Debian's 6.1
 # headers' kernel.release does not say it).
@@ -181,10 +182,11 @@ install-tools: userspace
 	$(MAKE) -C tools/iokitctl install OUTPUT=$(B)/bin LIBIOKIT_DIR=$(B)/lib $(TOOL_DIRS)
 
 install-system:
-	install -d $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(MODULESLOADDIR) \
+	install -d $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(MODULESLOADDIR) $(DESTDIR)$(MODPROBEDIR) \
 		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(UNITDIR)
 	install -m 0644 $(PKG)/60-iokit.rules $(DESTDIR)$(UDEVRULESDIR)/
 	install -m 0644 $(PKG)/iokit-modules-load.conf $(DESTDIR)$(MODULESLOADDIR)/iokit.conf
+	install -m 0644 $(PKG)/iokit-modprobe.conf $(DESTDIR)$(MODPROBEDIR)/iokit.conf
 	install -m 0644 $(PKG)/iokit-sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/iokit.conf
 	sed 's|@SBINDIR@|$(SBINDIR)|g' $(PKG)/iokit-loader.service.in \
 		>$(DESTDIR)$(UNITDIR)/iokit-loader.service
@@ -209,6 +211,7 @@ endif
 	$(MAKE) -C tools/ioreg uninstall $(TOOL_DIRS)
 	$(MAKE) -C tools/iokitctl uninstall $(TOOL_DIRS)
 	rm -f $(DESTDIR)$(UDEVRULESDIR)/60-iokit.rules $(DESTDIR)$(MODULESLOADDIR)/iokit.conf \
+		$(DESTDIR)$(MODPROBEDIR)/iokit.conf \
 		$(DESTDIR)$(SYSUSERSDIR)/iokit.conf $(DESTDIR)$(UNITDIR)/iokit-loader.service
 ifeq ($(DESTDIR),)
 	depmod -a $(UTS_RELEASE)

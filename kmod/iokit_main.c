@@ -30,12 +30,19 @@ static const struct file_operations iokit_control_fops = {
 /*
  * World-accessible like the I/O Registry on macOS: reading the registry is
  * unprivileged; commands that change state check the caller themselves.
+ * A system that narrows the node with udev (the packages give it to a
+ * group at 0664) says so here too, through modprobe.d: the node is made
+ * before udev's rule runs, and a descriptor opened for writing in between
+ * would keep its write access.
  */
+static ushort node_mode = 0666;
+module_param(node_mode, ushort, 0444);
+MODULE_PARM_DESC(node_mode, "mode /dev/iokit is created with (default 0666)");
+
 static struct miscdevice iokit_control_device = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "iokit",
 	.fops = &iokit_control_fops,
-	.mode = 0666,
 };
 
 /*
@@ -109,6 +116,7 @@ static int __init iokit_init(void)
 	ret = iokit_families_init();
 	if (ret)
 		goto err_service;
+	iokit_control_device.mode = node_mode & 0666;
 	ret = misc_register(&iokit_control_device);
 	if (ret) {
 		pr_err("cannot register /dev/iokit: %d\n", ret);
