@@ -84,10 +84,7 @@ TOOL_BINS := $(B)/bin/iokit-vm-hotplug $(B)/bin/registry_bench $(B)/bin/user_cli
 
 # libiokit (build/lib), ioreg and iokitctl (build/bin) have Makefiles of
 # their own.
-tools: $(TOOL_BINS)
-	$(MAKE) -C tools/lib OUTPUT=$(B)/lib
-	$(MAKE) -C tools/ioreg OUTPUT=$(B)/bin LIBIOKIT_DIR=$(B)/lib
-	$(MAKE) -C tools/iokitctl OUTPUT=$(B)/bin LIBIOKIT_DIR=$(B)/lib
+tools: $(TOOL_BINS) userspace
 
 # What is installed: libiokit, ioreg, iokitctl.
 userspace:
