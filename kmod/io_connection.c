@@ -251,6 +251,7 @@ union io_connection_arg_buffer {
 	struct iokit_connect_info info;
 	struct iokit_connect_cancel cancel;
 	struct iokit_connect_memory memory;
+	struct iokit_connect_notification_port notification_port;
 };
 
 #define IO_CONNECTION_OP(...) IOKIT_IOCTL_OP_OF(union io_connection_arg_buffer, __VA_ARGS__)
@@ -272,6 +273,11 @@ static const struct iokit_ioctl_op io_connection_ops[] = {
 	IO_CONNECTION_OP(IO_CONNECTION_NR(IOKIT_CMD_CONNECT_MEMORY), IOKIT_IOC_CONNECT_MEMORY,
 			 io_connection_cmd_memory, struct iokit_connect_memory,
 			 IOKIT_CONNECT_MEMORY_SIZE_VER0, 0),
+	IO_CONNECTION_OP(IO_CONNECTION_NR(IOKIT_CMD_CONNECT_NOTIFICATION_PORT),
+			 IOKIT_IOC_CONNECT_NOTIFICATION_PORT,
+			 io_connection_cmd_notification_port,
+			 struct iokit_connect_notification_port,
+			 IOKIT_CONNECT_NOTIFICATION_PORT_SIZE_VER0, 0),
 };
 
 static long io_connection_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -360,6 +366,7 @@ static struct io_connection *io_connection_alloc(u32 *ret)
 	spin_lock_init(&conn->async_lock);
 	INIT_LIST_HEAD(&conn->async_pending);
 	mutex_init(&conn->call_lock);
+	mutex_init(&conn->notify_set_lock);
 	init_waitqueue_head(&conn->kernel_wq);
 	mutex_init(&conn->memory_ask_lock);
 	mutex_init(&conn->memory_lock);

@@ -51,6 +51,7 @@ enum {
  *	(struct io_async_action.node), their calls returned
  * @async_count: async calls not yet done, their calls returned or not
  * @async_stopped: the client was stopped: calls returning now are aborted
+ * @notify_set_lock: one IOConnectSetNotificationPort at a time
  * @memory_ask_lock: one CopyClientMemoryForType at a time, so that a
  *	type is asked for once
  * @memory_lock: guards the @memory fields; taken in page faults, under
@@ -86,6 +87,7 @@ struct io_connection {
 	struct list_head async_pending;
 	unsigned int async_count;
 	bool async_stopped;
+	struct mutex notify_set_lock;	/* IOConnectSetNotificationPort */
 	struct mutex memory_ask_lock;	/* CopyClientMemoryForType */
 	struct mutex memory_lock;	/* the memory fields */
 	struct xarray memory;

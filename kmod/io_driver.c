@@ -149,6 +149,8 @@ struct io_service *io_driver_instance_create(struct io_driver *driver)
 	}
 	service->driver = driver;
 	INIT_LIST_HEAD(&service->driver_node);
+	if (driver->user_client)
+		io_user_client_notify_init(io_user_client_from_service(service));
 	/* Nested in the provider's match_lock, which the matching round holds. */
 	mutex_lock_nested(&service->match_lock, SINGLE_DEPTH_NESTING);
 	spin_lock(&driver->lock);

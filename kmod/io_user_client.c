@@ -40,6 +40,7 @@ void io_user_client_fini(struct io_service *service)
 
 	if (client->entitlements)
 		os_object_put(&client->entitlements->obj);
+	io_user_client_notify_stop(client);
 }
 
 /* One dispatch entry as IOUserClientMethods shows it. */
@@ -505,6 +506,7 @@ void io_user_client_stopped(struct io_service *service)
 	conn = client->connection;
 	client->connection = NULL;
 	mutex_unlock(&service->match_lock);
+	io_user_client_notify_stop(client);
 	if (conn) {
 		io_async_abort_all(conn);
 		io_connection_put(conn);

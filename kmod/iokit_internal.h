@@ -182,6 +182,11 @@ void io_user_client_policy_exit(void);
 struct io_async_action;
 struct iokit_connect_method;
 u32 io_user_client_refuse(struct iokit_reason *r, u32 check, u64 seen, u64 wanted, u32 ioreturn);
+
+/* io_user_client_notification.c */
+void io_user_client_notify_init(struct io_user_client *client);
+void io_user_client_notify_stop(struct io_user_client *client);
+u32 io_connection_cmd_notification_port(struct iokit_call *call, void *arg);
 struct io_kernel_completion;
 u32 io_user_client_call(struct io_connection *conn, struct io_user_client *client,
 			struct iokit_connect_method *m, const struct io_kernel_completion *kernel,

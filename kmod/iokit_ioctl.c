@@ -67,7 +67,7 @@ static u32 iokit_cmd_version(struct iokit_call *call, void *arg)
 			IOKIT_FEATURE_MATCHING | IOKIT_FEATURE_NOTIFY |
 			IOKIT_FEATURE_LEDGER | IOKIT_FEATURE_LOADER |
 			IOKIT_FEATURE_USER_CLIENT | IOKIT_FEATURE_MEMORY |
-			IOKIT_FEATURE_POLICY;
+			IOKIT_FEATURE_POLICY | IOKIT_FEATURE_CLIENT_NOTIFY;
 	if (READ_ONCE(iokit_test_interface))
 		ver->features |= IOKIT_FEATURE_TEST;
 	strscpy(ver->module_version, IOKIT_MODULE_VERSION,

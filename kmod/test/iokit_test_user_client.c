@@ -21,6 +21,11 @@
  * type 0 is three read-write pages, type 1 one read-only page of 0xc3,
  * any other type is unsupported.
  *
+ * Notifications (IOConnectSetNotificationPort): TestUserClient sends types
+ * 0 to 15; 15 it refuses with kIOReturnNotPermitted, others it does not
+ * send.  Selector 23 sends in[1] of type in[0] at once, 24 one from a
+ * timer in in[1] ms.  TestPrivateClient takes no port at all.
+ *
  * /dev/iokit_test_null is a misc device whose ioctl does nothing: the
  * bare ioctl the benchmarks measure ExternalMethod against (a command with
  * a size copies that much in and back).
@@ -89,6 +94,8 @@ struct test_client {
 	spinlock_t lock;		/* later */
 	struct list_head later;		/* struct test_later */
 	struct io_memory_descriptor *shared[2];	/* by memory type, made at init */
+	struct timer_list notify_timer;	/* selector 24 */
+	u32 notify_type;
 };
 
 /* An async call completed from a timer: softirq context. */
@@ -467,6 +474,52 @@ static u32 test_copy_client_memory(struct io_user_client *client, u32 type, u32 
 
 #define VAR IO_USER_CLIENT_VARIABLE_SIZE
 
+/*
+ * Send in[1] notifications of type in[0], with status in[2] and the
+ * values { i, type }: out[0] how many were queued, out[1] the first
+ * error (a negative errno) or 0.
+ */
+static u32 m_notify(struct io_user_client *client, void *ref, struct io_user_client_method_args *a)
+{
+	u64 i, n = min_t(u64, a->scalar_input[1], 4096);
+	int err = 0;
+
+	for (i = 0; i < n; i++) {
+		u64 args[2] = { i, a->scalar_input[0] };
+		int ret = io_user_client_send_notification(client, a->scalar_input[0],
+							   a->scalar_input[2], args, 2);
+
+		if (!ret)
+			a->scalar_output[0]++;
+		else if (!err)
+			err = ret;
+	}
+	a->scalar_output[1] = (u64)(s64)err;
+	return IOKIT_RETURN_SUCCESS;
+}
+
+/* One notification { 0xfeed } of the type selector 24 named, from softirq context. */
+static void notify_fire(struct timer_list *timer)
+{
+	struct test_client *t = from_timer(t, timer, notify_timer);
+	u64 value = 0xfeed;
+
+	io_user_client_send_notification(&t->client, READ_ONCE(t->notify_type),
+					 IOKIT_RETURN_SUCCESS, &value, 1);
+}
+
+/* Send one notification of type in[0] in in[1] ms, from a timer. */
+static u32 m_notify_later(struct io_user_client *client, void *ref,
+			  struct io_user_client_method_args *a)
+{
+	struct test_client *t = container_of(client, struct test_client, client);
+
+	WRITE_ONCE(t->notify_type, a->scalar_input[0]);
+	mod_timer(&t->notify_timer,
+		  jiffies + msecs_to_jiffies(min_t(u64, a->scalar_input[1], 10000)));
+	return IOKIT_RETURN_SUCCESS;
+}
+
 static const struct io_user_client_method test_methods[] = {
 	[0] = IO_USER_CLIENT_METHOD(m_null, 0, 0, 0, 0),
 	[1] = IO_USER_CLIENT_METHOD(m_add, 2, 0, 1, 0),
@@ -491,6 +544,8 @@ static const struct io_user_client_method test_methods[] = {
 	[20] = IO_USER_CLIENT_METHOD(m_shared_poke, 3, 0, 0, 0),
 	[21] = IO_USER_CLIENT_METHOD(m_from_client, 4, 0, 1, 0),
 	[22] = IO_USER_CLIENT_METHOD(m_entitlements, 0, 0, 2, 0),
+	[23] = IO_USER_CLIENT_METHOD(m_notify, 3, 0, 2, 0),
+	[24] = IO_USER_CLIENT_METHOD(m_notify_later, 2, 0, 0, 0),
 };
 
 static int test_client_init(struct io_service *service)
@@ -499,6 +554,7 @@ static int test_client_init(struct io_service *service)
 
 	spin_lock_init(&t->lock);
 	INIT_LIST_HEAD(&t->later);
+	timer_setup(&t->notify_timer, notify_fire, 0);
 	/* free() runs after a failed init too: it releases what was made. */
 	if (io_buffer_memory_descriptor_create(IO_MEMORY_DIRECTION_INOUT, 3 * PAGE_SIZE,
 					       &t->shared[0]) ||
@@ -523,6 +579,7 @@ static void test_client_stop(struct io_service *service, struct io_service *prov
 	LIST_HEAD(later);
 
 	log_event("stop", service);
+	del_timer_sync(&t->notify_timer);
 	spin_lock_irq(&t->lock);
 	list_splice_init(&t->later, &later);
 	spin_unlock_irq(&t->lock);
@@ -548,6 +605,15 @@ static void test_client_close(struct io_user_client *client)
 	log_event("client_close", &client->service);
 }
 
+static u32 test_register_notification_port(struct io_user_client *client, u32 type,
+					   u64 reference, bool on)
+{
+	log_event(on ? "notification_port" : "no_notification_port", &client->service);
+	if (type == 15)
+		return IOKIT_RETURN_NOT_PERMITTED;
+	return type < 15 ? IOKIT_RETURN_SUCCESS : IOKIT_RETURN_UNSUPPORTED;
+}
+
 static const struct io_service_ops test_client_service_ops = {
 	.init = test_client_init,
 	.start = test_client_start,
@@ -561,6 +627,7 @@ static const struct io_user_client_ops test_client_ops = {
 	.flags = IO_USER_CLIENT_ANY_ACCESS,
 	.client_close = test_client_close,
 	.copy_client_memory_for_type = test_copy_client_memory,
+	.register_notification_port = test_register_notification_port,
 };
 
 /* The same table, concurrent: calls into one client may overlap. */
@@ -570,6 +637,7 @@ static const struct io_user_client_ops test_concurrent_ops = {
 	.flags = IO_USER_CLIENT_ANY_ACCESS | IO_USER_CLIENT_CONCURRENT,
 	.client_close = test_client_close,
 	.copy_client_memory_for_type = test_copy_client_memory,
+	.register_notification_port = test_register_notification_port,
 };
 
 static const struct io_user_client_ops test_private_ops = {

@@ -878,4 +878,190 @@ TEST_F(uc, a_connection_has_at_most_1024_async_calls_pending)
 	close(port);
 }
 
+/* Send @n notifications of @type with @status: how many were queued; *@err the first error. */
+static uint64_t uc_notify(int conn, uint64_t type, uint64_t n, uint64_t status, int64_t *err)
+{
+	uint64_t in[3] = { type, n, status }, out[2] = { 0, 0 };
+	uint32_t count = 2;
+
+	if (uc_scalars(conn, UC_NOTIFY, in, 3, out, &count) || count != 2)
+		return (uint64_t)-1;
+	if (err)
+		*err = (int64_t)out[1];
+	return out[0];
+}
+
+TEST_F(uc, a_client_notifies_the_port_it_was_given)
+{
+	struct iokit_client_notification rec[4];
+	uint64_t in[2] = { 5, 50 };
+	struct iokit_connect_info ci;
+	int conn, port, port2;
+	int64_t err;
+	int i;
+
+	port = port_create(self->fd, IOKIT_PORT_NONBLOCK, 0, NULL);
+	port2 = port_create(self->fd, IOKIT_PORT_NONBLOCK, 0, NULL);
+	ASSERT_LE(0, port);
+	ASSERT_LE(0, port2);
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 0, &conn, NULL));
+	ASSERT_EQ(0, uc_info(conn, &ci));
+
+	/* No port yet: nothing goes anywhere. */
+	EXPECT_EQ(0, uc_notify(conn, 0, 1, 0, &err));
+	EXPECT_EQ(-ENOENT, err);
+
+	ASSERT_EQ(0, uc_set_port(conn, 0, port, 0x1234, NULL));
+	EXPECT_TRUE(uc_log_has("notification_port TestUserClient"));
+	EXPECT_EQ(3, uc_notify(conn, 0, 3, IOKIT_RETURN_DEVICE_ERROR, &err));
+	EXPECT_EQ(0, err);
+	ASSERT_EQ(3, client_read(port, rec, 3, 1000));
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(IOKIT_EVENT_CLIENT, rec[i].event.type);
+		EXPECT_EQ(sizeof(rec[i]), rec[i].event.size);
+		EXPECT_EQ(0x1234, rec[i].event.refcon);
+		EXPECT_EQ(ci.client_id, rec[i].event.source_id);
+		EXPECT_EQ(0, rec[i].event.entry_id);
+		EXPECT_EQ(IOKIT_RETURN_DEVICE_ERROR, rec[i].event.ioreturn);
+		EXPECT_EQ(2, rec[i].event.count);
+		EXPECT_EQ(i, rec[i].args[0]);
+		EXPECT_EQ(0, rec[i].args[2]);
+	}
+
+	/* From a timer, softirq context: another type, its own reference. */
+	ASSERT_EQ(0, uc_set_port(conn, 5, port, 0x55, NULL));
+	ASSERT_EQ(0, uc_scalars(conn, UC_NOTIFY_LATER, in, 2, NULL, NULL));
+	ASSERT_EQ(1, client_read(port, rec, 1, 2000));
+	EXPECT_EQ(5, rec[0].event.entry_id);
+	EXPECT_EQ(0x55, rec[0].event.refcon);
+	EXPECT_EQ(1, rec[0].event.count);
+	EXPECT_EQ(0xfeed, rec[0].args[0]);
+
+	/* A second call moves the type to another port. */
+	ASSERT_EQ(0, uc_set_port(conn, 0, port2, 0x99, NULL));
+	EXPECT_EQ(1, uc_notify(conn, 0, 1, 0, NULL));
+	ASSERT_EQ(1, client_read(port2, rec, 1, 1000));
+	EXPECT_EQ(0x99, rec[0].event.refcon);
+	EXPECT_EQ(0, client_read(port, rec, 1, 100));
+
+	/* -1: no port from now on; the class is told. */
+	ASSERT_EQ(0, uc_set_port(conn, 0, -1, 0, NULL));
+	EXPECT_TRUE(uc_log_has("no_notification_port TestUserClient"));
+	EXPECT_EQ(0, uc_notify(conn, 0, 1, 0, &err));
+	EXPECT_EQ(-ENOENT, err);
+	EXPECT_EQ(1, uc_notify(conn, 5, 1, 0, NULL));
+
+	close(conn);
+	close(port);
+	close(port2);
+}
+
+TEST_F(uc, bad_notification_ports_are_refused_with_a_reason)
+{
+	struct iokit_connect_notification_port np = {
+		.size = sizeof(np), .reserved = 1,
+	};
+	struct iokit_reason r;
+	int conn, priv, port, i;
+
+	port = port_create(self->fd, IOKIT_PORT_NONBLOCK, 0, NULL);
+	ASSERT_LE(0, port);
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 0, &conn, NULL));
+	/* Not a port: the connection itself. */
+	EXPECT_EQ(IOKIT_RETURN_BAD_ARGUMENT, uc_set_port(conn, 0, conn, 0, &r));
+	EXPECT_EQ(IOKIT_CHECK_PORT, r.check);
+	EXPECT_EQ(conn, (int)r.seen);
+	np.port_fd = port;
+	EXPECT_EQ(-1, ioctl(conn, IOKIT_IOC_CONNECT_NOTIFICATION_PORT, &np));
+	EXPECT_EQ(IOKIT_RETURN_BAD_ARGUMENT, np.ioreturn);
+	EXPECT_EQ(IOKIT_CHECK_RESERVED, np.reason.check);
+	/* The class's answers: a type it does not send, one it refuses. */
+	EXPECT_EQ(IOKIT_RETURN_UNSUPPORTED, uc_set_port(conn, 16, port, 0, &r));
+	EXPECT_EQ(IOKIT_CHECK_NOTIFICATION_TYPE, r.check);
+	EXPECT_EQ(16, r.seen);
+	EXPECT_EQ(IOKIT_RETURN_NOT_PERMITTED, uc_set_port(conn, 15, port, 0, &r));
+	EXPECT_EQ(0, uc_notify(conn, 15, 1, 0, NULL));
+	/* IOKIT_CONNECT_NOTIFICATION_TYPES_MAX types, and no more. */
+	for (i = 0; i < IOKIT_CONNECT_NOTIFICATION_TYPES_MAX; i++)
+		ASSERT_EQ(0, uc_set_port(conn, i, port, i, NULL));
+	EXPECT_EQ(IOKIT_RETURN_NO_RESOURCES, uc_set_port(conn, 9, port, 0, &r));
+	EXPECT_EQ(IOKIT_CHECK_NOTIFICATION_TYPES, r.check);
+	EXPECT_EQ(IOKIT_CONNECT_NOTIFICATION_TYPES_MAX, r.wanted);
+	/* A type that has one may still move; one let go makes room. */
+	EXPECT_EQ(0, uc_set_port(conn, 3, port, 33, NULL));
+	EXPECT_EQ(0, uc_set_port(conn, 3, -1, 0, NULL));
+	EXPECT_EQ(0, uc_set_port(conn, 9, port, 0, NULL));
+	close(conn);
+
+	/* A class with no RegisterNotificationPort: IOUserClient's answer. */
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 3, &priv, NULL));
+	EXPECT_EQ(IOKIT_RETURN_UNSUPPORTED, uc_set_port(priv, 0, port, 0, &r));
+	EXPECT_EQ(IOKIT_CHECK_NOTIFICATION_TYPE, r.check);
+	/* Closed, then asked: not open. */
+	ASSERT_EQ(0, uc_close(priv));
+	EXPECT_EQ(IOKIT_RETURN_NOT_OPEN, uc_set_port(priv, 0, port, 0, NULL));
+	close(priv);
+	close(port);
+}
+
+TEST_F(uc, notifications_overflow_a_full_port_and_survive_its_close)
+{
+	struct iokit_event *ev;
+	uint64_t buf[256];
+	int64_t err;
+	ssize_t len;
+	int conn, port;
+
+	port = port_create(self->fd, IOKIT_PORT_NONBLOCK, 2, NULL);
+	ASSERT_LE(0, port);
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 0, &conn, NULL));
+	ASSERT_EQ(0, uc_set_port(conn, 1, port, 7, NULL));
+	/* Not reserved: two fit, three are dropped and counted. */
+	EXPECT_EQ(2, uc_notify(conn, 1, 5, 0, &err));
+	EXPECT_EQ(-ENOSPC, err);
+	len = read(port, buf, sizeof(buf));
+	ASSERT_EQ(2 * sizeof(struct iokit_client_notification) + sizeof(struct iokit_event), len);
+	ev = (struct iokit_event *)((char *)buf + 2 * sizeof(struct iokit_client_notification));
+	EXPECT_EQ(IOKIT_EVENT_OVERFLOW, ev->type);
+	EXPECT_EQ(3, ev->count);
+
+	/* The application closes the port first: sends are discarded. */
+	close(port);
+	EXPECT_EQ(0, uc_notify(conn, 1, 1, 0, &err));
+	EXPECT_EQ(-EPIPE, err);
+	/* And the port goes with the client: the fixture counts it. */
+	close(conn);
+}
+
+TEST_F(uc, a_port_outlives_no_client)
+{
+	struct iokit_client_notification rec[1];
+	uint64_t in[2] = { 1, 200 };
+	int conn, port;
+
+	/* The connection is closed with a timer still armed and a port set. */
+	port = port_create(self->fd, IOKIT_PORT_NONBLOCK, 0, NULL);
+	ASSERT_LE(0, port);
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 0, &conn, NULL));
+	ASSERT_EQ(0, uc_set_port(conn, 1, port, 7, NULL));
+	ASSERT_EQ(0, uc_scalars(conn, UC_NOTIFY_LATER, in, 2, NULL, NULL));
+	close(conn);
+	EXPECT_EQ(1, uc_log_count("stop TestUserClient"));
+	usleep(300 * 1000);
+	EXPECT_EQ(0, client_read(port, rec, 1, 100));
+	close(port);
+
+	/* Unloading the driver with a port set ends it too. */
+	port = port_create(self->fd, IOKIT_PORT_NONBLOCK, 0, NULL);
+	ASSERT_LE(0, port);
+	ASSERT_EQ(0, uc_open(self->fd, self->service, 0, &conn, NULL));
+	ASSERT_EQ(0, uc_set_port(conn, 2, port, 7, NULL));
+	close(port);
+	EXPECT_EQ(0, unload("iokit_test_user_client"));
+	EXPECT_EQ(IOKIT_RETURN_NOT_ATTACHED, uc_set_port(conn, 2, -1, 0, NULL));
+	close(conn);
+	ASSERT_EQ(0, load("iokit_test_user_client", ""));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+}
+
 TEST_HARNESS_MAIN

@@ -23,6 +23,7 @@ enum {
 	UC_UNIMPLEMENTED, UC_ASYNC, UC_COUNT, UC_TOO_LONG, UC_FAILS, UC_ASYNC_LATER,
 	UC_ASYNC_FORGET, UC_ASYNC_NOW, UC_ASYNC_FAILS, UC_ASYNC_SLOW_FAILS, UC_OOL_SUM,
 	UC_OOL_FILL, UC_VAR_OUT, UC_SHARED_PEEK, UC_SHARED_POKE, UC_FROM_CLIENT, UC_ENTITLEMENTS,
+	UC_NOTIFY, UC_NOTIFY_LATER,
 	UC_METHODS
 };
 
@@ -121,6 +122,27 @@ static inline uint32_t uc_async(int conn, uint32_t selector, int port, const uin
 static inline int async_read(int port, struct iokit_async_completion *recs, int want, int ms)
 {
 	return port_read(port, sizeof(*recs), recs, want, want, ms, IOKIT_EVENT_ASYNC);
+}
+
+/* IOConnectSetNotificationPort: the IOReturn; @reason if not NULL. */
+static inline uint32_t uc_set_port(int conn, uint32_t type, int port, uint64_t reference,
+				   struct iokit_reason *reason)
+{
+	struct iokit_connect_notification_port np = {
+		.size = sizeof(np), .type = type, .port_fd = port, .reference = reference,
+	};
+
+	if (ioctl(conn, IOKIT_IOC_CONNECT_NOTIFICATION_PORT, &np) && !np.ioreturn)
+		np.ioreturn = IOKIT_RETURN_ERROR;
+	if (reason)
+		*reason = np.reason;
+	return np.ioreturn;
+}
+
+/* As async_read(), for the client's own notifications. */
+static inline int client_read(int port, struct iokit_client_notification *recs, int want, int ms)
+{
+	return port_read(port, sizeof(*recs), recs, want, want, ms, IOKIT_EVENT_CLIENT);
 }
 
 /* The test module's log: one "event class" line per call iokit made. */

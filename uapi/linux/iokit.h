@@ -42,7 +42,7 @@
  * added command or field.  Feature bits below say what a module offers.
  */
 #define IOKIT_ABI_MAJOR		2
-#define IOKIT_ABI_MINOR		2
+#define IOKIT_ABI_MINOR		3
 
 /* Largest argument struct the kernel will look at; bigger gets E2BIG. */
 #define IOKIT_ARG_SIZE_MAX	4096
@@ -149,6 +149,7 @@ struct iokit_version {
 #define IOKIT_FEATURE_USER_CLIENT _BITULL(6)	/* IOServiceOpen, ExternalMethod (2.1) */
 #define IOKIT_FEATURE_MEMORY	_BITULL(7)	/* out-of-line structures, shared memory (2.2) */
 #define IOKIT_FEATURE_POLICY	_BITULL(8)	/* root's access policy, entitlements (2.2) */
+#define IOKIT_FEATURE_CLIENT_NOTIFY _BITULL(9)	/* IOConnectSetNotificationPort (2.3) */
 #define IOKIT_FEATURE_TEST	_BITULL(63)	/* test-only commands enabled */
 
 /**
@@ -622,6 +623,7 @@ struct iokit_notification {
 #define IOKIT_EVENT_OVERFLOW		0x100	/* @count records were dropped */
 #define IOKIT_EVENT_LOAD_REQUEST	0x101	/* struct iokit_load_request */
 #define IOKIT_EVENT_ASYNC		0x102	/* struct iokit_async_completion */
+#define IOKIT_EVENT_CLIENT		0x103	/* struct iokit_client_notification */
 
 /**
  * struct iokit_event - one record read from a notification port
@@ -907,6 +909,8 @@ struct iokit_reason {
 #define IOKIT_CHECK_MEMORY_TYPES		23 /* seen > wanted types mapped */
 #define IOKIT_CHECK_VAR_OUTPUT_ROOM		24 /* variable output with seen bytes of room */
 #define IOKIT_CHECK_ENTITLEMENT			25 /* the caller lacks what the class requires */
+#define IOKIT_CHECK_NOTIFICATION_TYPE		26 /* seen: a type the client does not send */
+#define IOKIT_CHECK_NOTIFICATION_TYPES		27 /* seen >= wanted types registered */
 
 /**
  * struct iokit_service_open - IOKIT_IOC_SERVICE_OPEN: IOServiceOpen()
@@ -1077,6 +1081,48 @@ struct iokit_connect_cancel {
 
 #define IOKIT_CONNECT_CANCEL_SIZE_VER0	80
 
+/* Most notification types one connection may have a port for at once. */
+#define IOKIT_CONNECT_NOTIFICATION_TYPES_MAX	8
+
+/**
+ * struct iokit_connect_notification_port - IOKIT_IOC_CONNECT_NOTIFICATION_PORT
+ *	on a connection: IOConnectSetNotificationPort()
+ * @size: in: sizeof this struct as the caller knows it; out: the kernel's
+ * @ioreturn: out: IOKIT_RETURN_UNSUPPORTED if the user client sends no
+ *	notifications of @type (its class's answer, or it has no
+ *	RegisterNotificationPort), IOKIT_RETURN_BAD_ARGUMENT for a @port_fd
+ *	that is not a notification port or a non-zero @reserved,
+ *	IOKIT_RETURN_NO_RESOURCES when IOKIT_CONNECT_NOTIFICATION_TYPES_MAX
+ *	types have a port already, IOKIT_RETURN_NOT_OPEN or
+ *	IOKIT_RETURN_NOT_ATTACHED as for a method, or the class's own IOReturn
+ * @type: the notification type: what it means is the user client's
+ * @port_fd: the port (IOKIT_IOC_PORT_CREATE) its notifications go to,
+ *	in place of any given before; -1 for none from now on
+ * @reference: given back in every record, as @event.refcon
+ * @reserved: zero
+ * @reason: out: why the call was refused
+ *
+ * The user client's class is asked first (IOUserClient's
+ * registerNotificationPort); once it accepts, each notification it sends
+ * of @type is one IOKIT_EVENT_CLIENT record on the port.  Notifications
+ * are not reserved as async completions are: one that finds the port full
+ * is dropped and counted in its IOKIT_EVENT_OVERFLOW record.  The port
+ * stays referenced, though its descriptor is closed, until another call
+ * replaces it or the user client is stopped; what is sent to a closed
+ * port is discarded.
+ */
+struct iokit_connect_notification_port {
+	__u32 size;
+	__u32 ioreturn;
+	__u32 type;
+	__s32 port_fd;
+	__u64 reference;
+	__u64 reserved;
+	struct iokit_reason reason;
+};
+
+#define IOKIT_CONNECT_NOTIFICATION_PORT_SIZE_VER0	56
+
 /*
  * ---- Root's access policy for user clients (Documentation/user-client.rst) --
  */
@@ -1218,6 +1264,19 @@ struct iokit_async_completion {
 	__u64 args[IOKIT_ASYNC_ARGS_MAX];
 };
 
+/**
+ * struct iokit_client_notification - an IOKIT_EVENT_CLIENT record
+ * @event: @type IOKIT_EVENT_CLIENT; @refcon the @reference its type's port
+ *	was set with; @source_id the user client's entry ID; @entry_id the
+ *	notification type; @ioreturn the user client's status; @count the
+ *	values in @args
+ * @args: the user client's values (unused ones zero)
+ */
+struct iokit_client_notification {
+	struct iokit_event event;
+	__u64 args[IOKIT_ASYNC_ARGS_MAX];
+};
+
 /*
  * Command numbers, as iommufd numbers its own: _IO(), with no size or
  * direction bits.  Every struct says its size in its first field and
@@ -1249,6 +1308,7 @@ enum {
 	IOKIT_CMD_CONNECT_INFO = 0x42,
 	IOKIT_CMD_CONNECT_CANCEL = 0x43,
 	IOKIT_CMD_CONNECT_MEMORY = 0x44,
+	IOKIT_CMD_CONNECT_NOTIFICATION_PORT = 0x45,
 	/* 0x70-0x7f: test-only commands, see IOKIT_FEATURE_TEST */
 	IOKIT_CMD_TEST_ENTRIES = 0x70,
 };
@@ -1276,6 +1336,8 @@ enum {
 #define IOKIT_IOC_CONNECT_INFO		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_CONNECT_INFO)
 #define IOKIT_IOC_CONNECT_CANCEL	_IO(IOKIT_IOC_TYPE, IOKIT_CMD_CONNECT_CANCEL)
 #define IOKIT_IOC_CONNECT_MEMORY	_IO(IOKIT_IOC_TYPE, IOKIT_CMD_CONNECT_MEMORY)
+#define IOKIT_IOC_CONNECT_NOTIFICATION_PORT \
+	_IO(IOKIT_IOC_TYPE, IOKIT_CMD_CONNECT_NOTIFICATION_PORT)
 #define IOKIT_IOC_TEST_ENTRIES		_IO(IOKIT_IOC_TYPE, IOKIT_CMD_TEST_ENTRIES)
 
 #endif /* _UAPI_LINUX_IOKIT_H */

@@ -39,6 +39,7 @@
 #ifndef _IOKIT_IO_USER_CLIENT_H
 #define _IOKIT_IO_USER_CLIENT_H
 
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
 #include <linux/iokit.h>
@@ -48,6 +49,7 @@
 struct io_async_action;
 struct io_connection;
 struct io_memory_descriptor;
+struct io_port;
 struct os_data;
 struct os_dictionary;
 
@@ -64,12 +66,23 @@ struct os_dictionary;
  *	once the client has been stopped
  * @type: the connection type IOServiceOpen passed
  * @entitlements: the opening process's (io_user_client_copy_client_entitlements())
+ * @notify_lock: iokit's: guards @notify; taken with interrupts off
+ * @notify: iokit's: the ports IOConnectSetNotificationPort gave, by type
+ *	(struct io_user_client_notify, io_user_client_notification.c)
+ * @notify_stopped: iokit's: the client was stopped; no port is kept
  */
 struct io_user_client {
 	struct io_service service;
 	struct io_connection *connection;
 	u32 type;
 	struct os_dictionary *entitlements;
+	spinlock_t notify_lock;		/* notify */
+	struct io_user_client_notify {
+		struct io_port *port;
+		u64 reference;
+		u32 type;
+	} notify[IOKIT_CONNECT_NOTIFICATION_TYPES_MAX];
+	bool notify_stopped;
 };
 
 /**
@@ -190,6 +203,14 @@ struct io_user_client_method {
  *	caller.  Asked once per type and connection, serialised with the
  *	methods; what it returns stays mapped until the client is
  *	terminated.  Optional: without it nothing can be mapped.
+ * @register_notification_port: RegisterNotificationPort: the application
+ *	asked for notifications of @type (IOConnectSetNotificationPort), with
+ *	@on, or for none any more.  Returns IOKIT_RETURN_SUCCESS to accept,
+ *	IOKIT_RETURN_UNSUPPORTED for a type it does not send, or another
+ *	IOReturn to refuse.  iokit keeps the port: the client sends with
+ *	io_user_client_send_notification().  Serialised with the methods.
+ *	Optional: without it the client takes no port, as IOUserClient's
+ *	default answers kIOReturnUnsupported.
  */
 struct io_user_client_ops {
 	const struct io_user_client_method *methods;
@@ -202,6 +223,8 @@ struct io_user_client_ops {
 	void (*client_close)(struct io_user_client *client);
 	u32 (*copy_client_memory_for_type)(struct io_user_client *client, u32 type,
 					   u32 *options, struct io_memory_descriptor **memory);
+	u32 (*register_notification_port)(struct io_user_client *client, u32 type,
+					  u64 reference, bool on);
 };
 
 extern const struct os_class io_user_client_class;
@@ -227,6 +250,8 @@ u32 io_user_client_copy_client_entitlements(struct io_user_client *client,
 u32 io_user_client_dispatch(struct io_user_client *client,
 			    struct io_user_client_method_args *args,
 			    const struct io_user_client_method *dispatch, void *reference);
+int io_user_client_send_notification(struct io_user_client *client, u32 type, u32 status,
+				     const u64 *args, unsigned int count);
 
 /* ---- In-kernel clients (io_connection_kernel.c) ---- */
 
