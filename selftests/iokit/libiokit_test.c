@@ -514,6 +514,31 @@ static void async_done(void *refcon, IOReturn result, void **args, uint32_t n)
 	}
 }
 
+struct client_seen {
+	int calls;
+	uint32_t type;
+	uintptr_t reference;
+	IOReturn status;
+	uint32_t n;
+	uint64_t args[2];
+};
+
+static void client_notified(void *refcon, uint32_t type, uintptr_t reference, IOReturn status,
+			    const uint64_t *args, uint32_t n)
+{
+	struct client_seen *seen = refcon;
+
+	seen->calls++;
+	seen->type = type;
+	seen->reference = reference;
+	seen->status = status;
+	seen->n = n;
+	if (n >= 2) {
+		seen->args[0] = args[0];
+		seen->args[1] = args[1];
+	}
+}
+
 /* A user client as an application reaches it: open, call, close. */
 TEST(user_client_through_iokitlib)
 {
@@ -556,7 +581,7 @@ TEST(user_client_through_iokitlib)
 	EXPECT_EQ(kIOReturnBadArgument, IOConnectCallMethod(connect, 99, NULL, 0, NULL, 0,
 							    NULL, NULL, NULL, NULL));
 	IOConnectCopyLastReason(reason, sizeof(reason));
-	EXPECT_STREQ("selector 99 >= 23 methods", reason);
+	EXPECT_STREQ("selector 99 >= 25 methods", reason);
 	EXPECT_EQ(kIOReturnSuccess, IOConnectCallMethod(connect, 0, NULL, 0, NULL, 0,
 							NULL, NULL, NULL, NULL));
 	IOConnectCopyLastReason(reason, sizeof(reason));
@@ -588,6 +613,39 @@ TEST(user_client_through_iokitlib)
 			  IOConnectCallAsyncScalarMethod(connect, 0,
 							 IONotificationPortGetMachPort(port),
 							 NULL, 0, NULL, 0, NULL, NULL));
+		IONotificationPortDestroy(port);
+	} while (0);
+
+	/* The client's own notifications, on the port IOConnectSetNotificationPort named. */
+	do {
+		IONotificationPortRef port = IONotificationPortCreate(kIOMainPortDefault);
+		uint64_t send[3] = { 4, 2, kIOReturnNotReady }, sent[2] = { 0 };
+		struct client_seen seen = { 0 };
+
+		ASSERT_NE(NULL, port);
+		IONotificationPortSetConnectCallback(port, client_notified, &seen);
+		ASSERT_EQ(kIOReturnSuccess,
+			  IOConnectSetNotificationPort(connect, 4,
+						       IONotificationPortGetMachPort(port), 0x4321));
+		n = 2;
+		ASSERT_EQ(kIOReturnSuccess, IOConnectCallScalarMethod(connect, 23, send, 3,
+								      sent, &n));
+		EXPECT_EQ(2, sent[0]);
+		ASSERT_EQ(kIOReturnSuccess, IONotificationPortDispatch(port, 1000));
+		EXPECT_EQ(2, seen.calls);
+		EXPECT_EQ(4, seen.type);
+		EXPECT_EQ(0x4321, seen.reference);
+		EXPECT_EQ(kIOReturnNotReady, seen.status);
+		ASSERT_EQ(2, seen.n);
+		EXPECT_EQ(1, seen.args[0]);
+		EXPECT_EQ(4, seen.args[1]);
+		EXPECT_EQ(kIOReturnUnsupported,
+			  IOConnectSetNotificationPort(connect, 99,
+						       IONotificationPortGetMachPort(port), 0));
+		IOConnectCopyLastReason(reason, sizeof(reason));
+		EXPECT_STREQ("the user client sends no notifications of type 99", reason);
+		EXPECT_EQ(kIOReturnSuccess,
+			  IOConnectSetNotificationPort(connect, 4, MACH_PORT_NULL, 0));
 		IONotificationPortDestroy(port);
 	} while (0);
 

@@ -352,6 +352,24 @@ kern_return_t IOConnectMapMemory64(io_connect_t connect, uint32_t memory_type,
 	return kIOReturnSuccess;
 }
 
+kern_return_t IOConnectSetNotificationPort(io_connect_t connect, uint32_t type,
+					   mach_port_t port, uintptr_t reference)
+{
+	struct iokit_connect_notification_port np = {
+		.size = sizeof(np),
+		.type = type,
+		.port_fd = port == MACH_PORT_NULL ? -1 : (int)port,
+		.reference = reference,
+	};
+	int rc;
+
+	rc = ioctl((int)connect, IOKIT_IOC_CONNECT_NOTIFICATION_PORT, &np);
+	last_reason = np.reason;
+	if (rc < 0 && !np.ioreturn)
+		return errno == ENOTTY || errno == EBADF ? kIOReturnBadArgument : kIOReturnError;
+	return (IOReturn)np.ioreturn;
+}
+
 kern_return_t IOConnectUnmapMemory64(io_connect_t connect, uint32_t memory_type,
 				     task_port_t from_task, mach_vm_address_t at_address)
 {
@@ -428,6 +446,14 @@ int IOConnectCopyLastReason(char *buffer, size_t size)
 		return snprintf(buffer, size, "the user client has no memory of type %llu", seen);
 	case IOKIT_CHECK_MEMORY_TYPES:
 		return snprintf(buffer, size, "%llu memory types > %llu", seen, wanted);
+	case IOKIT_CHECK_ENTITLEMENT:
+		return snprintf(buffer, size, "the caller lacks the entitlements the class requires");
+	case IOKIT_CHECK_NOTIFICATION_TYPE:
+		return snprintf(buffer, size, "the user client sends no notifications of type %llu",
+				seen);
+	case IOKIT_CHECK_NOTIFICATION_TYPES:
+		return snprintf(buffer, size, "%llu notification types have a port: the most is %llu",
+				seen, wanted);
 	default:
 		if (size)
 			buffer[0] = '\0';

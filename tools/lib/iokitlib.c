@@ -179,6 +179,8 @@ struct IONotificationPort {
 	pthread_mutex_t lock;
 	uint64_t *buf;		/* read buffer, 8-byte aligned as records are */
 	size_t buf_size;
+	IOConnectNotificationCallback connect_callback;	/* under @lock */
+	void *connect_refcon;
 };
 
 /*
@@ -1253,6 +1255,17 @@ mach_port_t IONotificationPortGetMachPort(IONotificationPortRef port)
 	return port ? (mach_port_t)port->fd : MACH_PORT_NULL;
 }
 
+void IONotificationPortSetConnectCallback(IONotificationPortRef port,
+					  IOConnectNotificationCallback callback, void *refcon)
+{
+	if (!port)
+		return;
+	pthread_mutex_lock(&port->lock);
+	port->connect_callback = callback;
+	port->connect_refcon = refcon;
+	pthread_mutex_unlock(&port->lock);
+}
+
 /* A callback owed at the end of a dispatch, with a reference on @iterator. */
 struct callout {
 	io_iterator_t iterator;
@@ -1260,22 +1273,37 @@ struct callout {
 	void *refcon;
 };
 
+/*
+ * A record owed its callback: an async completion, or a user client's
+ * own notification with the port's callback as it was when it was read.
+ */
+struct owed_record {
+	union {
+		struct iokit_event event;
+		struct iokit_async_completion async;
+		struct iokit_client_notification client;
+	} rec;
+	IOConnectNotificationCallback callback;
+	void *refcon;
+};
+
 struct callouts {
 	struct callout *v;
 	size_t count, capacity;
-	struct iokit_async_completion *async;	/* completions, in order */
+	struct owed_record *async;	/* completions and notifications, in order */
 	size_t async_count, async_capacity;
 };
 
 /*
- * Room for every completion one more read of @len bytes can bring, made
- * before the read: a record read is gone from the kernel, so it must not
- * be dropped for want of memory afterwards.
+ * Room for every record owed a callback that one more read of @len bytes
+ * can bring, made before the read: a record read is gone from the kernel,
+ * so it must not be dropped for want of memory afterwards.  The shortest
+ * such record is a client notification.
  */
 static bool callouts_reserve_async(struct callouts *c, size_t len)
 {
-	size_t need = c->async_count + len / sizeof(struct iokit_async_completion);
-	struct iokit_async_completion *v;
+	size_t need = c->async_count + len / sizeof(struct iokit_client_notification);
+	struct owed_record *v;
 
 	if (need <= c->async_capacity)
 		return true;
@@ -1287,12 +1315,41 @@ static bool callouts_reserve_async(struct callouts *c, size_t len)
 	return true;
 }
 
-/* Owe an async completion's callback; a longer record's head is what we know. */
-static void callout_add_async(struct callouts *c, const struct iokit_event *ev)
+/*
+ * Owe a record's callback: @size bytes of it, the part we know (a longer
+ * record's head).  Called with the port's lock held.
+ */
+static void callout_add_record(struct callouts *c, IONotificationPortRef port,
+			       const struct iokit_event *ev, size_t size)
 {
-	if (ev->size < sizeof(*c->async) || c->async_count == c->async_capacity)
+	struct owed_record *o;
+
+	if (ev->size < size || c->async_count == c->async_capacity)
 		return;
-	memcpy(&c->async[c->async_count++], ev, sizeof(*c->async));
+	o = &c->async[c->async_count++];
+	memset(o, 0, sizeof(*o));
+	memcpy(&o->rec, ev, size);
+	if (ev->type == IOKIT_EVENT_CLIENT) {
+		o->callback = port->connect_callback;
+		o->refcon = port->connect_refcon;
+	}
+}
+
+/* The port's IONotificationPortSetConnectCallback(), for a client's notification. */
+static void callout_client(const struct owed_record *o)
+{
+	const struct iokit_client_notification *rec = &o->rec.client;
+	uint64_t args[IOKIT_ASYNC_ARGS_MAX];
+	uint32_t i, n = rec->event.count;
+
+	if (!o->callback)
+		return;
+	if (n > IOKIT_ASYNC_ARGS_MAX)
+		n = IOKIT_ASYNC_ARGS_MAX;
+	for (i = 0; i < n; i++)
+		args[i] = rec->args[i];
+	o->callback(o->refcon, (uint32_t)rec->event.entry_id, (uintptr_t)rec->event.refcon,
+		    (IOReturn)rec->event.ioreturn, args, n);
 }
 
 /* IOKitLib's callout: reference[1](reference[2], result, args, n). */
@@ -1391,7 +1448,11 @@ static void file_record(IONotificationPortRef port, const struct iokit_event *ev
 		return;
 	}
 	if (ev->type == IOKIT_EVENT_ASYNC) {
-		callout_add_async(c, ev);
+		callout_add_record(c, port, ev, sizeof(struct iokit_async_completion));
+		return;
+	}
+	if (ev->type == IOKIT_EVENT_CLIENT) {
+		callout_add_record(c, port, ev, sizeof(struct iokit_client_notification));
 		return;
 	}
 	/* Later ABI versions may post other records. */
@@ -1518,8 +1579,12 @@ kern_return_t IONotificationPortDispatch(IONotificationPortRef port, int timeout
 		c.v[i].callback(c.v[i].refcon, c.v[i].iterator);
 		IOObjectRelease(c.v[i].iterator);
 	}
-	for (i = 0; i < c.async_count; i++)
-		callout_async(&c.async[i]);
+	for (i = 0; i < c.async_count; i++) {
+		if (c.async[i].rec.event.type == IOKIT_EVENT_ASYNC)
+			callout_async(&c.async[i].rec.async);
+		else
+			callout_client(&c.async[i]);
+	}
 	free(c.v);
 	free(c.async);
 	return got ? kIOReturnSuccess : ret;

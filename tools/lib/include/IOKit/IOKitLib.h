@@ -1009,6 +1009,31 @@ kern_return_t IOConnectMapMemory64(io_connect_t connect, uint32_t memory_type,
 kern_return_t IOConnectUnmapMemory64(io_connect_t connect, uint32_t memory_type,
 				     task_port_t from_task, mach_vm_address_t at_address);
 
+/**
+ * IOConnectSetNotificationPort() - where a user client's own notifications go
+ * @connect: the connection
+ * @type: the notification type, as the user client defines it
+ * @port: IONotificationPortGetMachPort() of a port, or MACH_PORT_NULL for
+ *	none any more
+ * @reference: given back with each notification
+ *
+ * IOKitLib: IOConnectSetNotificationPort(), which reaches the user
+ * client's registerNotificationPort.  On macOS the driver then sends its
+ * own Mach messages; here each is a record on the port, which
+ * IONotificationPortDispatch() hands to the callback that
+ * IONotificationPortSetConnectCallback() set.  Notifications that find the
+ * port full are dropped, not queued.
+ *
+ * Return: kIOReturnSuccess; kIOReturnUnsupported if the user client sends
+ * no notifications of @type; kIOReturnBadArgument for a @port that is not
+ * a notification port; kIOReturnNoResources when 8 types have a port
+ * already; kIOReturnNotOpen / kIOReturnNotAttached as for
+ * IOConnectCallMethod(); or the user client's own refusal.
+ * IOConnectCopyLastReason() says why a call was refused.
+ */
+kern_return_t IOConnectSetNotificationPort(io_connect_t connect, uint32_t type,
+					   mach_port_t port, uintptr_t reference);
+
 /* ---- Async calls (IOKit/IOKitLib.h, OSMessageNotification.h) ----------- */
 
 typedef uint64_t io_user_reference_t;
@@ -1029,6 +1054,32 @@ typedef io_user_reference_t io_async_ref64_t[kOSAsyncRef64Count];
  * Called from IONotificationPortDispatch() of the port the call named.
  */
 typedef void (*IOAsyncCallback)(void *refcon, IOReturn result, void **args, uint32_t num_args);
+
+/**
+ * typedef IOConnectNotificationCallback - a user client's own notification
+ * @refcon: the refcon IONotificationPortSetConnectCallback() was given
+ * @type: the notification type, as IOConnectSetNotificationPort() named it
+ * @reference: its reference
+ * @status: the user client's IOReturn
+ * @args: the user client's values, valid during the call
+ * @num_args: how many, at most 16
+ */
+typedef void (*IOConnectNotificationCallback)(void *refcon, uint32_t type, uintptr_t reference,
+					      IOReturn status, const uint64_t *args,
+					      uint32_t num_args);
+
+/**
+ * IONotificationPortSetConnectCallback() - who hears user clients' notifications
+ * @port: the port IOConnectSetNotificationPort() named
+ * @callback: called by IONotificationPortDispatch() for each, or NULL to
+ *	drop them
+ * @refcon: its first argument
+ *
+ * A libiokit extension: on macOS such notifications are Mach messages the
+ * application receives itself.
+ */
+void IONotificationPortSetConnectCallback(IONotificationPortRef port,
+					  IOConnectNotificationCallback callback, void *refcon);
 
 /**
  * IONotificationPortGetMachPort() - the port as async calls name it
