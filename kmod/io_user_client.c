@@ -40,7 +40,7 @@ void io_user_client_fini(struct io_service *service)
 
 	if (client->entitlements)
 		os_object_put(&client->entitlements->obj);
-	io_user_client_notify_stop(client);
+	io_user_client_notify_check_gone(client);
 }
 
 /* One dispatch entry as IOUserClientMethods shows it. */

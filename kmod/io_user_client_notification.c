@@ -64,7 +64,7 @@ void io_user_client_notify_init(struct io_user_client *client)
 
 /**
  * io_user_client_notify_stop() - let go of every port, for good
- * @client: a client stopped, or being freed
+ * @client: a client stopped
  *
  * Process context, no lock held.  A send from now on finds no port.
  */
@@ -84,6 +84,21 @@ void io_user_client_notify_stop(struct io_user_client *client)
 	for (i = 0; i < ARRAY_SIZE(ports); i++)
 		if (ports[i])
 			io_port_put(ports[i]);
+}
+
+/**
+ * io_user_client_notify_check_gone() - a client being freed keeps no port
+ * @client: the client, its last reference gone
+ *
+ * Ports are set only on a connected client, whose Stop always runs before
+ * its last reference goes, and lets go of them.
+ */
+void io_user_client_notify_check_gone(struct io_user_client *client)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(client->notify); i++)
+		WARN_ON_ONCE(client->notify[i].port);
 }
 
 /*
@@ -109,6 +124,10 @@ static struct io_port *io_user_client_notify_set(struct io_user_client *client, 
 		slot->port = port;
 		slot->type = type;
 		slot->reference = reference;
+	} else {
+		/* The caller saw room under notify_set_lock: none can have gone. */
+		WARN_ON_ONCE(port);
+		old = port;
 	}
 	spin_unlock_irqrestore(&client->notify_lock, flags);
 	return old;
@@ -142,8 +161,9 @@ u32 io_connection_cmd_notification_port(struct iokit_call *call, void *arg)
 	struct io_port *port = NULL;
 	u32 ret;
 
+	memset(&np->reason, 0, sizeof(np->reason));
 	if (np->reserved)
-		return io_user_client_refuse(&np->reason, IOKIT_CHECK_RESERVED, 0, 0,
+		return io_user_client_refuse(&np->reason, IOKIT_CHECK_RESERVED, np->reserved, 0,
 					     IOKIT_RETURN_BAD_ARGUMENT);
 	if (np->port_fd != -1) {
 		port = io_port_get_from_fd(np->port_fd);
@@ -156,7 +176,11 @@ u32 io_connection_cmd_notification_port(struct iokit_call *call, void *arg)
 	if (!client)
 		goto put;
 	uc = client->service.driver->user_client;
-	mutex_lock(&conn->notify_set_lock);
+	if (mutex_lock_killable(&conn->notify_set_lock)) {
+		call->err = -EINTR;
+		ret = IOKIT_RETURN_ABORTED;
+		goto end;
+	}
 	if (port && !io_user_client_notify_room(client, np->type)) {
 		ret = io_user_client_refuse(&np->reason, IOKIT_CHECK_NOTIFICATION_TYPES,
 					    IOKIT_CONNECT_NOTIFICATION_TYPES_MAX,
@@ -174,6 +198,7 @@ u32 io_connection_cmd_notification_port(struct iokit_call *call, void *arg)
 		port = io_user_client_notify_set(client, np->type, port, np->reference);
 	}
 	mutex_unlock(&conn->notify_set_lock);
+end:
 	io_connection_call_end(conn);
 put:
 	if (port)
@@ -191,7 +216,9 @@ put:
  *
  * One IOKIT_EVENT_CLIENT record on the port IOConnectSetNotificationPort
  * gave for @type, with the reference it gave.  Any context, interrupts
- * included: never sleeps, never allocates.
+ * included: never sleeps, never allocates; not under a raw spinlock, as
+ * it takes spinlock_t.  The caller holds a reference to @client, which it
+ * drops in process context: the last one frees the client.
  *
  * Return: 0 if queued; -ENOENT if no port is set for @type (or the
  * client was stopped); -ENOSPC if the port was full (the record is

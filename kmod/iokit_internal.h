@@ -186,6 +186,7 @@ u32 io_user_client_refuse(struct iokit_reason *r, u32 check, u64 seen, u64 wante
 /* io_user_client_notification.c */
 void io_user_client_notify_init(struct io_user_client *client);
 void io_user_client_notify_stop(struct io_user_client *client);
+void io_user_client_notify_check_gone(struct io_user_client *client);
 u32 io_connection_cmd_notification_port(struct iokit_call *call, void *arg);
 struct io_kernel_completion;
 u32 io_user_client_call(struct io_connection *conn, struct io_user_client *client,

@@ -621,12 +621,12 @@ TEST(user_client_through_iokitlib)
 		IONotificationPortRef port = IONotificationPortCreate(kIOMainPortDefault);
 		uint64_t send[3] = { 4, 2, kIOReturnNotReady }, sent[2] = { 0 };
 		struct client_seen seen = { 0 };
+		mach_port_t wake;
 
 		ASSERT_NE(NULL, port);
+		wake = IONotificationPortGetMachPort(port);
 		IONotificationPortSetConnectCallback(port, client_notified, &seen);
-		ASSERT_EQ(kIOReturnSuccess,
-			  IOConnectSetNotificationPort(connect, 4,
-						       IONotificationPortGetMachPort(port), 0x4321));
+		ASSERT_EQ(kIOReturnSuccess, IOConnectSetNotificationPort(connect, 4, wake, 0x4321));
 		n = 2;
 		ASSERT_EQ(kIOReturnSuccess, IOConnectCallScalarMethod(connect, 23, send, 3,
 								      sent, &n));
@@ -639,9 +639,7 @@ TEST(user_client_through_iokitlib)
 		ASSERT_EQ(2, seen.n);
 		EXPECT_EQ(1, seen.args[0]);
 		EXPECT_EQ(4, seen.args[1]);
-		EXPECT_EQ(kIOReturnUnsupported,
-			  IOConnectSetNotificationPort(connect, 99,
-						       IONotificationPortGetMachPort(port), 0));
+		EXPECT_EQ(kIOReturnUnsupported, IOConnectSetNotificationPort(connect, 99, wake, 0));
 		IOConnectCopyLastReason(reason, sizeof(reason));
 		EXPECT_STREQ("the user client sends no notifications of type 99", reason);
 		EXPECT_EQ(kIOReturnSuccess,

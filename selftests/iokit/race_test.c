@@ -885,11 +885,13 @@ TEST_F_TIMEOUT(race, teardown_storm, 900)
 	};
 	const char *scale = getenv("IOKIT_STORM_SCALE");
 	struct storm s = { .fd = self->fd, .bdf = self->bdf, .scale = scale ? atoi(scale) : 1 };
+	static char before[16384];
 	pthread_t t[6];
 	long live;
 	int i;
 
-	system("cat /sys/kernel/debug/iokit/live > /tmp/iokit-live-before");
+	/* read_log_at()'s buffer is the same size, and static: copy it whole. */
+	memcpy(before, read_log_at("/sys/kernel/debug/iokit/live"), sizeof(before));
 	for (i = 0; i < 6; i++)
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, fn[i], &s));
 	/* The bounded ones first; then the open-ended ones stop. */
@@ -914,8 +916,8 @@ TEST_F_TIMEOUT(race, teardown_storm, 900)
 	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 	live = iokit_live_objects();
 	if (live != self->baseline) {
-		TH_LOG("live objects by kind, before and after the storm:");
-		system("paste /tmp/iokit-live-before /sys/kernel/debug/iokit/live >&2");
+		TH_LOG("live objects by kind, before the storm:%s", before);
+		TH_LOG("and after:%s", read_log_at("/sys/kernel/debug/iokit/live"));
 	}
 	EXPECT_EQ(self->baseline, live);
 }

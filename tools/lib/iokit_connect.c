@@ -365,8 +365,10 @@ kern_return_t IOConnectSetNotificationPort(io_connect_t connect, uint32_t type,
 
 	rc = ioctl((int)connect, IOKIT_IOC_CONNECT_NOTIFICATION_PORT, &np);
 	last_reason = np.reason;
+	/* A module before ABI 2.3 has no such command: IOKit's answer is Unsupported. */
 	if (rc < 0 && !np.ioreturn)
-		return errno == ENOTTY || errno == EBADF ? kIOReturnBadArgument : kIOReturnError;
+		return errno == ENOTTY ? kIOReturnUnsupported :
+		       errno == EBADF ? kIOReturnBadArgument : kIOReturnError;
 	return (IOReturn)np.ioreturn;
 }
 
@@ -447,13 +449,13 @@ int IOConnectCopyLastReason(char *buffer, size_t size)
 	case IOKIT_CHECK_MEMORY_TYPES:
 		return snprintf(buffer, size, "%llu memory types > %llu", seen, wanted);
 	case IOKIT_CHECK_ENTITLEMENT:
-		return snprintf(buffer, size, "the caller lacks the entitlements the class requires");
+		return snprintf(buffer, size, "the caller lacks the entitlements of the class");
 	case IOKIT_CHECK_NOTIFICATION_TYPE:
 		return snprintf(buffer, size, "the user client sends no notifications of type %llu",
 				seen);
 	case IOKIT_CHECK_NOTIFICATION_TYPES:
-		return snprintf(buffer, size, "%llu notification types have a port: the most is %llu",
-				seen, wanted);
+		return snprintf(buffer, size, "%llu notification types have a port, the most",
+				seen);
 	default:
 		if (size)
 			buffer[0] = '\0';

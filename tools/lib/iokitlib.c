@@ -1473,9 +1473,17 @@ static void file_record(IONotificationPortRef port, const struct iokit_event *ev
  * *@got counts the records read.  Return: kIOReturnSuccess, or the error
  * that stopped the reading.
  */
+/*
+ * Reads one dispatch makes at most: a user client that keeps its port
+ * full would otherwise keep the dispatch reading, its callbacks never run
+ * and the list owed them growing.  What is left waits for the next.
+ */
+#define PORT_DRAIN_READS_MAX	16
+
 static IOReturn port_drain(IONotificationPortRef port, struct callouts *c, size_t *got)
 {
 	IOReturn ret = kIOReturnSuccess;
+	unsigned int reads = 0;
 	size_t i;
 
 	pthread_mutex_lock(&port->lock);
@@ -1509,6 +1517,7 @@ static IOReturn port_drain(IONotificationPortRef port, struct callouts *c, size_
 		}
 		if (!len)
 			break;
+		reads++;
 		pthread_mutex_lock(&table_lock);
 		while ((size_t)len - off >= sizeof(struct iokit_event)) {
 			const struct iokit_event *ev = (const void *)((char *)port->buf + off);
@@ -1522,6 +1531,8 @@ static IOReturn port_drain(IONotificationPortRef port, struct callouts *c, size_
 			(*got)++;
 		}
 		pthread_mutex_unlock(&table_lock);
+		if (reads == PORT_DRAIN_READS_MAX)
+			break;
 	}
 	/* The next dispatch owes callbacks afresh; the handles are referenced. */
 	pthread_mutex_lock(&table_lock);

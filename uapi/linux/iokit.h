@@ -1093,8 +1093,9 @@ struct iokit_connect_cancel {
  *	RegisterNotificationPort), IOKIT_RETURN_BAD_ARGUMENT for a @port_fd
  *	that is not a notification port or a non-zero @reserved,
  *	IOKIT_RETURN_NO_RESOURCES when IOKIT_CONNECT_NOTIFICATION_TYPES_MAX
- *	types have a port already, IOKIT_RETURN_NOT_OPEN or
- *	IOKIT_RETURN_NOT_ATTACHED as for a method, or the class's own IOReturn
+ *	types have a port already, IOKIT_RETURN_NOT_OPEN,
+ *	IOKIT_RETURN_NOT_ATTACHED or IOKIT_RETURN_ABORTED as for a method, or
+ *	the class's own IOReturn
  * @type: the notification type: what it means is the user client's
  * @port_fd: the port (IOKIT_IOC_PORT_CREATE) its notifications go to,
  *	in place of any given before; -1 for none from now on

@@ -200,15 +200,17 @@ struct io_user_client_method {
  *	application maps as @type (IOConnectMapMemory64).  Sets @options to
  *	IOKIT_MEMORY_READ_ONLY or 0 and @memory to a buffer descriptor
  *	(io_buffer_memory_descriptor_create()) with a reference for the
- *	caller.  Asked once per type and connection, serialised with the
- *	methods; what it returns stays mapped until the client is
- *	terminated.  Optional: without it nothing can be mapped.
+ *	caller.  Asked once per type and connection, one at a time;
+ *	serialised with the methods unless IO_USER_CLIENT_CONCURRENT is set.
+ *	What it returns stays mapped until the client is terminated.
+ *	Optional: without it nothing can be mapped.
  * @register_notification_port: RegisterNotificationPort: the application
  *	asked for notifications of @type (IOConnectSetNotificationPort), with
  *	@on, or for none any more.  Returns IOKIT_RETURN_SUCCESS to accept,
  *	IOKIT_RETURN_UNSUPPORTED for a type it does not send, or another
  *	IOReturn to refuse.  iokit keeps the port: the client sends with
- *	io_user_client_send_notification().  Serialised with the methods.
+ *	io_user_client_send_notification().  One at a time per connection;
+ *	serialised with the methods unless IO_USER_CLIENT_CONCURRENT is set.
  *	Optional: without it the client takes no port, as IOUserClient's
  *	default answers kIOReturnUnsupported.
  */

@@ -1076,7 +1076,9 @@ typedef void (*IOConnectNotificationCallback)(void *refcon, uint32_t type, uintp
  * @refcon: its first argument
  *
  * A libiokit extension: on macOS such notifications are Mach messages the
- * application receives itself.
+ * application receives itself.  A dispatch running in another thread
+ * may still call the callback it replaces, with its refcon, once this
+ * returns: free that refcon only when no such dispatch can be running.
  */
 void IONotificationPortSetConnectCallback(IONotificationPortRef port,
 					  IOConnectNotificationCallback callback, void *refcon);
