@@ -348,6 +348,21 @@ TEST_F(fuzz, raw_ioctls_shaped_by_the_method_table)
 			munmap(p, length);
 			break;
 		}
+		case 4: {
+			/* A port for a random type: the client's own, another, none, junk. */
+			struct iokit_connect_notification_port np = {
+				/* Now and then one the kernel refuses as too short. */
+				.size = pick(8) ? sizeof(np) : sizeof(np) - 8 * pick(2),
+				.type = pick(18),
+				.reference = rnd(),
+				.reserved = pick(16) ? 0 : rnd(),
+			};
+			const int fds[] = { port, -1, conn, (int)pick(64) };
+
+			np.port_fd = fds[pick(4)];
+			ioctl(conn, IOKIT_IOC_CONNECT_NOTIFICATION_PORT, &np);
+			break;
+		}
 		default:
 			break;
 		}

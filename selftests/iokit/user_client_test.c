@@ -1064,4 +1064,58 @@ TEST_F(uc, a_port_outlives_no_client)
 	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
 }
 
+struct port_setter {
+	int conn, port;
+	uint32_t end;		/* the IOReturn that ends the loop */
+	int bad;		/* an answer that is neither success nor @end */
+};
+
+/* Set, send and clear a port on @conn until its connection is gone. */
+static void *port_setter_run(void *p)
+{
+	struct port_setter *ps = p;
+	uint32_t type;
+
+	for (type = 0;; type = (type + 1) % 4) {
+		uint32_t ret = uc_set_port(ps->conn, type, type & 1 ? -1 : ps->port, type, NULL);
+
+		if (ret == ps->end)
+			return NULL;
+		if (ret)
+			ps->bad = 1;
+		uc_notify(ps->conn, type, 2, 0, NULL);
+	}
+}
+
+TEST_F(uc, setting_ports_races_close_and_unload)
+{
+	struct port_setter ps[2];
+	pthread_t t[2];
+	int conn, port, i, round;
+
+	port = port_create(self->fd, IOKIT_PORT_NONBLOCK, 4, NULL);
+	ASSERT_LE(0, port);
+	for (round = 0; round < 11; round++) {
+		/* Ten closes on serial and concurrent clients, then one unload. */
+		bool unloading = round == 10;
+
+		ASSERT_EQ(0, uc_open(self->fd, self->service, round & 1 ? 4 : 0, &conn, NULL));
+		for (i = 0; i < 2; i++) {
+			ps[i] = (struct port_setter){ .conn = conn, .port = port };
+			ps[i].end = unloading ? IOKIT_RETURN_NOT_ATTACHED : IOKIT_RETURN_NOT_OPEN;
+			ASSERT_EQ(0, pthread_create(&t[i], NULL, port_setter_run, &ps[i]));
+		}
+		usleep(round * 1000);
+		EXPECT_EQ(0, unloading ? unload("iokit_test_user_client") : (int)uc_close(conn));
+		for (i = 0; i < 2; i++) {
+			pthread_join(t[i], NULL);
+			EXPECT_EQ(0, ps[i].bad);
+		}
+		close(conn);
+	}
+	close(port);
+	ASSERT_EQ(0, load("iokit_test_user_client", ""));
+	ASSERT_EQ(0, iokit_wait_quiet(self->fd));
+}
+
 TEST_HARNESS_MAIN
