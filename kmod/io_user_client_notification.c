@@ -66,7 +66,8 @@ void io_user_client_notify_init(struct io_user_client *client)
  * io_user_client_notify_stop() - let go of every port, for good
  * @client: a client stopped
  *
- * Process context, no lock held.  A send from now on finds no port.
+ * Process context, no lock held.  A send from now on finds no port, and
+ * none is set again: setting is a call, and the calls drained before Stop.
  */
 void io_user_client_notify_stop(struct io_user_client *client)
 {
@@ -75,7 +76,6 @@ void io_user_client_notify_stop(struct io_user_client *client)
 	unsigned int i;
 
 	spin_lock_irqsave(&client->notify_lock, flags);
-	client->notify_stopped = true;
 	for (i = 0; i < ARRAY_SIZE(client->notify); i++) {
 		ports[i] = client->notify[i].port;
 		client->notify[i].port = NULL;
@@ -115,11 +115,9 @@ static struct io_port *io_user_client_notify_set(struct io_user_client *client, 
 
 	spin_lock_irqsave(&client->notify_lock, flags);
 	slot = io_user_client_notify_find(client, type);
-	if (!slot && port && !client->notify_stopped)
+	if (!slot && port)
 		slot = io_user_client_notify_free(client);
-	if (client->notify_stopped) {
-		old = port;	/* never kept */
-	} else if (slot) {
+	if (slot) {
 		old = slot->port;
 		slot->port = port;
 		slot->type = type;

@@ -69,7 +69,6 @@ struct os_dictionary;
  * @notify_lock: iokit's: guards @notify; taken with interrupts off
  * @notify: iokit's: the ports IOConnectSetNotificationPort gave, by type
  *	(struct io_user_client_notify, io_user_client_notification.c)
- * @notify_stopped: iokit's: the client was stopped; no port is kept
  */
 struct io_user_client {
 	struct io_service service;
@@ -82,7 +81,6 @@ struct io_user_client {
 		u64 reference;
 		u32 type;
 	} notify[IOKIT_CONNECT_NOTIFICATION_TYPES_MAX];
-	bool notify_stopped;
 };
 
 /**
