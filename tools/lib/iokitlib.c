@@ -1469,17 +1469,18 @@ static void file_record(IONotificationPortRef port, const struct iokit_event *ev
 }
 
 /*
- * Read every record waiting on @port and file it, owing callbacks in @c.
- * *@got counts the records read.  Return: kIOReturnSuccess, or the error
- * that stopped the reading.
- */
-/*
  * Reads one dispatch makes at most: a user client that keeps its port
  * full would otherwise keep the dispatch reading, its callbacks never run
  * and the list owed them growing.  What is left waits for the next.
  */
 #define PORT_DRAIN_READS_MAX	16
 
+/*
+ * Read what waits on @port, in at most PORT_DRAIN_READS_MAX reads, and file
+ * it, owing callbacks in @c.
+ * *@got counts the records read.  Return: kIOReturnSuccess, or the error
+ * that stopped the reading.
+ */
 static IOReturn port_drain(IONotificationPortRef port, struct callouts *c, size_t *got)
 {
 	IOReturn ret = kIOReturnSuccess;
